@@ -1,0 +1,17 @@
+import type { MarbleScenario } from './scenario.js';
+import { completed, exitFrame, stdout } from './values.js';
+
+export const cutMidStream: MarbleScenario = {
+  protocolCase: 3,
+  title: 'Cut mid-stream',
+  claim: 'The re-attach replays the whole ring; the bytes already delivered are skipped, none is lost or repeated.',
+  sockets: [
+    { role: 'attach',   marble: '-a-b-#',     error: 'cut', subscription: '^----!' },
+    { role: 'reattach', marble:       '-r-x|',              subscription: '------^--!' },
+  ],
+  probes: [
+    { marble: '-t|', subscription: '-----^!' },
+  ],
+  expected: '-a-b---n-(x|)',
+  values: { a: stdout('hel'), b: stdout('lo'), r: stdout('hello\n'), n: stdout('\n'), t: completed(0), x: exitFrame(0) },
+};

@@ -1,0 +1,24 @@
+import type { MarbleScenario } from './scenario.js';
+import { completed, drainIncomplete, exitProbed, stdout } from './values.js';
+
+export const reattachCutAgain: MarbleScenario = {
+  protocolCase: 6,
+  title: 'Re-attach is cut again',
+  claim: 'The new bytes of the replay are kept; the exit code comes from the probe, with a notice.',
+  sockets: [
+    { role: 'attach',   marble: '-a-#',  error: 'cut', subscription: '^--!' },
+    { role: 'reattach', marble:     '-r#', error: 'cut', subscription: '----^-!' },
+  ],
+  probes: [
+    { marble: '-t|', subscription: '---^!' },
+  ],
+  expected: '-a---c(nx|)',
+  values: {
+    a: stdout('hel'),
+    r: stdout('hello\n'),
+    c: stdout('lo\n'),
+    t: completed(0),
+    n: drainIncomplete('the re-attach failed: attach: socket closed before the exit frame (code 1006)', 0),
+    x: exitProbed(0),
+  },
+};

@@ -1,0 +1,39 @@
+/** Every scenario, in the order of PROTOCOL.md §6. */
+import { clean } from './case01-clean.js';
+import { cutBeforeAnyFrame } from './case02-cut-before-any-frame.js';
+import { cutMidStream } from './case03-cut-mid-stream.js';
+import { reattachEvicted } from './case04-reattach-evicted.js';
+import { reattachConflict } from './case05-reattach-conflict.js';
+import { reattachCutAgain } from './case06-reattach-cut-again.js';
+import { reattachNeverExits } from './case06-reattach-never-exits.js';
+import { probeRunning } from './case07-probe-running.js';
+import { probeGone } from './case08-probe-gone.js';
+import { probeUnavailable } from './case08-probe-unavailable.js';
+import { firstConnect502 } from './case09-first-connect-502.js';
+import { silentCommand } from './case10-silent-command.js';
+import { errorAndMalformedFrames } from './case11-error-and-malformed-frames.js';
+import { unsubscribeDuringAttach, unsubscribeDuringProbe, unsubscribeDuringReattach } from './case12-unsubscribe.js';
+import { reconnectBudgetExceeded } from './reconnect-budget-exceeded.js';
+import type { MarbleScenario } from './scenario.js';
+
+export type { MarbleScenario, ProbeLane, ScenarioTiming, SocketLane } from './scenario.js';
+
+export const scenarios: Readonly<Record<string, MarbleScenario>> = {
+  clean,
+  cutBeforeAnyFrame,
+  cutMidStream,
+  reattachEvicted,
+  reattachConflict,
+  reattachCutAgain,
+  reattachNeverExits,
+  probeRunning,
+  probeUnavailable,
+  probeGone,
+  firstConnect502,
+  silentCommand,
+  errorAndMalformedFrames,
+  unsubscribeDuringAttach,
+  unsubscribeDuringProbe,
+  unsubscribeDuringReattach,
+  reconnectBudgetExceeded,
+};

@@ -1,0 +1,56 @@
+/**
+ * The shape of a race-case scenario. Each file in this folder exports one, named after the case
+ * of PROTOCOL.md §6 it covers; `test/marbles.test.ts` runs them all through the real recovery
+ * pipeline (`followExecution`) on a `TestScheduler`, and the docs draw them.
+ *
+ * Marbles use the RxJS `TestScheduler` syntax: one character is one millisecond of virtual time.
+ */
+import type { ExecEvent } from '../src/events.js';
+import type { ProbeResult } from '../src/observables/probeResult.js';
+import type { ErrorName } from './values.js';
+
+/** One subscription to an attach socket, in the order the pipeline makes them. */
+export interface SocketLane {
+  /** `attach`: a first connect or a reconnect; `reattach`: the drain after a terminal probe. */
+  readonly role: 'attach' | 'reattach';
+  /** What the socket does, relative to its subscription. */
+  readonly marble: string;
+  /** The error its `#` stands for. */
+  readonly error?: ErrorName;
+  /** When the pipeline subscribes and unsubscribes, in absolute time. */
+  readonly subscription: string;
+}
+
+/** One status probe, in the order the pipeline makes them. */
+export interface ProbeLane {
+  readonly marble: string;
+  readonly subscription: string;
+}
+
+export interface MarbleScenario {
+  /** The case number in PROTOCOL.md §6 (0 for cases beyond the list). */
+  readonly protocolCase: number;
+  readonly title: string;
+  /** One sentence: what must hold. */
+  readonly claim: string;
+  readonly sockets: readonly SocketLane[];
+  readonly probes: readonly ProbeLane[];
+  /** What the subscriber sees, in absolute time. */
+  readonly expected: string;
+  /** The error the expected `#` stands for. */
+  readonly expectedError?: ErrorName;
+  /** When the subscriber unsubscribes, if it does. */
+  readonly unsubscribe?: string;
+  /** Letters used in the marbles. */
+  readonly values: Readonly<Record<string, ExecEvent | ProbeResult>>;
+  /** Client timings in virtual milliseconds (the defaults are far too long to draw). */
+  readonly timing?: ScenarioTiming;
+}
+
+export interface ScenarioTiming {
+  readonly drainTimeout?: number;
+  readonly reconnectDelay?: number;
+  readonly reconnectBudget?: number;
+  readonly conflictDelay?: number;
+  readonly ringBytes?: number;
+}

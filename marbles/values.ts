@@ -1,0 +1,38 @@
+/** Building blocks for scenario values: output, exits, probe answers, and named errors. */
+import {
+  AttachDisconnectedError,
+  AttachRejectedError,
+  ExecutionGoneError,
+  ReconnectBudgetExceededError,
+} from '../src/errors.js';
+import { notice, type ExecEvent, type NoticeEvent } from '../src/events.js';
+import type { ProbeResult } from '../src/observables/probeResult.js';
+
+const encoder = new TextEncoder();
+
+export const stdout = (text: string): ExecEvent => ({ type: 'stdout', data: encoder.encode(text) });
+export const stderr = (text: string): ExecEvent => ({ type: 'stderr', data: encoder.encode(text) });
+/** The server's exit frame. */
+export const exitFrame = (exitCode: number): ExecEvent => ({ type: 'exit', exitCode, source: 'frame' });
+/** The fallback exit, from the status endpoint. */
+export const exitProbed = (exitCode: number): ExecEvent => ({ type: 'exit', exitCode, source: 'probe' });
+export const serverError = (message: string): NoticeEvent => notice('server-error', message);
+export const drainIncomplete = (reason: string, exitCode: number): NoticeEvent =>
+  notice('drain-incomplete', `${reason}; exit code ${exitCode} from the status endpoint`);
+
+export const completed = (exitCode: number): ProbeResult => ({ state: 'terminal', status: 'completed', exitCode });
+export const running: ProbeResult = { state: 'running' };
+export const unavailable: ProbeResult = { state: 'unavailable', status: 503, reason: 'HTTP 503' };
+export const gone: ProbeResult = { state: 'gone', message: 'execution exec-1 not found' };
+
+/** The errors a scenario can name. Built fresh per use: errors carry stacks. */
+export const errors = {
+  cut: () => new AttachDisconnectedError('attach: socket closed before the exit frame (code 1006)', 1006),
+  conflict: () => new AttachRejectedError('attach refused: HTTP 409', 409),
+  badGateway: () => new AttachRejectedError('attach refused: HTTP 502', 502),
+  evicted: () => new AttachRejectedError('attach refused: execution exec-1 not found', 404),
+  gone: () => new ExecutionGoneError('exec-1', 'execution gone: execution exec-1 not found'),
+  budget: () => new ReconnectBudgetExceededError(4),
+} as const;
+
+export type ErrorName = keyof typeof errors;

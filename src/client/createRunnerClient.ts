@@ -1,0 +1,133 @@
+import { concat, concatMap, defer, map, of, type Observable } from 'rxjs';
+import { BoxliteHttpError } from '../errors.js';
+import type { ExecEvent } from '../events.js';
+import { attach } from '../observables/attach.js';
+import { probe } from '../observables/probe.js';
+import type { ProbeResult } from '../observables/probeResult.js';
+import { reattach } from '../observables/reattach.js';
+import { assertId, assertIds, attachUrl, boxUrl, executionUrl, type EndpointBase } from '../protocol/paths.js';
+import { SIGNAL_WHITELIST, type ExecRequest } from '../protocol/types.js';
+import { validateExecRequest } from '../protocol/validateExecRequest.js';
+import { defaultFetch } from '../transport/defaults.js';
+import { parseJson, type FetchLike, type HttpResponse, type HttpTransport } from '../transport/http.js';
+import { Outbox, type AttachInput } from '../transport/outbox.js';
+import { followExecution } from './follow.js';
+import { resolveOptions, type RunnerClientOptions } from './options.js';
+import { restCall } from './rest.js';
+
+/** A client for one BoxLite server. Every method returns a cold observable. */
+export interface RunnerClient {
+  /**
+   * Starts `request` in `boxId` (`POST /exec`) and follows it with the full recovery policy.
+   * Emits `started` (the execution id) first, then output and notices, then exactly one `exit`;
+   * or one typed error. Unsubscribing closes the socket and aborts requests; it does not kill
+   * the process (use `kill`).
+   */
+  exec(boxId: string, request: ExecRequest, input?: AttachInput): Observable<ExecEvent>;
+  /** Follows an existing execution with the full recovery policy (no `started` event). */
+  follow(boxId: string, executionId: string, input?: AttachInput): Observable<ExecEvent>;
+  /** One attach socket, no recovery: see `attach`. */
+  attach(boxId: string, executionId: string, input?: AttachInput): Observable<ExecEvent>;
+  /** The status of an execution, never an error: see `probe`. */
+  probe(boxId: string, executionId: string): Observable<ProbeResult>;
+  /** The drain attach (409 retried): see `reattach`. */
+  reattach(boxId: string, executionId: string, input?: AttachInput): Observable<ExecEvent>;
+  /** Sends a whitelisted signal (`POST /signal`). Emits `undefined` once on success. */
+  signal(boxId: string, executionId: string, signal: number): Observable<void>;
+  /** Resizes a TTY execution (`POST /resize`). Emits `undefined` once on success. */
+  resize(boxId: string, executionId: string, cols: number, rows: number): Observable<void>;
+  /** SIGKILLs and evicts the execution (`DELETE`). Emits `undefined` once on success. */
+  kill(boxId: string, executionId: string): Observable<void>;
+}
+
+/**
+ * Creates a client. Options are checked here, with a `TypeError`/`RangeError` naming the option.
+ *
+ * @example
+ * const client = createRunnerClient({ baseUrl: process.env.BOXLITE_REST_URL!, token: process.env.BOXLITE_API_KEY });
+ * client.exec('box-1', { command: 'echo', args: ['hello'] }).pipe(toExecResult()).subscribe(console.log);
+ */
+export function createRunnerClient(clientOptions: RunnerClientOptions): RunnerClient {
+  const options = resolveOptions(clientOptions);
+  const base: EndpointBase = { baseUrl: options.baseUrl, pathPrefix: options.pathPrefix };
+  const fetch: FetchLike = options.fetch ?? ((url, init) => defaultFetch().then((impl) => impl(url, init)));
+  const http: HttpTransport = { fetch, token: options.token };
+
+  const attachWith = (boxId: string, executionId: string, outbox: Outbox): Observable<ExecEvent> =>
+    attach({
+      url: attachUrl(base, boxId, executionId),
+      WebSocket: options.WebSocket,
+      token: options.token,
+      sendAuthHeader: options.webSocketAuth === 'header',
+      outbox,
+      idleTimeout: options.idleTimeout,
+      connectTimeout: options.connectTimeout,
+    });
+  const attachOnce = (boxId: string, executionId: string, input: AttachInput): Observable<ExecEvent> => {
+    assertIds(boxId, executionId);
+    return defer(() => attachWith(boxId, executionId, new Outbox(input)));
+  };
+  const probeOnce = (boxId: string, executionId: string): Observable<ProbeResult> => {
+    assertIds(boxId, executionId);
+    return probe({ http, url: executionUrl(base, boxId, executionId), timeout: options.probeTimeout });
+  };
+  const follow = (boxId: string, executionId: string, input: AttachInput): Observable<ExecEvent> => {
+    assertIds(boxId, executionId);
+    return followExecution(
+      {
+        options,
+        attach: (outbox) => attachWith(boxId, executionId, outbox),
+        probe: () => probeOnce(boxId, executionId),
+      },
+      executionId,
+      input,
+    );
+  };
+  const command = (what: string, method: string, url: string, body?: unknown): Observable<void> =>
+    restCall(http, what, method, url, options.requestTimeout, body).pipe(map(() => undefined));
+
+  return {
+    exec(boxId, request, input = {}) {
+      assertId('boxId', boxId);
+      validateExecRequest(request);
+      return restCall(http, 'exec', 'POST', boxUrl(base, boxId, '/exec'), options.requestTimeout, request).pipe(
+        map(readExecutionId),
+        concatMap((id) => concat(of<ExecEvent>({ type: 'started', executionId: id }), follow(boxId, id, input))),
+      );
+    },
+    follow: (boxId, executionId, input = {}) => follow(boxId, executionId, input),
+    attach: (boxId, executionId, input = {}) => attachOnce(boxId, executionId, input),
+    probe: probeOnce,
+    reattach: (boxId, executionId, input = {}) =>
+      reattach(attachOnce(boxId, executionId, input), { deadline: options.drainTimeout, ...options.conflictBackoff }),
+    signal(boxId, executionId, signal) {
+      assertIds(boxId, executionId);
+      if (!SIGNAL_WHITELIST.has(signal)) {
+        throw new RangeError(`signal: ${signal} is not one of ${[...SIGNAL_WHITELIST].join(', ')} (SIGKILL: use kill)`);
+      }
+      return command('signal', 'POST', executionUrl(base, boxId, executionId, '/signal'), { signal });
+    },
+    resize(boxId, executionId, cols, rows) {
+      assertIds(boxId, executionId);
+      for (const [name, value] of [['cols', cols], ['rows', rows]] as const) {
+        if (!Number.isInteger(value) || value < 1 || value > 65535) {
+          throw new RangeError(`resize: ${name} must be an integer from 1 to 65535, got ${value}`);
+        }
+      }
+      return command('resize', 'POST', executionUrl(base, boxId, executionId, '/resize'), { cols, rows });
+    },
+    kill(boxId, executionId) {
+      assertIds(boxId, executionId);
+      return command('kill', 'DELETE', executionUrl(base, boxId, executionId));
+    },
+  };
+}
+
+function readExecutionId(response: HttpResponse): string {
+  const body = parseJson(response.body) as { execution_id?: unknown } | undefined;
+  const id = body?.execution_id;
+  if (typeof id !== 'string' || id === '') {
+    throw new BoxliteHttpError('exec: the answer has no execution_id', response.status);
+  }
+  return id;
+}

@@ -1,0 +1,100 @@
+import { DEFAULT_RING_BYTES } from '../delivery/replayCursor.js';
+import type { ConflictBackoff } from '../observables/reattach.js';
+import type { ReconnectConfig } from '../operators/reconnectWithBackoff.js';
+import type { FetchLike } from '../transport/http.js';
+import type { TokenSource } from '../transport/token.js';
+import type { WebSocketConstructor } from '../transport/webSocket.js';
+
+/** Options of `createRunnerClient`. Only `baseUrl` is required. */
+export interface RunnerClientOptions {
+  /** REST base, e.g. `http://127.0.0.1:8080` or `https://api.boxlite.ai/api`. */
+  readonly baseUrl: string;
+  /** Bearer token, or a (sync or async) provider asked once per connection. */
+  readonly token?: TokenSource;
+  /** Optional tenant segment(s) after `/v1`; may contain `/`. */
+  readonly pathPrefix?: string;
+  /** A fetch implementation (default: the global one, else `cross-fetch`). */
+  readonly fetch?: FetchLike;
+  /** A WebSocket constructor (default: `ws` in Node, the global one elsewhere). */
+  readonly WebSocket?: WebSocketConstructor;
+  /**
+   * How the upgrade authenticates. `header` (default): `Authorization: Bearer`. `none`: nothing is
+   * sent, for browsers, which cannot set headers on a WebSocket: a same-origin gateway authenticates
+   * the upgrade instead (a cookie) and adds the header. The token never goes in the URL.
+   */
+  readonly webSocketAuth?: 'header' | 'none';
+  /** Milliseconds a status probe may take before it counts as `unavailable` (default 5000). */
+  readonly probeTimeout?: number;
+  /** Milliseconds `POST /exec` and the other REST calls may take (default 30000). */
+  readonly requestTimeout?: number;
+  /** Milliseconds the attach upgrade may take (default 30000). */
+  readonly connectTimeout?: number;
+  /** Silence bound of a socket; see `AttachConfig.idleTimeout` (default `'auto'`). */
+  readonly idleTimeout?: number | false | 'auto';
+  /** Bound of the drain after a cut; see `drainOnTerminal` (default 60000). */
+  readonly drainTimeout?: number;
+  /** How the drain re-attach waits out a 409 (default 50 ms doubling to 2 s, within 60 s). */
+  readonly conflictBackoff?: ConflictBackoff;
+  /** Reconnect policy when the process may still run (default 15 s doubling to 30 s within 270 s). */
+  readonly reconnect?: ReconnectConfig;
+  /** The server's replay ring per stream, for exactly-once delivery (default 262144). */
+  readonly ringBytes?: number;
+}
+
+/** Options with every default filled in. */
+export type ResolvedOptions = Required<Omit<RunnerClientOptions, 'token' | 'pathPrefix' | 'fetch' | 'WebSocket'>> &
+  Pick<RunnerClientOptions, 'token' | 'pathPrefix' | 'fetch' | 'WebSocket'>;
+
+function positive(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
+    throw new RangeError(`createRunnerClient: ${name} must be a positive number of milliseconds, got ${String(value)}`);
+  }
+  return value;
+}
+
+/** Validates the options up front and fills in the defaults. */
+export function resolveOptions(options: RunnerClientOptions): ResolvedOptions {
+  if (typeof options !== 'object' || options === null) throw new TypeError('createRunnerClient: options must be an object');
+  const { baseUrl, token, pathPrefix, webSocketAuth = 'header', idleTimeout = 'auto', ringBytes = DEFAULT_RING_BYTES } = options;
+  let parsed: URL;
+  try {
+    parsed = new URL(baseUrl);
+  } catch {
+    throw new TypeError(`createRunnerClient: baseUrl must be an absolute http(s) URL, got ${JSON.stringify(baseUrl)}`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new TypeError(`createRunnerClient: baseUrl must use http or https, got ${parsed.protocol}`);
+  }
+  if (parsed.search !== '' || parsed.hash !== '' || parsed.username !== '' || parsed.password !== '') {
+    throw new TypeError('createRunnerClient: baseUrl must not carry a query, a fragment or credentials (use `token`)');
+  }
+  if (token !== undefined && typeof token !== 'string' && typeof token !== 'function') {
+    throw new TypeError('createRunnerClient: token must be a string or a function returning one');
+  }
+  if (token === '') throw new TypeError('createRunnerClient: token must not be empty');
+  if (pathPrefix !== undefined && typeof pathPrefix !== 'string') throw new TypeError('createRunnerClient: pathPrefix must be a string');
+  if (webSocketAuth !== 'header' && webSocketAuth !== 'none') {
+    throw new TypeError(`createRunnerClient: webSocketAuth must be 'header' or 'none', got ${String(webSocketAuth)}`);
+  }
+  if (idleTimeout !== 'auto' && idleTimeout !== false) positive('idleTimeout', idleTimeout, 1);
+  if (!Number.isInteger(ringBytes) || ringBytes < 1) {
+    throw new RangeError(`createRunnerClient: ringBytes must be a positive integer, got ${String(ringBytes)}`);
+  }
+  return {
+    baseUrl,
+    ...(token === undefined ? {} : { token }),
+    ...(pathPrefix === undefined ? {} : { pathPrefix }),
+    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+    ...(options.WebSocket === undefined ? {} : { WebSocket: options.WebSocket }),
+    webSocketAuth,
+    probeTimeout: positive('probeTimeout', options.probeTimeout, 5_000),
+    requestTimeout: positive('requestTimeout', options.requestTimeout, 30_000),
+    connectTimeout: positive('connectTimeout', options.connectTimeout, 30_000),
+    idleTimeout,
+    drainTimeout: positive('drainTimeout', options.drainTimeout, 60_000),
+    conflictBackoff: options.conflictBackoff ?? {},
+    reconnect: options.reconnect ?? {},
+    ringBytes,
+  };
+}

@@ -1,0 +1,99 @@
+/**
+ * Typed errors. Each has a stable `name`; branch on them with the `isXxxError` guards, which
+ * compare names and so work when the package is loaded twice (ESM and CJS side by side).
+ */
+import type { ProbeResult } from './observables/probeResult.js';
+
+function hasName(value: unknown, name: string): boolean {
+  return typeof value === 'object' && value !== null && (value as { name?: unknown }).name === name;
+}
+
+/** A REST call answered with a non-success status, or could not be made at all. */
+export class BoxliteHttpError extends Error {
+  override readonly name = 'BoxliteHttpError';
+  constructor(
+    message: string,
+    /** HTTP status; `undefined` when no answer came (network error, timeout). */
+    readonly status: number | undefined,
+    /** Machine code from the body (`not_found`, `UNAUTHORIZED`, …) when there is one. */
+    readonly code?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+export const isBoxliteHttpError = (e: unknown): e is BoxliteHttpError => hasName(e, 'BoxliteHttpError');
+
+/** The attach upgrade was refused, or no connection could be made. */
+export class AttachRejectedError extends Error {
+  override readonly name = 'AttachRejectedError';
+  constructor(
+    message: string,
+    /** HTTP status of the refusal (404, 409, 401, 502, …); `undefined` when none was seen. */
+    readonly status: number | undefined,
+    /** Machine code from the refusal body, when there is one. */
+    readonly code?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+export const isAttachRejectedError = (e: unknown): e is AttachRejectedError => hasName(e, 'AttachRejectedError');
+
+/** The attach socket ended (or went silent) before the exit frame. */
+export class AttachDisconnectedError extends Error {
+  override readonly name = 'AttachDisconnectedError';
+  constructor(
+    message: string,
+    /** WebSocket close code (1006 for a cut without a Close frame). */
+    readonly closeCode: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+export const isAttachDisconnectedError = (e: unknown): e is AttachDisconnectedError =>
+  hasName(e, 'AttachDisconnectedError');
+
+/** The server no longer knows the execution (404: unknown or evicted). Final. */
+export class ExecutionGoneError extends Error {
+  override readonly name = 'ExecutionGoneError';
+  constructor(
+    readonly executionId: string,
+    message = `execution ${executionId} is gone (unknown or evicted)`,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+export const isExecutionGoneError = (e: unknown): e is ExecutionGoneError => hasName(e, 'ExecutionGoneError');
+
+/**
+ * The connection was lost while the execution may still run (probe said `running`, or could
+ * not tell). Retryable: a downstream `retry` reconnects.
+ */
+export class ReconnectRequiredError extends Error {
+  override readonly name = 'ReconnectRequiredError';
+  constructor(
+    /** What the probe said. */
+    readonly probe: ProbeResult,
+    options?: { cause?: unknown },
+  ) {
+    super(`attach lost and the execution is not known to be finished (probe: ${probe.state})`, options);
+  }
+}
+export const isReconnectRequiredError = (e: unknown): e is ReconnectRequiredError =>
+  hasName(e, 'ReconnectRequiredError');
+
+/** Reconnecting did not succeed within the configured budget. `cause` is the last failure. */
+export class ReconnectBudgetExceededError extends Error {
+  override readonly name = 'ReconnectBudgetExceededError';
+  constructor(
+    readonly attempts: number,
+    options?: { cause?: unknown },
+  ) {
+    super(`gave up reconnecting after ${attempts} attempt(s)`, options);
+  }
+}
+export const isReconnectBudgetExceededError = (e: unknown): e is ReconnectBudgetExceededError =>
+  hasName(e, 'ReconnectBudgetExceededError');

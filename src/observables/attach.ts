@@ -1,0 +1,140 @@
+import { Observable, defer, from, interval, switchMap, timer, type Subscription } from 'rxjs';
+import { AttachDisconnectedError, AttachRejectedError } from '../errors.js';
+import type { ExecEvent } from '../events.js';
+import { parseErrorBody } from '../protocol/errorBody.js';
+import { decodeBinaryFrame, decodeTextFrame } from '../protocol/frames.js';
+import type { Outbox } from '../transport/outbox.js';
+import { defaultWebSocket } from '../transport/defaults.js';
+import { authHeaders, resolveToken, type TokenSource } from '../transport/token.js';
+import { openSocket, type SocketEnd, type SocketHandle, type WebSocketConstructor } from '../transport/webSocket.js';
+
+/** Everything one attach needs. `createRunnerClient` builds it from its options. */
+export interface AttachConfig {
+  /** The `ws://…/attach` URL. */
+  readonly url: string;
+  /** The socket implementation; default `ws` in Node, the platform's own elsewhere. */
+  readonly WebSocket?: WebSocketConstructor | undefined;
+  readonly token: TokenSource;
+  /** Send `Authorization` on the upgrade (false behind a browser gateway that adds it). */
+  readonly sendAuthHeader: boolean;
+  /** Stdin and control messages; shared across sockets by `exec`. */
+  readonly outbox?: Outbox | undefined;
+  /**
+   * Milliseconds without any frame or Ping after which the socket counts as dead; `false` turns
+   * the watchdog off. The server pings every 15 s, so keep it at 45 s or more. `'auto'`: 45 s
+   * where pings are visible (`ws`), off where they are not (browsers), so a silent command is never
+   * taken for a dead socket.
+   */
+  readonly idleTimeout: number | false | 'auto';
+  /** Milliseconds the upgrade may take before the attempt counts as refused. */
+  readonly connectTimeout: number;
+}
+
+/** The watchdog checks this many times per idle period, so silence is detected within 4/3 of it. */
+const WATCHDOG_TICKS = 3;
+
+/**
+ * One attach socket as a cold observable: one subscription opens one socket.
+ *
+ * Emits every output frame as a `stdout`/`stderr` event, and the exit frame as the one `exit`
+ * event, then completes. Non-fatal `error` frames and malformed frames become `notice` events.
+ *
+ * ```
+ * socket:   --o--a--b--x|     o: upgrade done, x: exit frame
+ * attach:   -----a--b--x|
+ *
+ * socket:   --o--a--|         cut before the exit frame
+ * attach:   -----a--#         AttachDisconnectedError (close code 1006)
+ *
+ * socket:   --409|            upgrade refused
+ * attach:   --#               AttachRejectedError (status 409)
+ * ```
+ *
+ * A socket that ends, or stays silent (no frame and no Ping) for `idleTimeout`, before the exit
+ * frame errors with `AttachDisconnectedError`. A refused or failed upgrade errors with
+ * `AttachRejectedError` (its `status` is `undefined` where the platform does not show one, as in
+ * browsers, or when no answer came within `connectTimeout`). Unsubscribing closes the socket.
+ * The token is resolved once per subscription.
+ *
+ * @example
+ * attach(config).pipe(filter((e) => e.type === 'stdout')).subscribe((e) => process.stdout.write(e.data));
+ * @see reattach
+ * @see drainOnTerminal
+ */
+export function attach(config: AttachConfig): Observable<ExecEvent> {
+  return defer(() => from(Promise.all([config.WebSocket ?? defaultWebSocket(), resolveToken(config.token)]))).pipe(
+    switchMap(([Ctor, token]) => attachSocket(config, Ctor, config.sendAuthHeader ? authHeaders(token) : undefined)),
+  );
+}
+
+/** The default idle bound where pings are visible: three missed pings. */
+const AUTO_IDLE_TIMEOUT = 45_000;
+
+function attachSocket(
+  config: AttachConfig,
+  Ctor: WebSocketConstructor,
+  headers: Record<string, string> | undefined,
+): Observable<ExecEvent> {
+  return new Observable<ExecEvent>((subscriber) => {
+    const { outbox } = config;
+    let silentTicks = 0;
+    let watchdog: Subscription | undefined;
+    const connectTimer = timer(config.connectTimeout).subscribe(() => {
+      subscriber.error(new AttachRejectedError(`attach: no upgrade within ${config.connectTimeout} ms`, undefined));
+    });
+    const handle: SocketHandle = openSocket(Ctor, config.url, headers, {
+      open() {
+        connectTimer.unsubscribe();
+        const idleTimeout = config.idleTimeout === 'auto' ? (handle.seesPings ? AUTO_IDLE_TIMEOUT : false) : config.idleTimeout;
+        if (idleTimeout !== false) {
+          watchdog = interval(idleTimeout / WATCHDOG_TICKS).subscribe(() => {
+            silentTicks += 1;
+            if (silentTicks > WATCHDOG_TICKS) {
+              subscriber.error(new AttachDisconnectedError(`attach: no frame or ping for ${idleTimeout} ms`, 1006));
+            }
+          });
+        }
+        outbox?.connect(handle);
+      },
+      binary(frame) {
+        silentTicks = 0;
+        const event = decodeBinaryFrame(frame);
+        if (event !== undefined) subscriber.next(event);
+      },
+      text(text) {
+        silentTicks = 0;
+        const event = decodeTextFrame(text);
+        subscriber.next(event);
+        if (event.type === 'exit') subscriber.complete();
+      },
+      alive() {
+        silentTicks = 0;
+      },
+      end(end) {
+        subscriber.error(end.opened ? disconnected(end) : rejected(end));
+      },
+    });
+    return () => {
+      connectTimer.unsubscribe();
+      watchdog?.unsubscribe();
+      outbox?.disconnect(handle);
+      handle.dispose();
+    };
+  });
+}
+
+function disconnected(end: SocketEnd): AttachDisconnectedError {
+  const reason = end.reason ? `: ${end.reason}` : '';
+  return new AttachDisconnectedError(`attach: socket closed before the exit frame (code ${end.code}${reason})`, end.code, {
+    cause: end.cause,
+  });
+}
+
+function rejected(end: SocketEnd): AttachRejectedError {
+  if (end.status === undefined) {
+    const detail = end.cause instanceof Error ? `: ${end.cause.message}` : '';
+    return new AttachRejectedError(`attach: could not connect${detail}`, undefined, undefined, { cause: end.cause });
+  }
+  const body = parseErrorBody(end.status, end.body ?? '');
+  return new AttachRejectedError(`attach refused: ${body.message}`, end.status, body.code);
+}

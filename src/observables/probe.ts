@@ -1,0 +1,79 @@
+import { catchError, map, of, timeout, type Observable } from 'rxjs';
+import { parseErrorBody } from '../protocol/errorBody.js';
+import { httpRequest, parseJson, type HttpResponse, type HttpTransport } from '../transport/http.js';
+import type { ProbeResult } from './probeResult.js';
+
+export type { ProbeResult } from './probeResult.js';
+
+/** What one probe needs. */
+export interface ProbeConfig {
+  readonly http: HttpTransport;
+  /** The `GET …/executions/{id}` URL. */
+  readonly url: string;
+  /** Milliseconds before the probe counts as `unavailable` (the reference client uses 5000). */
+  readonly timeout: number;
+}
+
+const TERMINAL = new Set(['completed', 'killed', 'timed_out']);
+
+/**
+ * Asks the status endpoint what became of an execution: one `ProbeResult`, then complete.
+ *
+ * ```
+ * GET:    ----200{completed,0}|
+ * probe:  ----t|                 t = { state: 'terminal', status: 'completed', exitCode: 0 }
+ *
+ * GET:    ----404|
+ * probe:  ----g|                 g = { state: 'gone' }
+ *
+ * GET:    ---------- (5 s) …
+ * probe:  ----------u|           u = { state: 'unavailable', reason: 'timed out …' }
+ * ```
+ *
+ * It never errors: a timeout, a network error, a 5xx, a 401/403 or a body it cannot read all give
+ * `unavailable` (the caller reconnects and asks again); only a 404 gives `gone`. A terminal status
+ * without an exit code gives exit code -1 and a diagnostic message. Unsubscribing aborts the request.
+ *
+ * @example
+ * probe({ http, url, timeout: 5000 }).subscribe((result) => console.log(result.state));
+ * @see drainOnTerminal
+ */
+export function probe(config: ProbeConfig): Observable<ProbeResult> {
+  return httpRequest(config.http, 'GET', config.url).pipe(
+    map(classify),
+    timeout({
+      first: config.timeout,
+      with: () => of<ProbeResult>({ state: 'unavailable', reason: `status request timed out after ${config.timeout} ms` }),
+    }),
+    catchError((error: unknown) =>
+      of<ProbeResult>({ state: 'unavailable', reason: error instanceof Error ? error.message : String(error) }),
+    ),
+  );
+}
+
+function classify(response: HttpResponse): ProbeResult {
+  const { status } = response;
+  if (status === 404) return { state: 'gone', message: parseErrorBody(status, response.body).message };
+  if (status !== 200) {
+    return { state: 'unavailable', status, reason: parseErrorBody(status, response.body, response.statusText).message };
+  }
+  const info = parseJson(response.body);
+  if (typeof info !== 'object' || info === null) {
+    return { state: 'unavailable', status, reason: 'status body is not a JSON object' };
+  }
+  const { status: execStatus, exit_code: exitCode, error_message: errorMessage } = info as Record<string, unknown>;
+  if (execStatus === 'running') return { state: 'running' };
+  if (typeof execStatus !== 'string' || !TERMINAL.has(execStatus)) {
+    return { state: 'unavailable', status, reason: `unknown execution status ${JSON.stringify(execStatus) ?? 'undefined'}` };
+  }
+  const message = typeof errorMessage === 'string' && errorMessage !== '' ? { message: errorMessage } : {};
+  if (typeof exitCode === 'number' && Number.isInteger(exitCode)) {
+    return { state: 'terminal', status: execStatus, exitCode, ...message };
+  }
+  return {
+    state: 'terminal',
+    status: execStatus,
+    exitCode: -1,
+    message: `status ${execStatus} without an exit code${typeof errorMessage === 'string' && errorMessage ? `: ${errorMessage}` : ''}`,
+  };
+}

@@ -1,0 +1,51 @@
+/**
+ * URL building for the REST and WebSocket endpoints (PROTOCOL §1). Every id is one
+ * percent-encoded path segment, so no id can change the path.
+ */
+
+/** Where a client talks to: the base URL and the optional tenant prefix. */
+export interface EndpointBase {
+  readonly baseUrl: string;
+  readonly pathPrefix?: string | undefined;
+}
+
+/** Throws a `TypeError` naming `name` unless `id` is a non-empty string. */
+export function assertId(name: string, id: unknown): void {
+  if (typeof id !== 'string' || id === '') throw new TypeError(`${name} must be a non-empty string`);
+}
+
+/** Checks a box id and an execution id. */
+export function assertIds(boxId: unknown, executionId: unknown): void {
+  assertId('boxId', boxId);
+  assertId('executionId', executionId);
+}
+
+/** Encodes one opaque id as a single path segment; `.` and `..` are encoded too. */
+export function encodeSegment(id: string): string {
+  const encoded = encodeURIComponent(id);
+  if (encoded === '.') return '%2E';
+  if (encoded === '..') return '%2E%2E';
+  return encoded;
+}
+
+function prefixPath(pathPrefix: string | undefined): string {
+  if (pathPrefix === undefined) return '';
+  const parts = pathPrefix.split('/').filter((part) => part !== '');
+  return parts.map((part) => `/${encodeSegment(part)}`).join('');
+}
+
+/** `{baseUrl}/v1[/{prefix}]/boxes/{boxId}` plus the given already-encoded tail. */
+export function boxUrl(base: EndpointBase, boxId: string, tail: string): string {
+  const root = base.baseUrl.replace(/\/+$/, '');
+  return `${root}/v1${prefixPath(base.pathPrefix)}/boxes/${encodeSegment(boxId)}${tail}`;
+}
+
+/** `.../boxes/{boxId}/executions/{executionId}` plus the given tail. */
+export function executionUrl(base: EndpointBase, boxId: string, executionId: string, tail = ''): string {
+  return boxUrl(base, boxId, `/executions/${encodeSegment(executionId)}${tail}`);
+}
+
+/** The attach WebSocket URL: `http`→`ws`, `https`→`wss`. */
+export function attachUrl(base: EndpointBase, boxId: string, executionId: string): string {
+  return executionUrl(base, boxId, executionId, '/attach').replace(/^http(s?):/i, 'ws$1:');
+}

@@ -1,0 +1,76 @@
+import { Observable } from 'rxjs';
+import { BoxliteHttpError } from '../errors.js';
+import { parseErrorBody } from '../protocol/errorBody.js';
+import { authHeaders, resolveToken, type TokenSource } from './token.js';
+
+/** The subset of `fetch` this library uses; inject the browser's or any compatible one. */
+export type FetchLike = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body?: string; signal: AbortSignal },
+) => Promise<{ status: number; statusText: string; text(): Promise<string> }>;
+
+/** How REST calls are made. */
+export interface HttpTransport {
+  readonly fetch: FetchLike;
+  readonly token: TokenSource;
+}
+
+/** A REST answer, any status. */
+export interface HttpResponse {
+  readonly status: number;
+  readonly statusText: string;
+  readonly body: string;
+}
+
+/**
+ * One REST call as a cold observable: emits the answer (any status) and completes, or errors with
+ * a `BoxliteHttpError` without a status when no answer came. Unsubscribing aborts the request.
+ */
+export function httpRequest(
+  transport: HttpTransport,
+  method: string,
+  url: string,
+  body?: unknown,
+): Observable<HttpResponse> {
+  return new Observable<HttpResponse>((subscriber) => {
+    const abort = new AbortController();
+    (async () => {
+      const token = await resolveToken(transport.token);
+      const headers: Record<string, string> = { accept: 'application/json', ...authHeaders(token) };
+      const init: Parameters<FetchLike>[1] = { method, headers, signal: abort.signal };
+      if (body !== undefined) {
+        headers['content-type'] = 'application/json';
+        init.body = JSON.stringify(body);
+      }
+      const response = await transport.fetch(url, init);
+      const text = await response.text();
+      return { status: response.status, statusText: response.statusText, body: text };
+    })().then(
+      (response) => {
+        subscriber.next(response);
+        subscriber.complete();
+      },
+      (cause: unknown) => {
+        if (abort.signal.aborted) return;
+        const reason = cause instanceof Error ? cause.message : String(cause);
+        subscriber.error(new BoxliteHttpError(`${method} request failed: ${reason}`, undefined, undefined, { cause }));
+      },
+    );
+    return () => abort.abort();
+  });
+}
+
+/** Maps a non-2xx answer to a typed `BoxliteHttpError` (any of the four body shapes). */
+export function httpError(what: string, response: HttpResponse): BoxliteHttpError {
+  const parsed = parseErrorBody(response.status, response.body, response.statusText);
+  return new BoxliteHttpError(`${what}: ${parsed.message}`, response.status, parsed.code);
+}
+
+/** Parses a JSON body, or returns `undefined` when it is not JSON. */
+export function parseJson(body: string): unknown {
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    return undefined;
+  }
+}

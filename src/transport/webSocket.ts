@@ -1,0 +1,190 @@
+/**
+ * The WebSocket adapter: one job, turning either socket flavour into plain callbacks.
+ * - `ws` (Node): headers on the upgrade, the refusal's HTTP status, Ping frames.
+ * - The DOM `WebSocket` (browsers, Deno, Node ≥ 22): no headers, no status, no pings.
+ */
+
+/** The members of a WebSocket this library uses; `ws` and the DOM `WebSocket` both fit. */
+export interface WebSocketLike {
+  binaryType: string;
+  readonly readyState: number;
+  send(data: string | Uint8Array): void;
+  close(code?: number, reason?: string): void;
+  onopen: ((event: unknown) => void) | null;
+  onmessage: ((event: { data: unknown }) => void) | null;
+  onclose: ((event: { code: number; reason: string }) => void) | null;
+  onerror: ((event: unknown) => void) | null;
+}
+
+/** A WebSocket constructor: `ws`'s default export or `globalThis.WebSocket`. */
+export type WebSocketConstructor = new (url: string, options?: never) => WebSocketLike;
+
+/** How a socket ended. */
+export interface SocketEnd {
+  /** Whether the upgrade had succeeded. */
+  readonly opened: boolean;
+  /** Close code: 1006 when the connection dropped without a Close frame. */
+  readonly code: number;
+  readonly reason: string;
+  /** HTTP status of a refused upgrade, when the platform shows it. */
+  readonly status?: number;
+  /** Body of a refused upgrade (at most 4 KiB), when the platform shows it. */
+  readonly body?: string;
+  /** The underlying error, if one was reported. */
+  readonly cause?: unknown;
+}
+
+/** Callbacks from one socket. `end` is called once, last. */
+export interface SocketListener {
+  open(): void;
+  binary(frame: Uint8Array): void;
+  text(text: string): void;
+  /** A Ping (or any other sign of life without data). */
+  alive(): void;
+  end(end: SocketEnd): void;
+}
+
+/** The handle the caller keeps. */
+export interface SocketHandle {
+  /** Whether the socket is open and can take a `send`. */
+  readonly isOpen: () => boolean;
+  /** Whether Ping frames are visible (`ws`), so an idle watchdog can count them. */
+  readonly seesPings: boolean;
+  send(data: string | Uint8Array): void;
+  /** Detaches the listener and closes (a Close 1000 when open; abort while connecting). */
+  dispose(): void;
+}
+
+interface NodeWebSocket extends WebSocketLike {
+  on(event: string, listener: (...args: never[]) => void): unknown;
+  removeAllListeners(event?: string): unknown;
+  terminate(): void;
+}
+
+interface NodeResponse {
+  statusCode?: number;
+  on(event: 'data', listener: (chunk: Uint8Array) => void): unknown;
+  on(event: 'end' | 'error', listener: () => void): unknown;
+  destroy(): void;
+}
+
+const OPEN = 1;
+const CONNECTING = 0;
+const MAX_REFUSAL_BODY = 4096;
+
+function isNodeWebSocket(socket: WebSocketLike): socket is NodeWebSocket {
+  return typeof (socket as Partial<NodeWebSocket>).on === 'function'
+    && typeof (socket as Partial<NodeWebSocket>).terminate === 'function';
+}
+
+/**
+ * Opens a socket. `headers` are sent on the upgrade; a constructor that cannot send them (the
+ * DOM one) gets none, and the caller must not pass any (see `createRunnerClient`'s
+ * `webSocketAuth`).
+ */
+export function openSocket(
+  Ctor: WebSocketConstructor,
+  url: string,
+  headers: Record<string, string> | undefined,
+  listener: SocketListener,
+): SocketHandle {
+  const socket = headers === undefined
+    ? new Ctor(url)
+    : new (Ctor as unknown as new (url: string, options: object) => WebSocketLike)(url, { headers });
+  return isNodeWebSocket(socket) ? adaptNode(socket, listener) : adaptDom(socket, listener);
+}
+
+function adaptNode(socket: NodeWebSocket, listener: SocketListener): SocketHandle {
+  let opened = false;
+  let ended = false;
+  let cause: unknown;
+  let status: number | undefined;
+  let body = '';
+  socket.on('open', () => {
+    opened = true;
+    listener.open();
+  });
+  socket.on('message', (data: Uint8Array, isBinary: boolean) => {
+    if (isBinary) listener.binary(data);
+    else listener.text(data.toString());
+  });
+  socket.on('ping', () => listener.alive());
+  socket.on('unexpected-response', (_request: unknown, response: NodeResponse) => {
+    status = response.statusCode;
+    const finish = (): void => {
+      response.destroy();
+      socket.terminate();
+    };
+    response.on('data', (chunk: Uint8Array) => {
+      body += Buffer.from(chunk).toString('utf8');
+      if (body.length >= MAX_REFUSAL_BODY) finish();
+    });
+    response.on('end', finish);
+    response.on('error', finish);
+  });
+  socket.on('error', (error: unknown) => {
+    cause ??= error;
+  });
+  socket.on('close', (code: number, reason: Uint8Array) => {
+    if (ended) return;
+    ended = true;
+    const end: SocketEnd = {
+      opened,
+      code,
+      reason: Buffer.from(reason).toString('utf8'),
+      ...(status === undefined ? {} : { status, body: body.slice(0, MAX_REFUSAL_BODY) }),
+      ...(cause === undefined ? {} : { cause }),
+    };
+    listener.end(end);
+  });
+  return {
+    isOpen: () => socket.readyState === OPEN,
+    seesPings: true,
+    send: (data) => socket.send(data),
+    dispose: () => {
+      ended = true;
+      socket.removeAllListeners();
+      socket.on('error', () => undefined);
+      if (socket.readyState === OPEN) socket.close(1000);
+      else socket.terminate();
+    },
+  };
+}
+
+function adaptDom(socket: WebSocketLike, listener: SocketListener): SocketHandle {
+  let opened = false;
+  let cause: unknown;
+  socket.binaryType = 'arraybuffer';
+  socket.onopen = () => {
+    opened = true;
+    listener.open();
+  };
+  socket.onmessage = (event) => {
+    const { data } = event;
+    if (typeof data === 'string') listener.text(data);
+    else if (data instanceof ArrayBuffer) listener.binary(new Uint8Array(data));
+    else if (ArrayBuffer.isView(data)) listener.binary(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+  };
+  socket.onerror = (event) => {
+    cause ??= event;
+  };
+  socket.onclose = (event) => {
+    detach();
+    listener.end({ opened, code: event.code, reason: event.reason, ...(cause === undefined ? {} : { cause }) });
+  };
+  const detach = (): void => {
+    socket.onopen = null;
+    socket.onmessage = null;
+    socket.onerror = null;
+    socket.onclose = null;
+  };
+  return {
+    isOpen: () => socket.readyState === OPEN,
+    seesPings: false,
+    send: (data) => socket.send(data),
+    dispose: () => {
+      detach();
+      if (socket.readyState === OPEN || socket.readyState === CONNECTING) socket.close(1000);
+    },
+  };
+}

@@ -1,0 +1,77 @@
+import { defer, type Observable } from 'rxjs';
+import { TestScheduler } from 'rxjs/testing';
+import { expect } from 'vitest';
+import { followExecution } from '../../src/client/follow.js';
+import { resolveOptions } from '../../src/client/options.js';
+import type { ExecEvent } from '../../src/events.js';
+import type { ProbeResult } from '../../src/observables/probeResult.js';
+import type { MarbleScenario } from '../../marbles/index.js';
+import { errors } from '../../marbles/values.js';
+
+/** Errors compare by name, message and their typed fields; stacks and causes are not the claim. */
+function normalize(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(normalize);
+  if (value instanceof Error) {
+    const { name, message } = value;
+    const typed = value as unknown as Record<string, unknown>;
+    return { name, message, status: typed['status'], closeCode: typed['closeCode'], attempts: typed['attempts'] };
+  }
+  if (typeof value === 'object' && value !== null && !(value instanceof Uint8Array)) {
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, normalize(inner)]));
+  }
+  return value;
+}
+
+export function createTestScheduler(): TestScheduler {
+  return new TestScheduler((actual, expected) => {
+    expect(normalize(actual)).toEqual(normalize(expected));
+  });
+}
+
+/** Runs one scenario through the real recovery pipeline on a fresh TestScheduler. */
+export function runScenario(scenario: MarbleScenario): void {
+  const scheduler = createTestScheduler();
+  scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
+    const { timing = {} } = scenario;
+    const options = resolveOptions({
+      baseUrl: 'http://runner.test',
+      drainTimeout: timing.drainTimeout ?? 20,
+      ringBytes: timing.ringBytes ?? 262_144,
+      reconnect: {
+        initialDelay: timing.reconnectDelay ?? 5,
+        maxDelay: (timing.reconnectDelay ?? 5) * 2,
+        budget: timing.reconnectBudget ?? 100,
+      },
+      conflictBackoff: { initialDelay: timing.conflictDelay ?? 2, maxDelay: (timing.conflictDelay ?? 2) * 2 },
+    });
+    const sockets = scenario.sockets.map((lane) =>
+      cold<ExecEvent>(lane.marble, scenario.values as Record<string, ExecEvent>, lane.error ? errors[lane.error]() : undefined),
+    );
+    const probes = scenario.probes.map((lane) => cold<ProbeResult>(lane.marble, scenario.values as Record<string, ProbeResult>));
+    const sequence = <T>(lanes: Observable<T>[], what: string): (() => Observable<T>) => {
+      let next = 0;
+      return () =>
+        defer(() => {
+          const lane = lanes[next];
+          next += 1;
+          if (lane === undefined) throw new Error(`scenario ${scenario.title}: no ${what} lane #${next}`);
+          return lane;
+        });
+    };
+    const result$ = followExecution(
+      { options, attach: sequence(sockets, 'socket'), probe: sequence(probes, 'probe') },
+      'exec-1',
+      {},
+    );
+    const error = scenario.expectedError ? errors[scenario.expectedError]() : undefined;
+    expectObservable(result$, scenario.unsubscribe).toBe(scenario.expected, scenario.values, error);
+    scenario.sockets.forEach((lane, index) => {
+      const socket = sockets[index];
+      if (socket) expectSubscriptions(socket.subscriptions).toBe(lane.subscription);
+    });
+    scenario.probes.forEach((lane, index) => {
+      const probe = probes[index];
+      if (probe) expectSubscriptions(probe.subscriptions).toBe(lane.subscription);
+    });
+  });
+}
