@@ -1,4 +1,4 @@
-import { Observable, defer, from, interval, switchMap, timer, type Subscription } from 'rxjs';
+import { Observable, defer, from, interval, of, switchMap, timer, type Subscription } from 'rxjs';
 import { AttachDisconnectedError, AttachRejectedError } from '../errors.js';
 import type { ExecEvent } from '../events.js';
 import { parseErrorBody } from '../protocol/errorBody.js';
@@ -54,7 +54,8 @@ const WATCHDOG_TICKS = 3;
  * frame errors with `AttachDisconnectedError`. A refused or failed upgrade errors with
  * `AttachRejectedError` (its `status` is `undefined` where the platform does not show one, as in
  * browsers, or when no answer came within `connectTimeout`). Unsubscribing closes the socket.
- * The token is resolved once per subscription.
+ * The token is resolved once per subscription; a string or a synchronous provider and an
+ * injected `WebSocket` make the whole attach synchronous up to the socket, so virtual time drives it.
  *
  * @example
  * attach(config).pipe(filter((e) => e.type === 'stdout')).subscribe((e) => process.stdout.write(e.data));
@@ -62,8 +63,13 @@ const WATCHDOG_TICKS = 3;
  * @see drainOnTerminal
  */
 export function attach(config: AttachConfig): Observable<ExecEvent> {
-  return defer(() => from(Promise.all([config.WebSocket ?? defaultWebSocket(), resolveToken(config.token)]))).pipe(
-    switchMap(([Ctor, token]) => attachSocket(config, Ctor, config.sendAuthHeader ? authHeaders(token) : undefined)),
+  const Ctor$ = config.WebSocket ? of(config.WebSocket) : defer(() => from(defaultWebSocket()));
+  return Ctor$.pipe(
+    switchMap((Ctor) =>
+      resolveToken(config.token).pipe(
+        switchMap((token) => attachSocket(config, Ctor, config.sendAuthHeader ? authHeaders(token) : undefined)),
+      ),
+    ),
   );
 }
 

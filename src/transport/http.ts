@@ -1,4 +1,4 @@
-import { Observable } from 'rxjs';
+import { Observable, firstValueFrom } from 'rxjs';
 import { BoxliteHttpError } from '../errors.js';
 import { parseErrorBody } from '../protocol/errorBody.js';
 import { authHeaders, resolveToken, type TokenSource } from './token.js';
@@ -35,7 +35,7 @@ export function httpRequest(
   return new Observable<HttpResponse>((subscriber) => {
     const abort = new AbortController();
     (async () => {
-      const token = await resolveToken(transport.token);
+      const token = await firstValueFrom(resolveToken(transport.token));
       const headers: Record<string, string> = { accept: 'application/json', ...authHeaders(token) };
       const init: Parameters<FetchLike>[1] = { method, headers, signal: abort.signal };
       if (body !== undefined) {

@@ -104,9 +104,10 @@ function adaptNode(socket: NodeWebSocket, listener: SocketListener): SocketHandl
     opened = true;
     listener.open();
   });
-  socket.on('message', (data: Uint8Array, isBinary: boolean) => {
-    if (isBinary) listener.binary(data);
-    else listener.text(data.toString());
+  socket.on('message', (data: Buffer, isBinary: boolean) => {
+    // A plain Uint8Array view over the Buffer: no copy, and `slice` keeps its standard meaning.
+    if (isBinary) listener.binary(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    else listener.text(data.toString('utf8'));
   });
   socket.on('ping', () => listener.alive());
   socket.on('unexpected-response', (_request: unknown, response: NodeResponse) => {
