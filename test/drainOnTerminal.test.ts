@@ -12,13 +12,14 @@ import { completed, exitFrame, running, stdout } from '../marbles/values.js';
 import { createTestScheduler } from './support/marbleHarness.js';
 
 const cut = new AttachDisconnectedError('attach: socket closed before the exit frame (code 1006)', 1006);
-const values = { a: stdout('a'), b: stdout('b'), x: exitFrame(0), t: completed(0), r: running };
+const values: Record<string, ExecEvent> = { a: stdout('a'), b: stdout('b'), x: exitFrame(0) };
+const answers: Record<string, ProbeResult> = { t: completed(0), r: running };
 
 describe('drainOnTerminal: the RxJS operator checklist', () => {
   it('mirrors an empty source and never probes', () => {
     createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold<ExecEvent>('|');
-      const probe = cold<ProbeResult>('-t|', values);
+      const probe = cold<ProbeResult>('-t|', answers);
       expectObservable(source.pipe(drainOnTerminal({ probe: () => probe, reattach: () => EMPTY }))).toBe('|');
       expectSubscriptions(source.subscriptions).toBe('(^!)');
       expectSubscriptions(probe.subscriptions).toBe([]);
@@ -52,7 +53,7 @@ describe('drainOnTerminal: the RxJS operator checklist', () => {
 
   it('leaves a TimeoutError from upstream a TimeoutError', () => {
     createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
-      const probe = cold<ProbeResult>('-t|', values);
+      const probe = cold<ProbeResult>('-t|', answers);
       const source = cold<ExecEvent>('-a------', values).pipe(timeout({ each: 3 }));
       const result = source.pipe(drainOnTerminal({ probe: () => probe, reattach: () => NEVER }));
       expectObservable(result).toBe('-a--#', values, new TimeoutError());
@@ -63,7 +64,7 @@ describe('drainOnTerminal: the RxJS operator checklist', () => {
   it('composes with a downstream timeout: the drain is unsubscribed when it fires', () => {
     createTestScheduler().run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold<ExecEvent>('-a#', values, cut);
-      const probe = cold<ProbeResult>('--------t|', values);
+      const probe = cold<ProbeResult>('--------t|', answers);
       const result = source.pipe(drainOnTerminal({ probe: () => probe, reattach: () => NEVER }), timeout({ each: 4 }));
       expectObservable(result).toBe('-a---#', values, new TimeoutError());
       expectSubscriptions(probe.subscriptions).toBe('--^--!');
@@ -76,7 +77,7 @@ describe('drainOnTerminal: the RxJS operator checklist', () => {
       const first = cold<ExecEvent>('-a#', values, cut);
       const second = cold<ExecEvent>('-b-x|', values);
       const source = timer(0).pipe(mergeMap(() => (attempt++ === 0 ? first : second)));
-      const probe = cold<ProbeResult>('-r|', values);
+      const probe = cold<ProbeResult>('-r|', answers);
       const result = source.pipe(
         drainOnTerminal({ probe: () => probe, reattach: () => NEVER }),
         retry({ delay: (error: unknown) => (isReconnectRequiredError(error) ? timer(3) : throwError(() => error)) }),

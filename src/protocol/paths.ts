@@ -12,6 +12,7 @@ export interface EndpointBase {
 /** Throws a `TypeError` naming `name` unless `id` is a non-empty string. */
 export function assertId(name: string, id: unknown): void {
   if (typeof id !== 'string' || id === '') throw new TypeError(`${name} must be a non-empty string`);
+  if (id === '.' || id === '..') throw new TypeError(`${name} cannot be ${JSON.stringify(id)}: URLs resolve it as a path step`);
 }
 
 /** Checks a box id and an execution id. */
@@ -20,12 +21,14 @@ export function assertIds(boxId: unknown, executionId: unknown): void {
   assertId('executionId', executionId);
 }
 
-/** Encodes one opaque id as a single path segment; `.` and `..` are encoded too. */
+/**
+ * Encodes one opaque id as a single path segment. `.` and `..` cannot be sent at all: URL parsers
+ * (WHATWG, used by fetch and ws) treat them as dot segments even when percent-encoded, so they are
+ * refused with a `TypeError` rather than allowed to change the path.
+ */
 export function encodeSegment(id: string): string {
-  const encoded = encodeURIComponent(id);
-  if (encoded === '.') return '%2E';
-  if (encoded === '..') return '%2E%2E';
-  return encoded;
+  if (id === '.' || id === '..') throw new TypeError(`an id cannot be ${JSON.stringify(id)}: URLs resolve it as a path step`);
+  return encodeURIComponent(id);
 }
 
 function prefixPath(pathPrefix: string | undefined): string {

@@ -52,8 +52,7 @@ export function httpRequest(
       },
       (cause: unknown) => {
         if (abort.signal.aborted) return;
-        const reason = cause instanceof Error ? cause.message : String(cause);
-        subscriber.error(new BoxliteHttpError(`${method} request failed: ${reason}`, undefined, undefined, { cause }));
+        subscriber.error(new BoxliteHttpError(`${method} ${url} failed: ${describeFailure(cause)}`, undefined, undefined, { cause }));
       },
     );
     return () => abort.abort();
@@ -73,4 +72,12 @@ export function parseJson(body: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** `fetch failed (ECONNREFUSED)`: the message plus what node puts in `cause` (a code or a reason). */
+function describeFailure(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause as { code?: unknown; message?: unknown } | undefined;
+  const detail = typeof cause?.code === 'string' ? cause.code : typeof cause?.message === 'string' ? cause.message : '';
+  return detail ? `${error.message} (${detail})` : error.message;
 }

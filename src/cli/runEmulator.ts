@@ -1,0 +1,31 @@
+import { startRunnerEmulator } from '../testing/index.js';
+import type { Command } from './args.js';
+import type { CliIo } from './runCommand.js';
+
+/**
+ * Runs the emulator in the foreground, printing where it listens and the token to use, until
+ * SIGINT or SIGTERM. Resolves to the process exit status.
+ */
+export async function runEmulator(command: Extract<Command, { kind: 'emulator' }>, io: CliIo): Promise<number> {
+  const emulator = await startRunnerEmulator({
+    port: command.port,
+    ...(command.token === undefined ? {} : { token: command.token }),
+    allowProcesses: command.allowExec,
+  });
+  io.stdout.write(
+    [
+      `BoxLite runner emulator listening on ${emulator.url}`,
+      `export BOXLITE_REST_URL=${emulator.url}`,
+      `export BOXLITE_API_KEY=${emulator.token}`,
+      command.allowExec ? 'real processes: enabled (commands run on this machine)' : 'real processes: disabled (scripted commands only; --allow-exec to enable)',
+      'Ctrl-C to stop.',
+      '',
+    ].join('\n'),
+  );
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await emulator.close();
+  return 0;
+}

@@ -1,0 +1,332 @@
+/**
+ * One attached WebSocket (PROTOCOL §3-4): the replay of both rings, then live frames through a
+ * bounded per-subscriber queue, then the exit frame and Close 1000. Also pings, the idle
+ * timeout, client control messages, and the faults of this attach attempt.
+ *
+ * Frames are written one at a time: the next one only once `ws.send` called back (the bytes
+ * reached the kernel). A client that does not read therefore stops the writer, the queue fills,
+ * and further live chunks are dropped silently and counted, as the Go runner does.
+ */
+
+import { interval, startWith, Subject, Subscription, switchMap, timer } from 'rxjs';
+import { WebSocket, type RawData } from 'ws';
+import { encodeErrorFrame, encodeExitFrame, encodeOutputFrame } from '../../protocol/frames.js';
+import { CLOSE_GOING_AWAY, CLOSE_NORMAL, SIGNAL_WHITELIST, type OutputStream } from '../../protocol/types.js';
+import type { EmulatorEvent } from './events.js';
+import type { Execution, ExecutionEvent } from './execution.js';
+import { injectedFrame, type AttachFault } from './faults.js';
+import type { ResolvedOptions } from './options.js';
+import { isDimension } from './requests.js';
+import type { MutableStats } from './stats.js';
+
+/** Everything a session needs. */
+export interface AttachSessionInit {
+  readonly ws: WebSocket;
+  readonly execution: Execution;
+  /** The token holding the execution's attach slot; released when the socket is gone. */
+  readonly slotToken: object;
+  readonly fault: AttachFault | undefined;
+  readonly options: ResolvedOptions;
+  readonly stats: MutableStats;
+  readonly emit: (event: EmulatorEvent) => void;
+}
+
+type LiveItem =
+  | { readonly kind: 'output'; readonly stream: OutputStream; readonly data: Uint8Array }
+  | { readonly kind: 'exit'; readonly exitCode: number };
+
+/** See the file comment. */
+export class AttachSession {
+  /** Resolves once the server noticed the socket is gone. */
+  readonly closed: Promise<void>;
+
+  private readonly ws: WebSocket;
+  private readonly execution: Execution;
+  private readonly init: AttachSessionInit;
+  private readonly fault: AttachFault | undefined;
+  private readonly subscriptions = new Subscription();
+  private readonly activity$ = new Subject<void>();
+  private liveFeed: Subscription | undefined;
+  private readonly live: LiveItem[] = [];
+  private queuedOutput = 0;
+  private wake: (() => void) | undefined;
+  private outputBytesSent = 0;
+  private holdSlotMs = 0;
+  private isClosed = false;
+  private resolveClosed!: () => void;
+
+  constructor(init: AttachSessionInit) {
+    this.init = init;
+    this.ws = init.ws;
+    this.execution = init.execution;
+    this.fault = init.fault;
+    this.closed = new Promise((resolve) => {
+      this.resolveClosed = resolve;
+    });
+    init.stats.attaches += 1;
+    init.stats.openSockets += 1;
+
+    // Snapshot and subscribe in the same tick: no chunk can fall between replay and live.
+    const replay = this.snapshotReplay();
+    if (this.execution.isTerminal) {
+      this.live.push({ kind: 'exit', exitCode: this.execution.exitCode ?? -1 });
+    } else {
+      this.liveFeed = this.execution.events$.subscribe((event) => this.onExecutionEvent(event));
+    }
+
+    this.ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
+    this.ws.on('pong', () => this.activity$.next());
+    this.ws.on('ping', () => this.activity$.next());
+    this.ws.on('error', () => undefined);
+    this.ws.on('close', (code: number) => this.onClose(code));
+    const { pingIntervalMs, idleTimeoutMs } = init.options;
+    this.subscriptions.add(
+      interval(pingIntervalMs).subscribe(() => {
+        if (this.ws.readyState === WebSocket.OPEN) this.ws.ping();
+      }),
+    );
+    this.subscriptions.add(
+      this.activity$.pipe(startWith(undefined), switchMap(() => timer(idleTimeoutMs))).subscribe(() => {
+        init.stats.idleTimeouts += 1;
+        this.ws.terminate();
+      }),
+    );
+
+    this.execution.sessionStarted();
+    void this.pump(replay);
+  }
+
+  /** Drops the socket at once (emulator shutdown). */
+  terminate(): void {
+    this.ws.terminate();
+  }
+
+  // ----- the writer -----
+
+  private async pump(replay: readonly LiveItem[]): Promise<void> {
+    const fault = this.fault;
+    const cut = fault?.cut;
+    if (fault?.firstFrameDelayMs !== undefined && !(await this.sleep(fault.firstFrameDelayMs))) return;
+    for (const kind of fault?.inject ?? []) {
+      if (!(await this.send(injectedFrame(kind)))) return;
+    }
+    if (cut?.after === 'upgrade') return this.cut();
+    for (const item of replay) {
+      if (item.kind === 'output' && !(await this.sendOutput(item.stream, item.data))) return;
+    }
+    if (cut?.after === 'replay') return this.cut();
+    for (;;) {
+      const item = await this.nextLive();
+      if (item === undefined) return;
+      if (item.kind === 'output') {
+        if (!(await this.sendOutput(item.stream, item.data))) return;
+        continue;
+      }
+      this.stopLiveFeed();
+      if (cut?.after === 'before-exit') return this.cut();
+      if (fault?.suppressExit === true) return;
+      if (!(await this.send(encodeExitFrame(item.exitCode)))) return;
+      return this.closeAfterExit();
+    }
+  }
+
+  /** Sends one output frame, honouring a `{ outputBytes }` cut. False once the socket is done. */
+  private async sendOutput(stream: OutputStream, data: Uint8Array): Promise<boolean> {
+    const after = this.fault?.cut?.after;
+    if (typeof after === 'object') {
+      const room = after.outputBytes - this.outputBytesSent;
+      if (data.length >= room) {
+        if (room > 0) {
+          if (!(await this.send(encodeOutputFrame(stream, data.subarray(0, room))))) return false;
+          this.outputBytesSent += room;
+        }
+        this.cut();
+        return false;
+      }
+    }
+    if (!(await this.send(encodeOutputFrame(stream, data)))) return false;
+    this.outputBytesSent += data.length;
+    return true;
+  }
+
+  /** Sends one frame and waits until `ws` wrote it. False if the socket closed meanwhile. */
+  private async send(frame: Uint8Array | string): Promise<boolean> {
+    const latency = this.fault?.frameLatencyMs;
+    if (latency !== undefined && latency > 0 && !(await this.sleep(latency))) return false;
+    if (this.isClosed || this.ws.readyState !== WebSocket.OPEN) return false;
+    const written = new Promise<boolean>((resolve) => {
+      this.ws.send(frame, { binary: typeof frame !== 'string' }, (error) => resolve(error == null));
+    });
+    this.init.stats.framesSent += 1;
+    this.init.stats.bytesSent += typeof frame === 'string' ? Buffer.byteLength(frame) : frame.length;
+    const ok = await Promise.race([written, this.closed.then(() => false)]);
+    return ok && !this.isClosed;
+  }
+
+  private cut(): void {
+    const cut = this.fault?.cut;
+    this.stopLiveFeed();
+    if (cut === undefined || this.isClosed) return;
+    this.init.stats.cuts += 1;
+    this.holdSlotMs = cut.holdSlotMs ?? 0;
+    if (cut.how === 'close') this.ws.close(cut.code ?? CLOSE_GOING_AWAY);
+    else this.ws.terminate();
+  }
+
+  private async closeAfterExit(): Promise<void> {
+    const hold = this.init.options.slotHoldAfterExitMs;
+    if (hold > 0) {
+      // A newer runner waits for the client's Close while holding the slot.
+      await Promise.race([this.closed, this.sleep(hold)]);
+    }
+    if (!this.isClosed && this.ws.readyState === WebSocket.OPEN) this.ws.close(CLOSE_NORMAL);
+  }
+
+  /** Resolves true after `ms`, or false as soon as the socket is gone. */
+  private sleep(ms: number): Promise<boolean> {
+    if (this.isClosed) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const subscription = timer(ms).subscribe(() => {
+        this.subscriptions.remove(subscription);
+        resolve(true);
+      });
+      subscription.add(() => resolve(false));
+      this.subscriptions.add(subscription);
+    });
+  }
+
+  // ----- the live queue -----
+
+  private onExecutionEvent(event: ExecutionEvent): void {
+    if (event.type === 'exit') {
+      this.enqueue({ kind: 'exit', exitCode: event.exitCode });
+      return;
+    }
+    if (this.queuedOutput >= this.init.options.subscriberQueueChunks) {
+      this.init.stats.droppedChunks += 1;
+      this.init.stats.droppedBytes += event.data.length;
+      this.init.emit({ type: 'dropped', executionId: this.execution.id, stream: event.stream, bytes: event.data.length });
+      return;
+    }
+    this.queuedOutput += 1;
+    this.enqueue({ kind: 'output', stream: event.stream, data: event.data });
+  }
+
+  private enqueue(item: LiveItem): void {
+    this.live.push(item);
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+
+  private async nextLive(): Promise<LiveItem | undefined> {
+    for (;;) {
+      if (this.isClosed) return undefined;
+      const item = this.live.shift();
+      if (item !== undefined) {
+        if (item.kind === 'output') this.queuedOutput -= 1;
+        return item;
+      }
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+      });
+    }
+  }
+
+  private stopLiveFeed(): void {
+    this.liveFeed?.unsubscribe();
+    this.liveFeed = undefined;
+  }
+
+  private snapshotReplay(): LiveItem[] {
+    const items: LiveItem[] = [];
+    const rings = [
+      ['stdout', this.execution.stdout],
+      ['stderr', this.execution.stderr],
+    ] as const;
+    for (const [stream, ring] of rings) {
+      if (this.init.options.replay === 'single') {
+        if (ring.byteLength > 0) items.push({ kind: 'output', stream, data: ring.snapshotBytes() });
+      } else {
+        for (const data of ring.snapshotChunks()) items.push({ kind: 'output', stream, data });
+      }
+    }
+    return items;
+  }
+
+  // ----- client → server -----
+
+  private onMessage(data: RawData, isBinary: boolean): void {
+    this.activity$.next();
+    const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+    if (isBinary) {
+      this.execution.writeStdin(bytes);
+      return;
+    }
+    this.onControl(bytes.toString('utf8'));
+  }
+
+  private onControl(text: string): void {
+    let message: unknown;
+    try {
+      message = JSON.parse(text);
+    } catch {
+      return this.sendError('malformed control message: invalid JSON');
+    }
+    if (typeof message !== 'object' || message === null || Array.isArray(message)) {
+      return this.sendError('malformed control message: not a JSON object');
+    }
+    const fields = message as Record<string, unknown>;
+    switch (fields.type) {
+      case 'stdin_eof':
+        this.execution.endStdin();
+        return;
+      case 'signal': {
+        const sig = fields.sig;
+        if (typeof sig !== 'number' || !Number.isInteger(sig)) return this.sendError('malformed signal message: sig must be an integer');
+        if (!SIGNAL_WHITELIST.has(sig)) return this.sendError(`signal ${sig} is not allowed`);
+        if (!this.execution.signal(sig, 'attach')) this.sendError(`execution ${this.execution.id} is not running`);
+        return;
+      }
+      case 'resize': {
+        if (!isDimension(fields.cols) || !isDimension(fields.rows)) {
+          return this.sendError('malformed resize message: cols and rows must be integers in 1..65535');
+        }
+        if (!this.execution.tty) return this.sendError(`execution ${this.execution.id} is not a TTY`);
+        if (this.execution.isTerminal) return this.sendError(`execution ${this.execution.id} is not running`);
+        this.execution.resize(fields.cols, fields.rows);
+        return;
+      }
+      default:
+        this.sendError(`unknown control message type ${JSON.stringify(fields.type) ?? 'undefined'}`);
+    }
+  }
+
+  /** A non-fatal error frame, written at once (outside the output queue). */
+  private sendError(message: string): void {
+    if (this.isClosed || this.ws.readyState !== WebSocket.OPEN) return;
+    const frame = encodeErrorFrame(message);
+    this.init.stats.framesSent += 1;
+    this.init.stats.bytesSent += Buffer.byteLength(frame);
+    this.ws.send(frame);
+  }
+
+  // ----- end -----
+
+  private onClose(code: number): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    this.stopLiveFeed();
+    this.subscriptions.unsubscribe();
+    this.activity$.complete();
+    this.live.length = 0;
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+    this.init.stats.openSockets -= 1;
+    this.execution.sessionEnded();
+    this.init.emit({ type: 'detach', executionId: this.execution.id, code });
+    this.execution.releaseSlot(this.init.slotToken, this.holdSlotMs);
+    this.resolveClosed();
+  }
+}

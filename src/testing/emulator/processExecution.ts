@@ -1,0 +1,92 @@
+/**
+ * Real child processes, for `allowProcesses: true`: `command` and `args` are spawned without a
+ * shell, with `env` merged over the emulator's own environment and `working_dir` as cwd.
+ * Output is captured from the start, attached or not.
+ *
+ * Decisions where real runners differ or the protocol is silent:
+ * - No pseudo-terminal: a `tty` execution gets pipes, and its stderr is sent on the stdout
+ *   channel (TTY executions use only 0x01); `resize` is recorded and otherwise ignored.
+ * - A process ended by a signal exits with 128+N.
+ * - A spawn failure (unknown program, bad cwd) still creates the execution, which completes at
+ *   once with exit code 127 (ENOENT) or 126 (anything else) and `error_message` set.
+ */
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { constants } from 'node:os';
+import type { ExecRequest } from '../../protocol/types.js';
+import { signalExitCode, type ExecutionDriver, type ExecutionSink } from './execution.js';
+
+/** Drives one child process. */
+export class ProcessDriver implements ExecutionDriver {
+  private readonly child: ChildProcess;
+  private readonly closed: Promise<void>;
+  private running = true;
+
+  /**
+   * Spawns the process.
+   * @param request the exec request.
+   * @param sink where output and exit go.
+   * @param tty whether stderr goes to the stdout channel.
+   */
+  constructor(request: ExecRequest, sink: ExecutionSink, tty: boolean) {
+    let spawnError: NodeJS.ErrnoException | undefined;
+    this.child = spawn(request.command, [...(request.args ?? [])], {
+      env: { ...process.env, ...request.env },
+      ...(request.working_dir !== undefined ? { cwd: request.working_dir } : {}),
+      stdio: ['pipe', 'pipe', 'pipe'],
+      shell: false,
+      windowsHide: true,
+    });
+    this.child.stdin?.on('error', () => undefined);
+    this.child.stdout?.on('data', (chunk: Buffer) => sink.output('stdout', chunk));
+    this.child.stderr?.on('data', (chunk: Buffer) => sink.output(tty ? 'stdout' : 'stderr', chunk));
+    this.child.on('error', (error: NodeJS.ErrnoException) => {
+      if (this.child.pid === undefined) spawnError = error;
+    });
+    this.closed = new Promise((resolve) => {
+      this.child.once('close', (code: number | null, signal: NodeJS.Signals | null) => {
+        this.running = false;
+        if (spawnError !== undefined) {
+          sink.exit(spawnError.code === 'ENOENT' ? 127 : 126, spawnError.message);
+        } else if (code !== null) {
+          sink.exit(code);
+        } else {
+          sink.exit(signalExitCode(signal === null ? 0 : constants.signals[signal]));
+        }
+        resolve();
+      });
+    });
+  }
+
+  start(): void {
+    // The process runs from construction on.
+  }
+
+  writeStdin(data: Uint8Array): void {
+    const stdin = this.child.stdin;
+    if (stdin !== null && stdin.writable) stdin.write(data);
+  }
+
+  endStdin(): void {
+    this.child.stdin?.end();
+  }
+
+  signal(signal: number): void {
+    if (this.running && this.child.pid !== undefined) this.child.kill(signal);
+  }
+
+  attached(): void {
+    // A process does not wait for clients.
+  }
+
+  /** SIGKILLs the process if it still runs, drops its pipes, and resolves once it closed. */
+  dispose(): Promise<void> {
+    if (this.running) {
+      if (this.child.pid !== undefined) this.child.kill('SIGKILL');
+      this.child.stdin?.destroy();
+      this.child.stdout?.destroy();
+      this.child.stderr?.destroy();
+    }
+    return this.closed;
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * `boxlite-rx/testing`: a BoxLite runner emulator (REST + attach WebSocket) for tests, the
+ * demo and benchmarks. See {@link startRunnerEmulator}.
+ */
+
+export { startRunnerEmulator, MAX_STDIN_FRAME_BYTES } from './emulator/server.js';
+export type { RunnerEmulator } from './emulator/server.js';
+export type { RunnerEmulatorOptions, ReplayMode, ExecutionIdInfo } from './emulator/options.js';
+export type { EmulatorStats } from './emulator/stats.js';
+export type { EmulatorEvent, SignalSource } from './emulator/events.js';
+export type { ExecutionView } from './emulator/execution.js';
+export type {
+  AttachFault,
+  AttachFaultContext,
+  AttachFaultProvider,
+  CutFault,
+  CutPoint,
+  InjectedFrame,
+} from './emulator/faults.js';
+export { injectedFrame } from './emulator/faults.js';
+export type { Script, ScriptStep, ScriptSource } from './emulator/scripted.js';
+export type { OrphanGrace } from './emulator/orphans.js';
+export type { ErrorShape } from './emulator/errorBodies.js';
+export { htmlStatusPage } from './emulator/errorBodies.js';
