@@ -62,6 +62,7 @@ export function createRunnerClient(clientOptions: RunnerClientOptions): RunnerCl
       outbox,
       idleTimeout: options.idleTimeout,
       connectTimeout: options.connectTimeout,
+      maxPayload: options.maxPayload,
     });
   const attachOnce = (boxId: string, executionId: string, input: AttachInput): Observable<ExecEvent> => {
     assertIds(boxId, executionId);

@@ -39,11 +39,13 @@ export interface RunnerClientOptions {
   readonly reconnect?: ReconnectConfig;
   /** The server's replay ring per stream, for exactly-once delivery (default 262144). */
   readonly ringBytes?: number;
+  /** Largest WebSocket message accepted, in bytes (`ws` only; default 100 MiB); see `AttachConfig`. */
+  readonly maxPayload?: number;
 }
 
 /** Options with every default filled in. */
-export type ResolvedOptions = Required<Omit<RunnerClientOptions, 'token' | 'pathPrefix' | 'fetch' | 'WebSocket'>> &
-  Pick<RunnerClientOptions, 'token' | 'pathPrefix' | 'fetch' | 'WebSocket'>;
+export type ResolvedOptions = Required<Omit<RunnerClientOptions, 'token' | 'pathPrefix' | 'fetch' | 'WebSocket' | 'maxPayload'>> &
+  Pick<RunnerClientOptions, 'token' | 'pathPrefix' | 'fetch' | 'WebSocket' | 'maxPayload'>;
 
 function positive(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -87,6 +89,7 @@ export function resolveOptions(options: RunnerClientOptions): ResolvedOptions {
     ...(pathPrefix === undefined ? {} : { pathPrefix }),
     ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
     ...(options.WebSocket === undefined ? {} : { WebSocket: options.WebSocket }),
+    ...(options.maxPayload === undefined ? {} : { maxPayload: positive('maxPayload', options.maxPayload, 1) }),
     webSocketAuth,
     probeTimeout: positive('probeTimeout', options.probeTimeout, 5_000),
     requestTimeout: positive('requestTimeout', options.requestTimeout, 30_000),

@@ -6,7 +6,13 @@ import { decodeBinaryFrame, decodeTextFrame } from '../protocol/frames.js';
 import type { Outbox } from '../transport/outbox.js';
 import { defaultWebSocket } from '../transport/defaults.js';
 import { authHeaders, resolveToken, type TokenSource } from '../transport/token.js';
-import { openSocket, type SocketEnd, type SocketHandle, type WebSocketConstructor } from '../transport/webSocket.js';
+import {
+  openSocket,
+  type SocketEnd,
+  type SocketHandle,
+  type SocketOptions,
+  type WebSocketConstructor,
+} from '../transport/webSocket.js';
 
 /** Everything one attach needs. `createRunnerClient` builds it from its options. */
 export interface AttachConfig {
@@ -28,6 +34,11 @@ export interface AttachConfig {
   readonly idleTimeout: number | false | 'auto';
   /** Milliseconds the upgrade may take before the attempt counts as refused. */
   readonly connectTimeout: number;
+  /**
+   * Largest message accepted, in bytes (`ws` only; default `ws`'s 100 MiB). A larger frame closes
+   * the socket with 1009, which is handled as a cut.
+   */
+  readonly maxPayload?: number | undefined;
 }
 
 /** The watchdog checks this many times per idle period, so silence is detected within 4/3 of it. */
@@ -67,7 +78,12 @@ export function attach(config: AttachConfig): Observable<ExecEvent> {
   return Ctor$.pipe(
     switchMap((Ctor) =>
       resolveToken(config.token).pipe(
-        switchMap((token) => attachSocket(config, Ctor, config.sendAuthHeader ? authHeaders(token) : undefined)),
+        switchMap((token) =>
+          attachSocket(config, Ctor, {
+            headers: config.sendAuthHeader ? authHeaders(token) : undefined,
+            maxPayload: config.maxPayload,
+          }),
+        ),
       ),
     ),
   );
@@ -76,11 +92,7 @@ export function attach(config: AttachConfig): Observable<ExecEvent> {
 /** The default idle bound where pings are visible: three missed pings. */
 const AUTO_IDLE_TIMEOUT = 45_000;
 
-function attachSocket(
-  config: AttachConfig,
-  Ctor: WebSocketConstructor,
-  headers: Record<string, string> | undefined,
-): Observable<ExecEvent> {
+function attachSocket(config: AttachConfig, Ctor: WebSocketConstructor, socketOptions: SocketOptions): Observable<ExecEvent> {
   return new Observable<ExecEvent>((subscriber) => {
     const { outbox } = config;
     let silentTicks = 0;
@@ -88,7 +100,7 @@ function attachSocket(
     const connectTimer = timer(config.connectTimeout).subscribe(() => {
       subscriber.error(new AttachRejectedError(`attach: no upgrade within ${config.connectTimeout} ms`, undefined));
     });
-    const handle: SocketHandle = openSocket(Ctor, config.url, headers, {
+    const handle: SocketHandle = openSocket(Ctor, config.url, socketOptions, {
       open() {
         connectTimer.unsubscribe();
         const idleTimeout = config.idleTimeout === 'auto' ? (handle.seesPings ? AUTO_IDLE_TIMEOUT : false) : config.idleTimeout;

@@ -19,6 +19,12 @@ export interface WebSocketLike {
 /** A WebSocket constructor: `ws`'s default export or `globalThis.WebSocket`. */
 export type WebSocketConstructor = new (url: string, options?: never) => WebSocketLike;
 
+/** `ws` options for one socket. */
+export interface SocketOptions {
+  readonly headers?: Record<string, string> | undefined;
+  readonly maxPayload?: number | undefined;
+}
+
 /** How a socket ended. */
 export interface SocketEnd {
   /** Whether the upgrade had succeeded. */
@@ -78,19 +84,21 @@ function isNodeWebSocket(socket: WebSocketLike): socket is NodeWebSocket {
 }
 
 /**
- * Opens a socket. `headers` are sent on the upgrade; a constructor that cannot send them (the
- * DOM one) gets none, and the caller must not pass any (see `createRunnerClient`'s
- * `webSocketAuth`).
+ * Opens a socket. `headers` are sent on the upgrade and `maxPayload` bounds one message (a larger
+ * one closes the socket with 1009); both are `ws` options, so a DOM constructor must get neither
+ * (see `createRunnerClient`'s `webSocketAuth`).
  */
 export function openSocket(
   Ctor: WebSocketConstructor,
   url: string,
-  headers: Record<string, string> | undefined,
+  options: SocketOptions,
   listener: SocketListener,
 ): SocketHandle {
-  const socket = headers === undefined
+  const { headers, maxPayload } = options;
+  const nodeOptions = { ...(headers === undefined ? {} : { headers }), ...(maxPayload === undefined ? {} : { maxPayload }) };
+  const socket = Object.keys(nodeOptions).length === 0
     ? new Ctor(url)
-    : new (Ctor as unknown as new (url: string, options: object) => WebSocketLike)(url, { headers });
+    : new (Ctor as unknown as new (url: string, options: object) => WebSocketLike)(url, nodeOptions);
   return isNodeWebSocket(socket) ? adaptNode(socket, listener) : adaptDom(socket, listener);
 }
 
