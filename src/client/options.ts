@@ -55,6 +55,22 @@ function positive(name: string, value: number | undefined, fallback: number): nu
   return value;
 }
 
+function checkDelays(name: string, value: object | undefined, keys: readonly string[]): void {
+  if (value === undefined) return;
+  if (typeof value !== 'object' || value === null) throw new TypeError(`createRunnerClient: ${name} must be an object`);
+  const record = value as Record<string, unknown>;
+  for (const key of keys) {
+    const delay = record[key];
+    if (delay !== undefined && (typeof delay !== 'number' || !(delay >= 0) || !Number.isFinite(delay))) {
+      throw new RangeError(`createRunnerClient: ${name}.${key} must be a number of milliseconds >= 0, got ${String(delay)}`);
+    }
+  }
+  const { initialDelay, maxDelay } = record as { initialDelay?: number; maxDelay?: number };
+  if (initialDelay !== undefined && maxDelay !== undefined && maxDelay < initialDelay) {
+    throw new RangeError(`createRunnerClient: ${name}.maxDelay must be >= ${name}.initialDelay`);
+  }
+}
+
 /** Validates the options up front and fills in the defaults. */
 export function resolveOptions(options: RunnerClientOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null) throw new TypeError('createRunnerClient: options must be an object');
@@ -68,7 +84,7 @@ export function resolveOptions(options: RunnerClientOptions): ResolvedOptions {
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
     throw new TypeError(`createRunnerClient: baseUrl must use http or https, got ${parsed.protocol}`);
   }
-  if (parsed.search !== '' || parsed.hash !== '' || parsed.username !== '' || parsed.password !== '') {
+  if (baseUrl.includes('?') || baseUrl.includes('#') || parsed.username !== '' || parsed.password !== '') {
     throw new TypeError('createRunnerClient: baseUrl must not carry a query, a fragment or credentials (use `token`)');
   }
   if (token !== undefined && typeof token !== 'string' && typeof token !== 'function') {
@@ -80,6 +96,13 @@ export function resolveOptions(options: RunnerClientOptions): ResolvedOptions {
     throw new TypeError(`createRunnerClient: webSocketAuth must be 'header' or 'none', got ${String(webSocketAuth)}`);
   }
   if (idleTimeout !== 'auto' && idleTimeout !== false) positive('idleTimeout', idleTimeout, 1);
+  for (const name of ['fetch', 'WebSocket'] as const) {
+    if (options[name] !== undefined && typeof options[name] !== 'function') {
+      throw new TypeError(`createRunnerClient: ${name} must be a function (a fetch implementation / a WebSocket constructor)`);
+    }
+  }
+  checkDelays('conflictBackoff', options.conflictBackoff, ['initialDelay', 'maxDelay', 'deadline']);
+  checkDelays('reconnect', options.reconnect, ['initialDelay', 'maxDelay', 'budget']);
   if (!Number.isInteger(ringBytes) || ringBytes < 1) {
     throw new RangeError(`createRunnerClient: ringBytes must be a positive integer, got ${String(ringBytes)}`);
   }

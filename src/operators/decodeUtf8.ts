@@ -22,7 +22,8 @@ export type DecodedEvent = Exclude<ExecEvent, OutputEvent> | TextEvent;
  *
  * A frame that ends inside a character emits only the complete characters (nothing when there are
  * none); the rest waits for the next frame of the same stream. Before the exit event, an error or
- * completion, an unfinished character is flushed as U+FFFD. Invalid bytes become U+FFFD.
+ * completion, an unfinished character is flushed as U+FFFD. Invalid bytes become U+FFFD; a leading
+ * byte-order mark is kept, like every other character.
  *
  * @example
  * client.exec(box, { command: 'ls' }).pipe(decodeUtf8()).subscribe((e) => e.type === 'stdout' && console.log(e.text));
@@ -32,8 +33,8 @@ export function decodeUtf8(): OperatorFunction<ExecEvent, DecodedEvent> {
   return (source) =>
     new Observable<DecodedEvent>((subscriber) => {
       const decoders: Record<OutputStream, TextDecoder> = {
-        stdout: new TextDecoder('utf-8'),
-        stderr: new TextDecoder('utf-8'),
+        stdout: new TextDecoder('utf-8', { ignoreBOM: true }),
+        stderr: new TextDecoder('utf-8', { ignoreBOM: true }),
       };
       const flush = (): void => {
         for (const type of ['stdout', 'stderr'] as const) {

@@ -9,6 +9,8 @@ export interface ExecResult {
   readonly exitCode: number;
   /** Where the exit code came from: the server's exit frame, or the status endpoint. */
   readonly exitSource: 'frame' | 'probe';
+  /** The status endpoint's diagnostic, when the exit came from it with one. */
+  readonly exitMessage: string | undefined;
   /** Stdout decoded as UTF-8 (invalid bytes as U+FFFD). */
   readonly stdout: string;
   readonly stderr: string;
@@ -28,6 +30,7 @@ export interface ExecResult {
  * ```
  *
  * Errors pass through. A source that completes without an exit event errors with a `TypeError`.
+ * Text is decoded exactly: invalid bytes become U+FFFD, a leading byte-order mark is kept.
  *
  * @example
  * const { exitCode, stdout } = await firstValueFrom(client.exec(box, { command: 'echo', args: ['hi'] }).pipe(toExecResult()));
@@ -55,11 +58,12 @@ export function toExecResult(): OperatorFunction<ExecEvent, ExecResult> {
             case 'exit': {
               const stdoutBytes = concatBytes(chunks.stdout);
               const stderrBytes = concatBytes(chunks.stderr);
-              const decoder = new TextDecoder('utf-8');
+              const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
               subscriber.next({
                 executionId,
                 exitCode: event.exitCode,
                 exitSource: event.source,
+                exitMessage: event.message,
                 stdout: decoder.decode(stdoutBytes),
                 stderr: decoder.decode(stderrBytes),
                 stdoutBytes,

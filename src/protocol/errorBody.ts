@@ -32,14 +32,18 @@ export function parseErrorBody(status: number, body: string, statusText = ''): E
   if (typeof json !== 'object' || json === null) return { message: fallback };
   const record = json as Record<string, unknown>;
   const error = record['error'];
-  if (typeof error === 'string') return { message: clip(error) };
   if (typeof error === 'object' && error !== null) {
     const nested = error as Record<string, unknown>;
     const code = str(nested['code']) ?? str(nested['type']);
     const message = clip(str(nested['message']) ?? fallback);
     return code === undefined ? { message } : { code, message };
   }
+  // The auth middleware also sends `"error":"Unauthorized"`: its `message` says more.
+  const message = str(record['message']);
   const code = str(record['code']);
-  const message = clip(str(record['message']) ?? fallback);
-  return code === undefined ? { message } : { code, message };
+  if (message !== undefined || typeof error !== 'string') {
+    const text = clip(message ?? fallback);
+    return code === undefined ? { message: text } : { code, message: text };
+  }
+  return { message: clip(str(error) ?? fallback) };
 }

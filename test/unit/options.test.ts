@@ -1,0 +1,190 @@
+import { describe, expect, it } from 'vitest';
+import { resolveOptions, type RunnerClientOptions } from '../../src/client/options.js';
+import { DEFAULT_RING_BYTES } from '../../src/delivery/replayCursor.js';
+import type { FetchLike } from '../../src/transport/http.js';
+import type { WebSocketConstructor } from '../../src/transport/webSocket.js';
+
+function thrown(options: unknown): Error {
+  try {
+    resolveOptions(options as RunnerClientOptions);
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('resolveOptions did not throw');
+}
+
+const base = { baseUrl: 'http://127.0.0.1:8080' };
+
+describe('resolveOptions: defaults', () => {
+  it('fills in every default and adds no optional keys', () => {
+    const resolved = resolveOptions(base);
+    expect(resolved).toEqual({
+      baseUrl: 'http://127.0.0.1:8080',
+      webSocketAuth: 'header',
+      probeTimeout: 5000,
+      requestTimeout: 30_000,
+      connectTimeout: 30_000,
+      idleTimeout: 'auto',
+      drainTimeout: 60_000,
+      conflictBackoff: {},
+      reconnect: {},
+      ringBytes: 262_144,
+    });
+    expect(DEFAULT_RING_BYTES).toBe(256 * 1024);
+    for (const key of ['token', 'pathPrefix', 'fetch', 'WebSocket']) expect(key in resolved).toBe(false);
+  });
+
+  it('keeps every given option', () => {
+    const fetch: FetchLike = () => Promise.reject(new Error('unused'));
+    const WebSocket = class {} as unknown as WebSocketConstructor;
+    const token = (): string => 't';
+    const resolved = resolveOptions({
+      baseUrl: 'https://api.boxlite.ai/api/',
+      token,
+      pathPrefix: 'org/t',
+      fetch,
+      WebSocket,
+      webSocketAuth: 'none',
+      probeTimeout: 1,
+      requestTimeout: 2,
+      connectTimeout: 3,
+      idleTimeout: 45_000,
+      drainTimeout: 4,
+      conflictBackoff: { initialDelay: 10 },
+      reconnect: { budget: 1000 },
+      ringBytes: 1,
+    });
+    expect(resolved).toEqual({
+      baseUrl: 'https://api.boxlite.ai/api/',
+      token,
+      pathPrefix: 'org/t',
+      fetch,
+      WebSocket,
+      webSocketAuth: 'none',
+      probeTimeout: 1,
+      requestTimeout: 2,
+      connectTimeout: 3,
+      idleTimeout: 45_000,
+      drainTimeout: 4,
+      conflictBackoff: { initialDelay: 10 },
+      reconnect: { budget: 1000 },
+      ringBytes: 1,
+    });
+    expect(resolved.fetch).toBe(fetch);
+    expect(resolved.token).toBe(token);
+  });
+
+  it('accepts a string token, idleTimeout false, an empty pathPrefix and fractional timeouts', () => {
+    const resolved = resolveOptions({ ...base, token: 'abc', idleTimeout: false, pathPrefix: '', probeTimeout: 0.5 });
+    expect(resolved.token).toBe('abc');
+    expect(resolved.idleTimeout).toBe(false);
+    expect(resolved.pathPrefix).toBe('');
+    expect(resolved.probeTimeout).toBe(0.5);
+  });
+
+  it.each(['http://h', 'https://h:8443/api', 'HTTP://H/x/'])('accepts baseUrl %j', (baseUrl) => {
+    expect(resolveOptions({ baseUrl }).baseUrl).toBe(baseUrl);
+  });
+});
+
+describe('resolveOptions: validation', () => {
+  it.each([[null], [undefined], ['http://h'], [42]])('rejects options %j', (options) => {
+    const error = thrown(options);
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error.name).toBe('TypeError');
+    expect(error.message).toBe('createRunnerClient: options must be an object');
+  });
+
+  it.each([[undefined], [''], ['/v1'], ['not a url'], [42]])('rejects baseUrl %j', (baseUrl) => {
+    const error = thrown({ baseUrl });
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error.message).toContain('baseUrl must be an absolute http(s) URL');
+  });
+
+  it.each([['ftp://h', 'ftp:'], ['ws://h', 'ws:'], ['file:///tmp', 'file:'], ['localhost:8080', 'localhost:']])('rejects baseUrl scheme %j', (baseUrl, scheme) => {
+    const error = thrown({ baseUrl });
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error.message).toBe(`createRunnerClient: baseUrl must use http or https, got ${scheme}`);
+  });
+
+  it.each(['http://h/api?x=1', 'http://h/#frag', 'http://user:pw@h', 'http://user@h'])(
+    'rejects baseUrl %j with a query, fragment or credentials',
+    (baseUrl) => {
+      const error = thrown({ baseUrl });
+      expect(error).toBeInstanceOf(TypeError);
+      expect(error.message).toBe('createRunnerClient: baseUrl must not carry a query, a fragment or credentials (use `token`)');
+    },
+  );
+
+  // URL#search and URL#hash are '' for a bare `?` or `#`, yet the paths would land inside them.
+  it.each(['http://h/api?', 'http://h/api#'])('rejects baseUrl %j with an empty query or fragment', (baseUrl) => {
+    expect(thrown({ baseUrl })).toBeInstanceOf(TypeError);
+  });
+
+  it.each([[42], [{}], [true], [null]])('rejects token %j', (token) => {
+    const error = thrown({ ...base, token });
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error.message).toBe('createRunnerClient: token must be a string or a function returning one');
+  });
+
+  it('rejects an empty token', () => {
+    const error = thrown({ ...base, token: '' });
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error.message).toBe('createRunnerClient: token must not be empty');
+  });
+
+  it.each([[42], [null], [['a']]])('rejects pathPrefix %j', (pathPrefix) => {
+    const error = thrown({ ...base, pathPrefix });
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error.message).toBe('createRunnerClient: pathPrefix must be a string');
+  });
+
+  it.each([['cookie'], ['Header'], [true], [null]])('rejects webSocketAuth %j', (webSocketAuth) => {
+    const error = thrown({ ...base, webSocketAuth });
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error.message).toBe(`createRunnerClient: webSocketAuth must be 'header' or 'none', got ${String(webSocketAuth)}`);
+  });
+
+  describe.each(['probeTimeout', 'requestTimeout', 'connectTimeout', 'drainTimeout', 'idleTimeout'])('%s', (name) => {
+    it.each([
+      [0, '0'],
+      [-1, '-1'],
+      [Number.NaN, 'NaN'],
+      [Number.POSITIVE_INFINITY, 'Infinity'],
+      ['100', '100'],
+      [null, 'null'],
+    ])('rejects %j with a RangeError naming it', (value, shown) => {
+      const error = thrown({ ...base, [name]: value });
+      expect(error).toBeInstanceOf(RangeError);
+      expect(error.name).toBe('RangeError');
+      expect(error.message).toBe(`createRunnerClient: ${name} must be a positive number of milliseconds, got ${shown}`);
+    });
+  });
+
+  it('rejects idleTimeout true', () => {
+    expect(thrown({ ...base, idleTimeout: true })).toBeInstanceOf(RangeError);
+  });
+
+  it.each([
+    [0, '0'],
+    [-5, '-5'],
+    [1.5, '1.5'],
+    [Number.NaN, 'NaN'],
+    ['1024', '1024'],
+    [null, 'null'],
+  ])('rejects ringBytes %j', (ringBytes, shown) => {
+    const error = thrown({ ...base, ringBytes });
+    expect(error).toBeInstanceOf(RangeError);
+    expect(error.message).toBe(`createRunnerClient: ringBytes must be a positive integer, got ${shown}`);
+  });
+
+  it.each([
+    ['fetch', 42],
+    ['WebSocket', 'ws'],
+    ['conflictBackoff', { initialDelay: -1 }],
+    ['reconnect', { initialDelay: -1 }],
+  ])('rejects a bad %s up front, naming it', (name, value) => {
+    const error = thrown({ ...base, [name]: value });
+    expect(error.message).toContain(name);
+  });
+});
