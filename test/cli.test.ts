@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startRunnerEmulator, type RunnerEmulator, type RunnerEmulatorOptions } from '../src/testing/index.js';
-import { runCli } from './support/cli.js';
+import { spawn } from 'node:child_process';
+import { filter, firstValueFrom } from 'rxjs';
+import { CLI, runCli } from './support/cli.js';
 
 let emulator: RunnerEmulator | undefined;
 afterEach(async () => {
@@ -80,6 +82,23 @@ describe('boxlite-rx exec (the built CLI against a real server on 127.0.0.1)', (
     const run = await runCli(['exec', '--url', 'http://127.0.0.1:1', 'box-1']);
     expect(run.code).toBe(125);
     expect(run.stderr.toString()).toBe('boxlite-rx: exec needs a command after -- (see boxlite-rx --help)\n');
+  });
+});
+
+describe('boxlite-rx exec: signals', () => {
+  it('forwards Ctrl-C to the command in-band and exits with the command code', async () => {
+    const em = await start({ scripts: { sleepy: { steps: [{ stdout: 'ready\n' }, { waitMs: 10_000 }, { exit: 0 }] } } });
+    const signalled = firstValueFrom(em.events.pipe(filter((event) => event.type === 'signal')));
+    const child = spawn(process.execPath, [CLI, 'exec', ...connect(em), 'box-1', '--', 'sleepy'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const stdout: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout.push(chunk);
+      if (Buffer.concat(stdout).toString() === 'ready\n') child.kill('SIGINT');
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(await signalled).toMatchObject({ type: 'signal', signal: 2, source: 'attach' });
+    expect(Buffer.concat(stdout).toString()).toBe('ready\n');
+    expect(code).toBe(130);
   });
 });
 

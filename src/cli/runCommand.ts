@@ -1,4 +1,4 @@
-import type { Observable } from 'rxjs';
+import { tap, type Observable } from 'rxjs';
 import { createRunnerClient } from '../client/createRunnerClient.js';
 import type { ExecEvent } from '../events.js';
 import type { Command } from './args.js';
@@ -6,6 +6,9 @@ import { processSignals, stdinBytes } from './processStreams.js';
 
 /** Exit status for a failure of the client itself (not of the command). */
 export const CLIENT_FAILURE = 125;
+/** Exit status after a second Ctrl-C (the first is forwarded to the command as SIGINT). */
+const INTERRUPTED = 130;
+const SIGINT = 2;
 
 export interface CliIo {
   readonly stdin: NodeJS.ReadStream;
@@ -21,7 +24,8 @@ export function reportLine(io: CliIo, message: string, token: string | undefined
 
 /**
  * Runs `exec` or `attach`: the command's bytes go to stdout/stderr untouched, and the promise
- * resolves to the command's exit code, or 125 after one line on stderr.
+ * resolves to the command's exit code, or 125 after one line on stderr. Ctrl-C and SIGTERM are
+ * forwarded to the command in-band; a second Ctrl-C leaves at once with 130.
  */
 export function runCommand(command: Extract<Command, { kind: 'exec' | 'attach' }>, io: CliIo): Promise<number> {
   const { connection } = command;
@@ -30,7 +34,14 @@ export function runCommand(command: Extract<Command, { kind: 'exec' | 'attach' }
     ...(connection.token === undefined ? {} : { token: connection.token }),
     ...(connection.prefix === undefined ? {} : { pathPrefix: connection.prefix }),
   });
-  const input = { stdin: stdinBytes(io.stdin), signal: processSignals() };
+  let interrupted: (() => void) | undefined;
+  let interrupts = 0;
+  const signal = processSignals().pipe(
+    tap((sig) => {
+      if (sig === SIGINT && ++interrupts > 1) interrupted?.();
+    }),
+  );
+  const input = { stdin: stdinBytes(io.stdin), signal };
   const events$: Observable<ExecEvent> =
     command.kind === 'exec'
       ? client.exec(
@@ -48,6 +59,10 @@ export function runCommand(command: Extract<Command, { kind: 'exec' | 'attach' }
       : client.follow(command.boxId, command.executionId, input);
 
   return new Promise<number>((resolve) => {
+    interrupted = () => {
+      reportLine(io, 'interrupted twice: leaving (the command may still run)', undefined);
+      resolve(INTERRUPTED);
+    };
     let exitCode: number | undefined;
     const fail = (message: string): void => {
       reportLine(io, message, connection.token);
