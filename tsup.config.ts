@@ -20,5 +20,9 @@ export default defineConfig([
     target: 'node20',
     platform: 'node',
     define: { PACKAGE_VERSION: JSON.stringify(version) },
+    // `ws` is an optional peer of the library, but the CLI always needs it: bundled, `npx boxlite-rx`
+    // works on its own. It is CommonJS, so its require() of Node built-ins needs a real require.
+    noExternal: ['ws'],
+    banner: { js: "import { createRequire as __cliCreateRequire } from 'node:module';\nconst require = __cliCreateRequire(import.meta.url);" },
   },
 ]);

@@ -1,6 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // Angular's decorators are the legacy (experimentalDecorators) kind; only examples/angular uses any.
+  oxc: { decorator: { legacy: true } },
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 20_000,

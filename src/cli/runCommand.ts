@@ -1,6 +1,8 @@
 import { tap, type Observable } from 'rxjs';
+import { WebSocket } from 'ws';
 import { createRunnerClient } from '../client/createRunnerClient.js';
 import type { ExecEvent } from '../events.js';
+import type { WebSocketConstructor } from '../transport/webSocket.js';
 import type { Command } from './args.js';
 import { processSignals, stdinBytes } from './processStreams.js';
 
@@ -31,6 +33,8 @@ export function runCommand(command: Extract<Command, { kind: 'exec' | 'attach' }
   const { connection } = command;
   const client = createRunnerClient({
     baseUrl: connection.url,
+    // The CLI bundles `ws` (an optional peer of the library), so it passes it rather than load it.
+    WebSocket: WebSocket as unknown as WebSocketConstructor,
     ...(connection.token === undefined ? {} : { token: connection.token }),
     ...(connection.prefix === undefined ? {} : { pathPrefix: connection.prefix }),
   });

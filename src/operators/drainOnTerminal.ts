@@ -77,6 +77,7 @@ export interface DrainOnTerminalConfig {
  * );
  * @see reattach
  * @see probe
+ * @see docs/marbles/README.md
  * @param config The probe and re-attach to use, and the drain's bound.
  * @returns An operator that mirrors the source and heals a cut that races the exit.
  */

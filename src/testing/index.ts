@@ -22,3 +22,7 @@ export type { Script, ScriptStep, ScriptSource } from './emulator/scripted.js';
 export type { OrphanGrace } from './emulator/orphans.js';
 export type { ErrorShape } from './emulator/errorBodies.js';
 export { htmlStatusPage } from './emulator/errorBodies.js';
+export { startCuttingProxy } from './cuttingProxy.js';
+export type { CuttingProxy, CuttingProxyOptions, CuttingProxyStats, ProxiedAttach, ProxiedRequest } from './cuttingProxy.js';
+export { startGateway } from './gateway.js';
+export type { Gateway, GatewayOptions, GatewayStats } from './gateway.js';

@@ -1,7 +1,25 @@
+/**
+ * The platform defaults: which WebSocket and fetch to use when the caller passes none.
+ *
+ * `ws` and `cross-fetch` are optional peer dependencies, loaded only when needed. Their names are
+ * kept out of bundlers' sight (a variable specifier, ignore comments), so a browser build neither
+ * bundles them nor fails when they are not installed.
+ */
 import type { FetchLike } from './http.js';
 import type { WebSocketConstructor } from './webSocket.js';
 
 const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+
+/** Loads an optional peer dependency, or says which one to install and why. */
+async function importOptional(name: 'ws' | 'cross-fetch', why: string): Promise<Record<string, unknown>> {
+  try {
+    return (await import(/* webpackIgnore: true */ /* @vite-ignore */ name)) as Record<string, unknown>;
+  } catch (cause) {
+    const code = (cause as { code?: unknown } | null)?.code;
+    if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND') throw cause;
+    throw new Error(`boxlite-rx: ${why} needs the optional peer dependency '${name}': npm install ${name}`, { cause });
+  }
+}
 
 /**
  * The WebSocket used when none is given: `ws` in Node (it sends the Authorization header and shows
@@ -9,8 +27,8 @@ const isNode = typeof process !== 'undefined' && typeof process.versions?.node =
  */
 export async function defaultWebSocket(): Promise<WebSocketConstructor> {
   if (isNode) {
-    const ws = await import('ws');
-    return (ws.WebSocket ?? ws.default) as unknown as WebSocketConstructor;
+    const ws = await importOptional('ws', 'attaching from Node without a `WebSocket` option');
+    return (ws['WebSocket'] ?? ws['default']) as WebSocketConstructor;
   }
   const native = (globalThis as { WebSocket?: unknown }).WebSocket;
   if (typeof native !== 'function') throw new TypeError('no WebSocket implementation: pass the `WebSocket` option');
@@ -21,6 +39,6 @@ export async function defaultWebSocket(): Promise<WebSocketConstructor> {
 export async function defaultFetch(): Promise<FetchLike> {
   const native = (globalThis as { fetch?: unknown }).fetch;
   if (typeof native === 'function') return (native as FetchLike).bind(globalThis) as FetchLike;
-  const crossFetch = await import('cross-fetch');
-  return (crossFetch.fetch ?? crossFetch.default) as unknown as FetchLike;
+  const crossFetch = await importOptional('cross-fetch', 'a platform without a global fetch');
+  return (crossFetch['fetch'] ?? crossFetch['default']) as FetchLike;
 }

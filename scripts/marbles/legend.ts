@@ -1,0 +1,73 @@
+/**
+ * What the letters and error names of a scenario stand for, in words and colours.
+ */
+import type { MarbleScenario } from '../../marbles/index.js';
+import { errors, type ErrorName } from '../../marbles/values.js';
+import type { ExecEvent } from '../../src/events.js';
+import type { ProbeResult } from '../../src/observables/probeResult.js';
+
+/** A value's colour, and the colour of its letter. */
+export interface Tone {
+  readonly fill: string;
+  readonly ink: string;
+}
+
+export interface LegendEntry {
+  /** The marble letter, or the error name. */
+  readonly label: string;
+  readonly kind: 'value' | 'error';
+  readonly text: string;
+  readonly tone: Tone;
+}
+
+const dark = (fill: string): Tone => ({ fill, ink: '#ffffff' });
+const light = (fill: string): Tone => ({ fill, ink: '#0f172a' });
+export const ERROR_TONE = dark('#dc2626');
+
+const decoder = new TextDecoder();
+
+function describeEvent(event: ExecEvent): { text: string; tone: Tone } {
+  switch (event.type) {
+    case 'started':
+      return { text: `started ${event.executionId}`, tone: dark('#64748b') };
+    case 'stdout':
+      return { text: `stdout ${JSON.stringify(decoder.decode(event.data))}`, tone: dark('#2563eb') };
+    case 'stderr':
+      return { text: `stderr ${JSON.stringify(decoder.decode(event.data))}`, tone: dark('#ea580c') };
+    case 'exit':
+      return event.source === 'frame'
+        ? { text: `exit ${event.exitCode}, the server's exit frame`, tone: dark('#16a34a') }
+        : { text: `exit ${event.exitCode}, from the status probe`, tone: light('#86efac') };
+    case 'notice':
+      return { text: `notice ${event.kind}: ${event.message}`, tone: light('#facc15') };
+  }
+}
+
+function describeProbe(result: ProbeResult): { text: string; tone: Tone } {
+  switch (result.state) {
+    case 'terminal':
+      return { text: `probe: ${result.status}, exit code ${result.exitCode}`, tone: dark('#7c3aed') };
+    case 'running':
+      return { text: 'probe: running', tone: dark('#0891b2') };
+    case 'unavailable':
+      return { text: `probe: unavailable (${result.reason})`, tone: dark('#db2777') };
+    case 'gone':
+      return { text: `probe: gone (${result.message})`, tone: dark('#7f1d1d') };
+  }
+}
+
+/** Describes one scenario value. */
+export function describeValue(value: ExecEvent | ProbeResult): { text: string; tone: Tone } {
+  return 'state' in value ? describeProbe(value) : describeEvent(value);
+}
+
+/** The legend of a scenario: every value letter in the order of `values`, then every error used. */
+export function legend(scenario: MarbleScenario): readonly LegendEntry[] {
+  const values = Object.entries(scenario.values).map(([label, value]): LegendEntry => ({ label, kind: 'value', ...describeValue(value) }));
+  const names = [...scenario.sockets.map((socket) => socket.error), scenario.expectedError].filter((name): name is ErrorName => name !== undefined);
+  const errorEntries = [...new Set(names)].map((label): LegendEntry => {
+    const error = errors[label]();
+    return { label, kind: 'error', text: `${error.name}: ${error.message}`, tone: ERROR_TONE };
+  });
+  return [...values, ...errorEntries];
+}
