@@ -1,0 +1,112 @@
+/**
+ * PROTOCOL §6 cases 4, 5 and 6 through `exec` against the emulator: the drain re-attach after a
+ * cut meets an evicted execution (404), a slot still held (409), a second cut, or a server that
+ * never sends the exit frame. The drain is bounded and always ends in exactly one exit.
+ */
+
+import { describe, expect, it } from 'vitest';
+import {
+  EXIT_CODE,
+  REPLAY_MODES,
+  STDERR,
+  STDOUT,
+  attachLog,
+  clientFor,
+  emulator,
+  evict,
+  fastJob,
+  finish,
+  isProbe,
+  nextEvent,
+  observingFetch,
+  replayPrefix,
+  socketsClosed,
+} from './support.js';
+
+describe.each(REPLAY_MODES)('%s replay', (replay) => {
+  describe('case 4: the re-attach gets 404 (evicted between probe and re-attach)', () => {
+    it.each([0, 12])('cut after %i bytes, then evicted: the probed exit code and a drain-incomplete notice', async (n) => {
+      const em = await emulator({ replay, scripts: { job: { ...fastJob, attachFaults: [{ cut: { after: { outputBytes: n } } }] } } });
+      const log = attachLog(em);
+      // The probe's answer (completed, 3) reaches the client only after the execution is evicted.
+      const { fetch, calls } = observingFetch({
+        after: async (call) => {
+          if (isProbe(call)) await evict(em, decodeURIComponent(call.url.split('/').at(-1) as string));
+        },
+      });
+      const result = await finish(clientFor(em, { fetch }).exec('box', { command: 'job' }));
+      const id = result.executionId as string;
+      expect(result.stdoutBytes.equals(replayPrefix(n).stdout)).toBe(true);
+      expect(result.stderr).toBe('');
+      expect(result.exit).toEqual({ type: 'exit', exitCode: EXIT_CODE, source: 'probe' });
+      expect(result.notices).toEqual([
+        {
+          type: 'notice',
+          kind: 'drain-incomplete',
+          message: `the re-attach failed: attach refused: execution ${id} not found; exit code ${EXIT_CODE} from the status endpoint`,
+        },
+      ]);
+      expect(calls.filter(isProbe).map((call) => call.status)).toEqual([200]);
+      // The 404 is answered before the attach is counted as an attempt, so no attach event shows it.
+      expect(log).toEqual(['0:101']);
+      expect(em.execution(id)).toBeUndefined();
+    });
+  });
+
+  describe('case 5: the re-attach gets 409 while the cut socket still holds the slot', () => {
+    it('retries with backoff until the slot is free, then drains all output through the exit frame', async () => {
+      // The slot stays taken 150 ms after the cut: the re-attach waits that out for real (50 ms, 100 ms, … backoff).
+      const em = await emulator({ replay, scripts: { job: { ...fastJob, attachFaults: [{ cut: { after: { outputBytes: 9 }, holdSlotMs: 150 } }] } } });
+      const log = attachLog(em);
+      const result = await finish(clientFor(em).exec('box', { command: 'job' }));
+      expect(result).toMatchObject({ stdout: STDOUT, stderr: STDERR, exit: { exitCode: EXIT_CODE, source: 'frame' }, notices: [] });
+      expect(log[0]).toBe('0:101');
+      expect(log.at(-1)).toBe(`${log.length - 1}:101`);
+      expect(log.slice(1, -1).every((entry) => entry.endsWith(':409'))).toBe(true);
+      expect(log.length).toBeGreaterThanOrEqual(3);
+      expect(em.stats.rejected409).toBe(log.length - 2);
+    });
+
+    it('gives up at the drain deadline and falls back to the probed exit code', async () => {
+      const em = await emulator({ replay, scripts: { job: { ...fastJob, attachFaults: [{ cut: { after: 'upgrade', holdSlotMs: 5_000 } }] } } });
+      const result = await finish(clientFor(em, { drainTimeout: 200 }).exec('box', { command: 'job' }));
+      expect(result).toMatchObject({ stdout: '', stderr: '', exit: { exitCode: EXIT_CODE, source: 'probe' } });
+      expect(result.notices.map((notice) => notice.kind)).toEqual(['drain-incomplete']);
+      expect(result.notices[0]?.message).toMatch(/^the re-attach failed: attach refused: execution \S+ already has an attached client; exit code 3 from the status endpoint$/);
+    });
+  });
+
+  describe('case 6: the re-attach is cut again, or never sends the exit frame', () => {
+    it('cut again after 30 bytes: the probed exit code, output up to the second cut, once', async () => {
+      const em = await emulator({
+        replay,
+        scripts: { job: { ...fastJob, attachFaults: [{ cut: { after: { outputBytes: 12 } } }, { cut: { after: { outputBytes: 30 } } }] } },
+      });
+      const result = await finish(clientFor(em).exec('box', { command: 'job' }));
+      expect(result.stdoutBytes.equals(replayPrefix(30).stdout)).toBe(true);
+      expect(result.exit).toEqual({ type: 'exit', exitCode: EXIT_CODE, source: 'probe' });
+      expect(result.notices.map((notice) => [notice.kind, notice.message])).toEqual([
+        [
+          'drain-incomplete',
+          `the re-attach failed: attach: socket closed before the exit frame (code 1006); exit code ${EXIT_CODE} from the status endpoint`,
+        ],
+      ]);
+      expect(em.stats.cuts).toBe(2);
+    });
+
+    it('no exit frame (suppressExit): all output, then the probed exit code after drainTimeout, and the socket is closed', async () => {
+      const em = await emulator({ replay, scripts: { job: { ...fastJob, attachFaults: [{ cut: { after: { outputBytes: 12 } } }, { suppressExit: true }] } } });
+      const result = await finish(clientFor(em, { drainTimeout: 250 }).exec('box', { command: 'job' }));
+      const id = result.executionId as string;
+      expect(result).toMatchObject({ stdout: STDOUT, stderr: STDERR, exit: { exitCode: EXIT_CODE, source: 'probe' } });
+      expect(result.notices.map((notice) => [notice.kind, notice.message])).toEqual([
+        ['drain-incomplete', `the re-attach did not finish within 250 ms; exit code ${EXIT_CODE} from the status endpoint`],
+      ]);
+      // The emulator would keep that socket open forever: only the client can have closed it.
+      await socketsClosed(em);
+      expect(em.stats.openSockets).toBe(0);
+      if (em.execution(id)?.attached === true) await nextEvent(em, 'slot-released', id);
+      expect(em.execution(id)?.attached).toBe(false);
+    });
+  });
+});
