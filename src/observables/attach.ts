@@ -1,4 +1,4 @@
-import { Observable, defer, from, interval, of, switchMap, timer, type Subscription } from 'rxjs';
+import { Observable, defer, from, interval, map, of, switchMap, timer, type Subscriber, type Subscription, type TeardownLogic } from 'rxjs';
 import { AttachDisconnectedError, AttachRejectedError } from '../errors.js';
 import type { ExecEvent } from '../events.js';
 import { parseErrorBody } from '../protocol/errorBody.js';
@@ -10,6 +10,7 @@ import {
   openSocket,
   type SocketEnd,
   type SocketHandle,
+  type SocketListener,
   type SocketOptions,
   type WebSocketConstructor,
 } from '../transport/webSocket.js';
@@ -40,6 +41,16 @@ export interface AttachConfig {
    */
   readonly maxPayload?: number | undefined;
 }
+
+/** The default constructor, loaded on first use only: an `import()` per attach costs a module-loader round trip. */
+let defaultCtor: Promise<WebSocketConstructor> | undefined;
+const defaultCtor$ = defer(() => {
+  defaultCtor ??= defaultWebSocket().catch((error: unknown) => {
+    defaultCtor = undefined;
+    throw error;
+  });
+  return from(defaultCtor);
+});
 
 /** The watchdog checks this many times per idle period, so silence is detected within 4/3 of it. */
 const WATCHDOG_TICKS = 3;
@@ -74,71 +85,86 @@ const WATCHDOG_TICKS = 3;
  * @see drainOnTerminal
  */
 export function attach(config: AttachConfig): Observable<ExecEvent> {
-  const Ctor$ = config.WebSocket ? of(config.WebSocket) : defer(() => from(defaultWebSocket()));
-  return Ctor$.pipe(
-    switchMap((Ctor) =>
-      resolveToken(config.token).pipe(
-        switchMap((token) =>
-          attachSocket(config, Ctor, {
-            headers: config.sendAuthHeader ? authHeaders(token) : undefined,
-            maxPayload: config.maxPayload,
-          }),
-        ),
-      ),
-    ),
+  const Ctor$ = config.WebSocket ? of(config.WebSocket) : defaultCtor$;
+  const connection$ = Ctor$.pipe(switchMap((Ctor) => resolveToken(config.token).pipe(map((token) => ({ Ctor, token })))));
+  // Not `connection$.pipe(switchMap(...))`: every frame would then pass through the flattening
+  // operator. The socket's events go straight to the subscriber instead.
+  return new Observable<ExecEvent>((subscriber) =>
+    connection$.subscribe({
+      next: ({ Ctor, token }) => {
+        const socketOptions = { headers: config.sendAuthHeader ? authHeaders(token) : undefined, maxPayload: config.maxPayload };
+        try {
+          subscriber.add(attachSocket(config, Ctor, socketOptions, subscriber));
+        } catch (error: unknown) {
+          subscriber.error(error);
+        }
+      },
+      error: (error: unknown) => subscriber.error(error),
+    }),
   );
 }
 
 /** The default idle bound where pings are visible: three missed pings. */
 const AUTO_IDLE_TIMEOUT = 45_000;
 
-function attachSocket(config: AttachConfig, Ctor: WebSocketConstructor, socketOptions: SocketOptions): Observable<ExecEvent> {
-  return new Observable<ExecEvent>((subscriber) => {
-    const { outbox } = config;
-    let silentTicks = 0;
-    let watchdog: Subscription | undefined;
-    const connectTimer = timer(config.connectTimeout).subscribe(() => {
-      subscriber.error(new AttachRejectedError(`attach: no upgrade within ${config.connectTimeout} ms`, undefined));
-    });
-    const handle: SocketHandle = openSocket(Ctor, config.url, socketOptions, {
-      open() {
-        connectTimer.unsubscribe();
-        const idleTimeout = config.idleTimeout === 'auto' ? (handle.seesPings ? AUTO_IDLE_TIMEOUT : false) : config.idleTimeout;
-        if (idleTimeout !== false) {
-          watchdog = interval(idleTimeout / WATCHDOG_TICKS).subscribe(() => {
-            silentTicks += 1;
-            if (silentTicks > WATCHDOG_TICKS) {
-              subscriber.error(new AttachDisconnectedError(`attach: no frame or ping for ${idleTimeout} ms`, 1006));
-            }
-          });
-        }
-        outbox?.connect(handle);
-      },
-      binary(frame) {
-        silentTicks = 0;
-        const event = decodeBinaryFrame(frame);
-        if (event !== undefined) subscriber.next(event);
-      },
-      text(text) {
-        silentTicks = 0;
-        const event = decodeTextFrame(text);
-        subscriber.next(event);
-        if (event.type === 'exit') subscriber.complete();
-      },
-      alive() {
-        silentTicks = 0;
-      },
-      end(end) {
-        subscriber.error(end.opened ? disconnected(end) : rejected(end));
-      },
-    });
-    return () => {
-      connectTimer.unsubscribe();
-      watchdog?.unsubscribe();
-      outbox?.disconnect(handle);
-      handle.dispose();
-    };
+/** Opens the socket and feeds `subscriber`; returns the teardown that closes it. */
+function attachSocket(
+  config: AttachConfig,
+  Ctor: WebSocketConstructor,
+  socketOptions: SocketOptions,
+  subscriber: Subscriber<ExecEvent>,
+): TeardownLogic {
+  const { outbox } = config;
+  let silentTicks = 0;
+  let watchdog: Subscription | undefined;
+  const connectTimer = timer(config.connectTimeout).subscribe(() => {
+    subscriber.error(new AttachRejectedError(`attach: no upgrade within ${config.connectTimeout} ms`, undefined));
   });
+  const listener: SocketListener = {
+    open() {
+      connectTimer.unsubscribe();
+      const idleTimeout = config.idleTimeout === 'auto' ? (handle.seesPings ? AUTO_IDLE_TIMEOUT : false) : config.idleTimeout;
+      if (idleTimeout !== false) {
+        watchdog = interval(idleTimeout / WATCHDOG_TICKS).subscribe(() => {
+          silentTicks += 1;
+          if (silentTicks > WATCHDOG_TICKS) {
+            subscriber.error(new AttachDisconnectedError(`attach: no frame or ping for ${idleTimeout} ms`, 1006));
+          }
+        });
+      }
+      outbox?.connect(handle);
+    },
+    binary(frame) {
+      silentTicks = 0;
+      const event = decodeBinaryFrame(frame);
+      if (event !== undefined) subscriber.next(event);
+    },
+    text(text) {
+      silentTicks = 0;
+      const event = decodeTextFrame(text);
+      subscriber.next(event);
+      if (event.type === 'exit') subscriber.complete();
+    },
+    alive() {
+      silentTicks = 0;
+    },
+    end(end) {
+      subscriber.error(end.opened ? disconnected(end) : rejected(end));
+    },
+  };
+  let handle: SocketHandle;
+  try {
+    handle = openSocket(Ctor, config.url, socketOptions, listener);
+  } catch (error: unknown) {
+    connectTimer.unsubscribe();
+    throw error;
+  }
+  return () => {
+    connectTimer.unsubscribe();
+    watchdog?.unsubscribe();
+    outbox?.disconnect(handle);
+    handle.dispose();
+  };
 }
 
 function disconnected(end: SocketEnd): AttachDisconnectedError {

@@ -7,15 +7,18 @@ import {
 } from './types.js';
 
 /**
- * Decodes one binary frame, `[channel] ++ payload`, into its event. The payload is a view, never
- * a copy. An empty payload yields `undefined` (nothing to deliver); an empty frame or an unknown
- * channel yields a `malformed-frame` notice.
+ * Decodes one binary frame, `[channel] ++ payload`, into its event. The payload is a plain
+ * `Uint8Array` view of the frame (never a copy, and never a Node `Buffer` even when the frame is
+ * one, so `slice` copies as usual). An empty payload yields `undefined` (nothing to deliver); an
+ * empty frame or an unknown channel yields a `malformed-frame` notice.
  */
 export function decodeBinaryFrame(frame: Uint8Array): OutputEvent | NoticeEvent | undefined {
   const channel = frame[0];
   if (channel === STDOUT_CHANNEL || channel === STDERR_CHANNEL) {
     if (frame.length === 1) return undefined;
-    return { type: channel === STDOUT_CHANNEL ? 'stdout' : 'stderr', data: frame.subarray(1) };
+    // One allocation per frame: the view is made from the buffer directly, not `subarray` of a view.
+    const data = new Uint8Array(frame.buffer, frame.byteOffset + 1, frame.length - 1);
+    return { type: channel === STDOUT_CHANNEL ? 'stdout' : 'stderr', data };
   }
   if (channel === undefined) return notice('malformed-frame', 'empty binary frame');
   return notice('malformed-frame', `unknown channel byte 0x${channel.toString(16).padStart(2, '0')}`, {

@@ -43,6 +43,7 @@ export interface SocketEnd {
 /** Callbacks from one socket. `end` is called once, last. */
 export interface SocketListener {
   open(): void;
+  /** A binary message; it may be a Node `Buffer` (a `Uint8Array` whose `slice` does not copy). */
   binary(frame: Uint8Array): void;
   text(text: string): void;
   /** A Ping (or any other sign of life without data). */
@@ -113,8 +114,8 @@ function adaptNode(socket: NodeWebSocket, listener: SocketListener): SocketHandl
     listener.open();
   });
   socket.on('message', (data: Buffer, isBinary: boolean) => {
-    // A plain Uint8Array view over the Buffer: no copy, and `slice` keeps its standard meaning.
-    if (isBinary) listener.binary(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    // The Buffer as it is (no view per frame): `decodeBinaryFrame` takes a plain view of the payload.
+    if (isBinary) listener.binary(data);
     else listener.text(data.toString('utf8'));
   });
   socket.on('ping', () => listener.alive());

@@ -3,15 +3,19 @@
  * bounded per-subscriber queue, then the exit frame and Close 1000. Also pings, the idle
  * timeout, client control messages, and the faults of this attach attempt.
  *
- * Frames are written one at a time: the next one only once `ws.send` called back (the bytes
- * reached the kernel). A client that does not read therefore stops the writer, the queue fills,
- * and further live chunks are dropped silently and counted, as the Go runner does.
+ * The writer sends the live chunks queued at a time as one burst (one socket write, see `burst.ts`),
+ * and the next burst only once that write called back (the bytes reached the kernel); a chunk
+ * leaves the queue once written.
+ * A client that does not read therefore stops the writer, the queue fills, and further live
+ * chunks are dropped silently and counted, as the Go runner does. Per-frame faults (latency, a cut
+ * after N bytes) make the writer send one frame at a time.
  */
 
 import { interval, startWith, Subject, Subscription, switchMap, timer } from 'rxjs';
 import { WebSocket, type RawData } from 'ws';
 import { encodeErrorFrame, encodeExitFrame, encodeOutputFrame } from '../../protocol/frames.js';
 import { CLOSE_GOING_AWAY, CLOSE_NORMAL, SIGNAL_WHITELIST, type OutputStream } from '../../protocol/types.js';
+import { sendBurst } from './burst.js';
 import type { EmulatorEvent } from './events.js';
 import type { Execution, ExecutionEvent } from './execution.js';
 import { injectedFrame, type AttachFault } from './faults.js';
@@ -31,9 +35,11 @@ export interface AttachSessionInit {
   readonly emit: (event: EmulatorEvent) => void;
 }
 
-type LiveItem =
-  | { readonly kind: 'output'; readonly stream: OutputStream; readonly data: Uint8Array }
-  | { readonly kind: 'exit'; readonly exitCode: number };
+/** A burst stops growing once it holds this many bytes, so the socket is fed while the next one is built. */
+const MAX_BURST_BYTES = 1024 * 1024;
+
+type OutputItem = { readonly kind: 'output'; readonly stream: OutputStream; readonly data: Uint8Array };
+type LiveItem = OutputItem | { readonly kind: 'exit'; readonly exitCode: number };
 
 /** See the file comment. */
 export class AttachSession {
@@ -92,7 +98,7 @@ export class AttachSession {
       }),
     );
 
-    this.execution.sessionStarted();
+    this.execution.sessionStarted(() => init.options.subscriberQueueChunks - this.queuedOutput);
     void this.pump(replay);
   }
 
@@ -116,10 +122,11 @@ export class AttachSession {
     }
     if (cut?.after === 'replay') return this.cut();
     for (;;) {
+      if (this.queuedOutput < this.init.options.subscriberQueueChunks) this.execution.roomFreed();
       const item = await this.nextLive();
       if (item === undefined) return;
       if (item.kind === 'output') {
-        if (!(await this.sendOutput(item.stream, item.data))) return;
+        if (!(await this.sendLive(item))) return;
         continue;
       }
       this.stopLiveFeed();
@@ -128,6 +135,37 @@ export class AttachSession {
       if (!(await this.send(encodeExitFrame(item.exitCode)))) return;
       return this.closeAfterExit();
     }
+  }
+
+  /**
+   * Sends `first` and, unless a per-frame fault is set, the output chunks queued behind it, in one
+   * burst; they leave the queue once written. False once the socket is done.
+   */
+  private async sendLive(first: OutputItem): Promise<boolean> {
+    const fault = this.fault;
+    const oneByOne = fault?.frameLatencyMs !== undefined || typeof fault?.cut?.after === 'object';
+    let count = 0;
+    for (let bytes = first.data.length; !oneByOne && count < this.live.length && bytes < MAX_BURST_BYTES; count += 1) {
+      const item = this.live[count] as LiveItem;
+      if (item.kind !== 'output') break;
+      bytes += item.data.length;
+    }
+    const rest = this.live.splice(0, count) as OutputItem[];
+    const sent = count === 0 ? await this.sendOutput(first.stream, first.data) : await this.sendBurst([first, ...rest]);
+    this.queuedOutput -= 1 + count;
+    return sent;
+  }
+
+  /** Sends output chunks in one write and waits until it reached the kernel. False if the socket closed meanwhile. */
+  private async sendBurst(chunks: readonly OutputItem[]): Promise<boolean> {
+    if (this.isClosed || this.ws.readyState !== WebSocket.OPEN) return false;
+    const written = sendBurst(this.ws, chunks);
+    for (const { data } of chunks) {
+      this.init.stats.framesSent += 1;
+      this.init.stats.bytesSent += data.length + 1;
+    }
+    const ok = await Promise.race([written, this.closed.then(() => false)]);
+    return ok && !this.isClosed;
   }
 
   /** Sends one output frame, honouring a `{ outputBytes }` cut. False once the socket is done. */
@@ -223,10 +261,7 @@ export class AttachSession {
     for (;;) {
       if (this.isClosed) return undefined;
       const item = this.live.shift();
-      if (item !== undefined) {
-        if (item.kind === 'output') this.queuedOutput -= 1;
-        return item;
-      }
+      if (item !== undefined) return item;
       await new Promise<void>((resolve) => {
         this.wake = resolve;
       });

@@ -18,6 +18,8 @@ export interface ExecutionSink {
   output(stream: OutputStream, data: Uint8Array): void;
   /** The program ended. Called once; later output is ignored. */
   exit(exitCode: number, errorMessage?: string): void;
+  /** Live chunks the attached client's queue takes now without dropping; 0 while none is attached. */
+  outputRoom(): number;
 }
 
 /** What produces an execution's output: a script or a child process. */
@@ -32,6 +34,8 @@ export interface ExecutionDriver {
   signal(signal: number): void;
   /** A client attach socket was established (after its replay was queued). */
   attached(): void;
+  /** The attached client's queue has room again (see `ExecutionSink.outputRoom`). */
+  roomFreed?(): void;
   /** Stops everything; resolves once nothing of the driver is left running. */
   dispose(): Promise<void>;
 }
@@ -123,6 +127,8 @@ export class Execution implements ExecutionSink {
   private faultQueue: (AttachFault | undefined)[];
   private terminalReason: 'killed' | 'timed_out' | undefined;
   private slot: object | undefined;
+  /** The attached socket's free queue room, while one is attached. */
+  private queueRoom: (() => number) | undefined;
   /** Timers that live until dispose (slot holds). */
   private readonly timers = new Subscription();
   private timeoutTimer: Subscription | undefined;
@@ -249,15 +255,26 @@ export class Execution implements ExecutionSink {
     return true;
   }
 
-  /** A socket attached for good: lets a waiting script go on. */
-  sessionStarted(): void {
+  /** A socket attached for good, with its free queue room: lets a waiting script go on. */
+  sessionStarted(queueRoom: () => number): void {
     this.socketAttached = true;
+    this.queueRoom = queueRoom;
     if (!this.isTerminal) this.driver?.attached();
   }
 
   /** The attach socket is gone (the slot may still be held). */
   sessionEnded(): void {
     this.socketAttached = false;
+    this.queueRoom = undefined;
+  }
+
+  outputRoom(): number {
+    return this.queueRoom?.() ?? 0;
+  }
+
+  /** The attached socket's queue has room again: lets a flood write. */
+  roomFreed(): void {
+    if (!this.isTerminal) this.driver?.roomFreed?.();
   }
 
   /** Frees the slot held by `holder`, now or after `holdMs`. Restarts the orphan clock. */

@@ -4,9 +4,10 @@
  */
 
 import { timer, type Subscription } from 'rxjs';
-import type { ExecRequest } from '../../protocol/types.js';
+import type { ExecRequest, OutputStream } from '../../protocol/types.js';
 import { signalExitCode, type ExecutionDriver, type ExecutionSink } from './execution.js';
 import type { AttachFault } from './faults.js';
+import { Flood, type FloodSpec } from './flood.js';
 
 /**
  * One step of a script.
@@ -19,6 +20,8 @@ import type { AttachFault } from './faults.js';
  * - `{ echoStdin: true }`: copy stdin bytes to stdout until the client sends `stdin_eof`
  *   (stdin received before this step is buffered and echoed first).
  * - `{ waitForAttach: true }`: wait until a client socket is attached (go on at once if one is).
+ * - `{ flood: { chunk, count } }`: write `count` copies of `chunk`, each as fast as the attached
+ *   client's queue takes it and never more, so nothing is dropped (see `FloodSpec`); for benchmarks.
  */
 export type ScriptStep =
   | { readonly stdout: string | Uint8Array }
@@ -26,7 +29,8 @@ export type ScriptStep =
   | { readonly waitMs: number }
   | { readonly exit: number }
   | { readonly echoStdin: true }
-  | { readonly waitForAttach: true };
+  | { readonly waitForAttach: true }
+  | { readonly flood: FloodSpec };
 
 /** A scripted execution. */
 export interface Script {
@@ -57,8 +61,9 @@ function toBytes(data: string | Uint8Array): Uint8Array {
 export class ScriptDriver implements ExecutionDriver {
   private index = 0;
   private done = false;
-  private waiting: 'time' | 'stdin' | 'attach' | undefined;
+  private waiting: 'time' | 'stdin' | 'attach' | 'room' | undefined;
   private wait: Subscription | undefined;
+  private flood: { readonly flood: Flood; readonly stream: OutputStream } | undefined;
   private readonly pendingStdin: Uint8Array[] = [];
   private stdinEnded = false;
 
@@ -98,12 +103,18 @@ export class ScriptDriver implements ExecutionDriver {
 
   attached(): void {
     if (this.waiting === 'attach') this.resume();
+    else this.roomFreed();
+  }
+
+  roomFreed(): void {
+    if (this.waiting === 'room' && this.pour()) this.resume();
   }
 
   dispose(): Promise<void> {
     this.done = true;
     this.wait?.unsubscribe();
     this.wait = undefined;
+    this.flood = undefined;
     return Promise.resolve();
   }
 
@@ -118,6 +129,7 @@ export class ScriptDriver implements ExecutionDriver {
     this.waiting = undefined;
     this.wait?.unsubscribe();
     this.wait = undefined;
+    this.flood = undefined;
     this.sink.exit(exitCode);
   }
 
@@ -139,6 +151,10 @@ export class ScriptDriver implements ExecutionDriver {
           this.wait = undefined;
           this.resume();
         });
+      } else if ('flood' in step) {
+        const stream = step.flood.stream === 'stderr' && !this.tty ? 'stderr' : 'stdout';
+        this.flood = { flood: new Flood(step.flood), stream };
+        if (!this.pour()) this.waiting = 'room';
       } else if ('echoStdin' in step) {
         for (const chunk of this.pendingStdin.splice(0)) this.sink.output('stdout', chunk);
         if (!this.stdinEnded) this.waiting = 'stdin';
@@ -146,6 +162,16 @@ export class ScriptDriver implements ExecutionDriver {
         this.waiting = 'attach';
       }
     }
+  }
+
+  /** Pours the running flood into the room there is; true (and the flood dropped) once it is done. */
+  private pour(): boolean {
+    const current = this.flood;
+    if (current === undefined) return true;
+    const { sink } = this;
+    if (!current.flood.pour(sink.outputRoom(), (data) => sink.output(current.stream, data))) return false;
+    this.flood = undefined;
+    return true;
   }
 }
 

@@ -1,0 +1,51 @@
+/**
+ * Sizes and run counts: the full run behind `docs/benchmarks.md`, and a tiny one for the smoke test.
+ */
+
+import type { EmulatorHost } from './emulatorHost.js';
+import type { Log } from './report.js';
+
+/** Everything a benchmark run is parametrised by. */
+export interface BenchConfig {
+  /** Measured runs per client and figure; the median is reported. */
+  readonly runs: number;
+  /** Figure 1: chunk size and count (256 MiB in 64 KiB frames). */
+  readonly large: { readonly chunkBytes: number; readonly count: number };
+  /** Figure 2: chunk size and count (1,000,000 frames of 16 bytes). */
+  readonly small: { readonly chunkBytes: number; readonly count: number };
+  /** Figure 3: executions per path, and echo round trips for the loopback RTT. */
+  readonly drain: { readonly runs: number; readonly rttSamples: number };
+  /** Figure 4: chunk size, chunk count, where RSS is printed (in chunks), and runs per client. */
+  readonly memory: { readonly chunkBytes: number; readonly count: number; readonly marks: readonly number[]; readonly runs: number };
+  /** Figure 5: concurrent executions, lines each, and how long handles may take to close (ms). */
+  readonly concurrency: { readonly executions: number; readonly lines: number; readonly settleMs: number };
+}
+
+const MiB = 2 ** 20;
+
+/** The full run (a few minutes on 2 cores). */
+export const FULL: BenchConfig = {
+  runs: 9,
+  large: { chunkBytes: 64 * 1024, count: (256 * MiB) / (64 * 1024) },
+  small: { chunkBytes: 16, count: 1_000_000 },
+  drain: { runs: 30, rttSamples: 200 },
+  memory: { chunkBytes: 64 * 1024, count: 16_384, marks: [4_096, 8_192, 16_384], runs: 3 },
+  concurrency: { executions: 1_000, lines: 20, settleMs: 15_000 },
+};
+
+/** The smoke run: every code path, tiny sizes, well under a few seconds. */
+export const SMOKE: BenchConfig = {
+  runs: 1,
+  large: { chunkBytes: 64 * 1024, count: 16 },
+  small: { chunkBytes: 16, count: 2_000 },
+  drain: { runs: 2, rttSamples: 5 },
+  memory: { chunkBytes: 64 * 1024, count: 64, marks: [16, 32, 64], runs: 1 },
+  concurrency: { executions: 8, lines: 5, settleMs: 100 },
+};
+
+/** What every benchmark gets: its sizes, the emulator, and where to print. */
+export interface BenchContext {
+  readonly config: BenchConfig;
+  readonly host: EmulatorHost;
+  readonly log: Log;
+}

@@ -1,0 +1,20 @@
+/**
+ * `npm run bench`: every benchmark against its baseline in one run, over loopback, on the built
+ * package (`dist/`), the emulator in its own process. `--smoke` runs them all with tiny sizes.
+ * Prints the raw numbers as it goes, then the results table (see docs/benchmarks.md).
+ */
+
+import { cpus } from 'node:os';
+import { FULL, SMOKE } from './config.js';
+import { renderTable, type Log } from './report.js';
+import { runBenchmarks } from './suite.js';
+
+const smoke = process.argv.includes('--smoke');
+const log: Log = (line) => console.log(line);
+log(`boxlite-rx benchmarks${smoke ? ' (smoke sizes)' : ''}: Node ${process.version}, ${process.platform}, ${cpus().length} cores`);
+const start = performance.now();
+const figures = await runBenchmarks(smoke ? SMOKE : FULL, log);
+log('');
+log(renderTable(figures));
+log('');
+log(`done in ${((performance.now() - start) / 1000).toFixed(0)} s`);

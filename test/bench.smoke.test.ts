@@ -1,0 +1,37 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { SMOKE } from '../bench/config.js';
+import { runBenchmarks } from '../bench/suite.js';
+
+const DIST = fileURLToPath(new URL('../dist/index.js', import.meta.url));
+
+describe('bench smoke run', () => {
+  it('runs every benchmark at tiny sizes and produces every figure, each with its numbers', async () => {
+    // The benchmarks measure the built package.
+    if (!existsSync(DIST)) throw new Error(`${DIST} is missing: run 'npm run build' first (npm test does)`);
+    const lines: string[] = [];
+    const figures = await runBenchmarks(SMOKE, (line) => lines.push(line));
+
+    expect(figures.map((figure) => figure.id)).toEqual(['1a', '1b', '2', '3', '4', '5', '6']);
+    for (const figure of figures) {
+      expect(typeof figure.met).toBe('boolean');
+      for (const text of [figure.name, figure.ours, figure.baseline, figure.ratio, figure.target]) expect(text).not.toBe('');
+      for (const value of Object.values(figure.values)) expect(Number.isFinite(value)).toBe(true);
+    }
+    const byId = new Map(figures.map((figure) => [figure.id, figure.values]));
+    for (const id of ['1a', '1b', '2']) {
+      expect(byId.get(id)?.ours).toBeGreaterThan(0);
+      expect(byId.get(id)?.baseline).toBeGreaterThan(0);
+    }
+    expect(byId.get('3')?.rttMs).toBeGreaterThan(0);
+    expect(byId.get('4')?.ours).toBeGreaterThanOrEqual(0);
+    expect(byId.get('5')).toMatchObject({ exact: SMOKE.concurrency.executions, executions: SMOKE.concurrency.executions });
+    expect(byId.get('6')).toHaveProperty('total');
+    // The raw numbers are printed along the way: per client, per figure.
+    for (const what of ['1. throughput', '2. throughput', '3. drain latency', '4. memory', '5. concurrency']) {
+      expect(lines.some((line) => line.startsWith(what))).toBe(true);
+    }
+    expect(lines.filter((line) => line.includes('boxlite-rx')).length).toBeGreaterThanOrEqual(5);
+  }, 30_000);
+});
