@@ -1,0 +1,82 @@
+/**
+ * The recovery pipeline (`followExecution`) against a model runner, on virtual time: random output,
+ * random cuts, refusals and probe answers; one terminal outcome, exact bytes or an honest notice,
+ * nothing left open. Seeded: a failure prints its seed and path, which replay it.
+ */
+import fc from 'fast-check';
+import { from } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+import type { ExecEvent } from '../../src/events.js';
+import { decodeUtf8 } from '../../src/operators/decodeUtf8.js';
+import { scenarioArb, splitAt, type Scenario } from './arbitraries.js';
+import { checkOutcome, emptyTally, runScenario } from './harness.js';
+import { deliveredBytes, piecesOf } from './oracle.js';
+
+const SEED = 20_260_401;
+const RUNS = 3_000;
+
+describe('followExecution against a model runner (virtual time)', () => {
+  it(`ends exactly once, with exact bytes or an honest notice, and leaves nothing open (${RUNS} runs)`, () => {
+    const tally = emptyTally();
+    fc.assert(
+      fc.property(scenarioArb, (scenario) => checkOutcome(scenario, runScenario(scenario), tally)),
+      { numRuns: RUNS, seed: SEED },
+    );
+    expect(tally.runs).toBe(RUNS);
+    expect(tally.exact).toBeGreaterThan(RUNS / 4);
+    expect(tally.wrapped).toBeGreaterThan(RUNS / 10);
+    expect(tally.probeExits).toBeGreaterThan(RUNS / 20);
+    expect(tally.gone).toBeGreaterThan(RUNS / 100);
+    expect(tally.lossNotices).toBeGreaterThan(RUNS / 20);
+  });
+
+  // With one replay frame per stored chunk (`boxlite serve`), a ring that wrapped while the client
+  // was away can begin with the bytes delivered so far (periodic output). Here "xyz" ×10 into a
+  // 15-byte ring, cut after the first "xyz": the drain replays "xyz" ×5. The replay is held until a
+  // full ring came; a full ring may have wrapped, and its 3-byte match with the history is too short
+  // to trust, so the client skips it and announces possible loss: 3 + 12 bytes and `output-lost`.
+  it('chunked replay of periodic output that wrapped while away: the loss is announced', () => {
+    const unit = new TextEncoder().encode('xyz');
+    const scenario: Scenario = {
+      subscribeAt: 0,
+      spec: {
+        ringBytes: 15,
+        replay: 'chunked',
+        process: { writes: Array.from({ length: 10 }, (_, i) => ({ at: 2 + 2 * i, stream: 'stdout' as const, data: unit })), exitAt: 21, exitCode: 0 },
+        attaches: [{ kind: 'cut', point: { at: 'frames', n: 1 }, detectMs: 0, connectMs: 1, frameGapMs: 0, stderrFirst: false }],
+        probes: [{ delayMs: 30, answer: 'truth' }],
+      },
+    };
+    const outcome = runScenario(scenario);
+    const pieces = piecesOf(outcome.timeline, 'stdout');
+    expect(deliveredBytes(pieces).length).toBe(3 + 12);
+    expect(pieces.some((piece) => piece.kind === 'output-lost')).toBe(true);
+  });
+});
+
+describe('decodeUtf8', () => {
+  it('decodes any UTF-8 text split into frames at arbitrary byte positions, two streams interleaved, to the same text', () => {
+    const encoder = new TextEncoder();
+    const framed = fc
+      .tuple(fc.string({ unit: 'binary' }), fc.array(fc.nat(), { maxLength: 12 }))
+      .map(([text, cuts]) => ({ text, frames: text === '' ? [] : splitAt(encoder.encode(text), cuts) }));
+    fc.assert(
+      fc.property(framed, framed, fc.array(fc.boolean(), { maxLength: 30 }), (out, err, picks) => {
+        const queues = { stdout: [...out.frames], stderr: [...err.frames] };
+        const source: ExecEvent[] = [];
+        for (let i = 0; queues.stdout.length + queues.stderr.length > 0; i += 1) {
+          const pickOut = queues.stderr.length === 0 || (queues.stdout.length > 0 && picks[i % Math.max(1, picks.length)] === true);
+          const stream = pickOut ? 'stdout' : 'stderr';
+          source.push({ type: stream, data: queues[stream].shift() as Uint8Array });
+        }
+        source.push({ type: 'exit', exitCode: 0, source: 'frame' });
+        const decoded = { stdout: '', stderr: '' };
+        from(source).pipe(decodeUtf8()).subscribe((event) => {
+          if (event.type === 'stdout' || event.type === 'stderr') decoded[event.type] += event.text;
+        });
+        expect(decoded).toEqual({ stdout: out.text, stderr: err.text });
+      }),
+      { numRuns: 1_000, seed: SEED },
+    );
+  });
+});
