@@ -14,7 +14,7 @@ export const reattachConflict: MarbleScenario = {
   probes: [
     { marble: '-t|', subscription: '---^!' },
   ],
-  expected: '-a-----------c-(x|)',
+  expected: '-a-------------(cx|)',
   values: { a: stdout('hel'), r: stdout('hello\n'), c: stdout('lo\n'), t: completed(0), x: exitFrame(0) },
   timing: { conflictDelay: 2 },
 };

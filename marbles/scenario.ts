@@ -53,4 +53,5 @@ export interface ScenarioTiming {
   readonly reconnectBudget?: number;
   readonly conflictDelay?: number;
   readonly ringBytes?: number;
+  readonly replaySettle?: number;
 }

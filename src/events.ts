@@ -28,8 +28,11 @@ export interface ExitEvent {
  * - `malformed-frame`: a frame could not be used (unknown channel, bad JSON, …) and was skipped.
  * - `drain-incomplete`: the re-attach after a cut did not end with an exit frame; the exit code
  *   comes from the probe and output produced after the cut may be missing.
- * - `replay-overlap-unknown`: a replay may have wrapped and could not be aligned: bytes may repeat.
- * - `output-lost`: the server's ring wrapped while disconnected: bytes are missing.
+ * - `replay-overlap-unknown`: a replay may have wrapped and could not be aligned: up to `bytes`
+ *   bytes may repeat, or output before the replay may be missing.
+ * - `output-lost`: the server's ring wrapped while disconnected: bytes before the replay are (or,
+ *   after a short chance match, may be) missing.
+ * See docs/delivery.md for exactly when each appears.
  */
 export interface NoticeEvent {
   readonly type: 'notice';

@@ -31,7 +31,7 @@ export function followExecution(context: FollowContext, executionId: string, inp
   const { options } = context;
   return defer(() => {
     const outbox = new Outbox(input);
-    const cursor = new ReplayCursor(options.ringBytes);
+    const cursor = new ReplayCursor(options.ringBytes, options.replaySettle);
     const attach$ = defer(() => context.attach(outbox)).pipe(skipReplayed(cursor));
     const follow$ = attach$.pipe(
       drainOnTerminal({

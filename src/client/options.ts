@@ -1,4 +1,4 @@
-import { DEFAULT_RING_BYTES } from '../delivery/replayCursor.js';
+import { DEFAULT_REPLAY_SETTLE_MS, DEFAULT_RING_BYTES } from '../delivery/replayCursor.js';
 import type { ConflictBackoff } from '../observables/reattach.js';
 import type { ReconnectConfig } from '../operators/reconnectWithBackoff.js';
 import type { FetchLike } from '../transport/http.js';
@@ -39,8 +39,13 @@ export interface RunnerClientOptions {
   readonly reconnect?: ReconnectConfig;
   /** The server's replay ring per stream, for exactly-once delivery (default 262144). */
   readonly ringBytes?: number;
-  /** Largest WebSocket message accepted, in bytes (`ws` only; default 100 MiB); see `AttachConfig`. */
+  /** Largest WebSocket message accepted, in bytes (`ws` only; default 100 MiB); see `AttachConfig`. Keep it above `ringBytes`. */
   readonly maxPayload?: number;
+  /**
+   * Milliseconds of quiet after which the next frame counts as live output, so a replay held
+   * after a reconnect was complete (default 250); see `skipReplayed`.
+   */
+  readonly replaySettle?: number;
 }
 
 /** Options with every default filled in. */
@@ -51,6 +56,13 @@ function positive(name: string, value: number | undefined, fallback: number): nu
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
     throw new RangeError(`createRunnerClient: ${name} must be a positive number of milliseconds, got ${String(value)}`);
+  }
+  return value;
+}
+
+function byteCount(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new RangeError(`createRunnerClient: ${name} must be a positive integer number of bytes, got ${String(value)}`);
   }
   return value;
 }
@@ -103,22 +115,21 @@ export function resolveOptions(options: RunnerClientOptions): ResolvedOptions {
   }
   checkDelays('conflictBackoff', options.conflictBackoff, ['initialDelay', 'maxDelay', 'deadline']);
   checkDelays('reconnect', options.reconnect, ['initialDelay', 'maxDelay', 'budget']);
-  if (!Number.isInteger(ringBytes) || ringBytes < 1) {
-    throw new RangeError(`createRunnerClient: ringBytes must be a positive integer, got ${String(ringBytes)}`);
-  }
+  byteCount('ringBytes', ringBytes);
   return {
     baseUrl,
     ...(token === undefined ? {} : { token }),
     ...(pathPrefix === undefined ? {} : { pathPrefix }),
     ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
     ...(options.WebSocket === undefined ? {} : { WebSocket: options.WebSocket }),
-    ...(options.maxPayload === undefined ? {} : { maxPayload: positive('maxPayload', options.maxPayload, 1) }),
+    ...(options.maxPayload === undefined ? {} : { maxPayload: byteCount('maxPayload', options.maxPayload) }),
     webSocketAuth,
     probeTimeout: positive('probeTimeout', options.probeTimeout, 5_000),
     requestTimeout: positive('requestTimeout', options.requestTimeout, 30_000),
     connectTimeout: positive('connectTimeout', options.connectTimeout, 30_000),
     idleTimeout,
     drainTimeout: positive('drainTimeout', options.drainTimeout, 60_000),
+    replaySettle: positive('replaySettle', options.replaySettle, DEFAULT_REPLAY_SETTLE_MS),
     conflictBackoff: options.conflictBackoff ?? {},
     reconnect: options.reconnect ?? {},
     ringBytes,

@@ -35,9 +35,13 @@ export class ByteHistory {
     const data = chunk.length > capacity ? chunk.subarray(chunk.length - capacity) : chunk;
     const skipped = chunk.length - data.length;
     const start = (this.total + skipped) % capacity;
-    const first = Math.min(data.length, capacity - start);
-    this.buffer.set(data.subarray(0, first), start);
-    this.buffer.set(data.subarray(first), 0);
+    const first = capacity - start;
+    if (data.length <= first) {
+      this.buffer.set(data, start);
+    } else {
+      this.buffer.set(data.subarray(0, first), start);
+      this.buffer.set(data.subarray(first), 0);
+    }
     this.total += chunk.length;
   }
 

@@ -5,6 +5,12 @@ import { ByteHistory } from './byteHistory.js';
 export const DEFAULT_RING_BYTES = 256 * 1024;
 
 /**
+ * Milliseconds of quiet after which the next frame is live output, so the replay held before it
+ * was complete: the server sends the whole ring as one burst right after the upgrade.
+ */
+export const DEFAULT_REPLAY_SETTLE_MS = 250;
+
+/**
  * Per-execution delivery state that outlives each socket: how many bytes of each stream reached
  * the subscriber, and the last `ringBytes` of them. `skipReplayed` reads and advances it.
  */
@@ -12,9 +18,19 @@ export class ReplayCursor {
   private readonly delivered = { stdout: 0, stderr: 0 };
   private readonly histories: Record<OutputStream, ByteHistory>;
 
-  constructor(readonly ringBytes: number = DEFAULT_RING_BYTES) {
+  /**
+   * @param ringBytes The server's ring per stream.
+   * @param replaySettle Quiet milliseconds that end a held replay (`DEFAULT_REPLAY_SETTLE_MS`).
+   */
+  constructor(
+    readonly ringBytes: number = DEFAULT_RING_BYTES,
+    readonly replaySettle: number = DEFAULT_REPLAY_SETTLE_MS,
+  ) {
     if (!Number.isInteger(ringBytes) || ringBytes < 1) {
       throw new RangeError(`ringBytes must be a positive integer, got ${ringBytes}`);
+    }
+    if (!(replaySettle > 0) || !Number.isFinite(replaySettle)) {
+      throw new RangeError(`replaySettle must be a positive number of milliseconds, got ${replaySettle}`);
     }
     this.histories = { stdout: new ByteHistory(ringBytes), stderr: new ByteHistory(ringBytes) };
   }

@@ -77,13 +77,16 @@ describe.each(REPLAY_MODES)('%s replay', (replay) => {
   });
 
   describe('case 6: the re-attach is cut again, or never sends the exit frame', () => {
-    it('cut again after 30 bytes: the probed exit code, output up to the second cut, once', async () => {
+    // The re-attach's 30 bytes match the 12 delivered from byte 0, but a replay cut short of its
+    // exit frame cannot be shown complete (a wrapped ring of periodic output would match too), so
+    // none of it is delivered: the 12 bytes once, the probed exit code, and drain-incomplete.
+    it('cut again after 30 bytes: the probed exit code, the first 12 bytes once, and the notice', async () => {
       const em = await emulator({
         replay,
         scripts: { job: { ...fastJob, attachFaults: [{ cut: { after: { outputBytes: 12 } } }, { cut: { after: { outputBytes: 30 } } }] } },
       });
       const result = await finish(clientFor(em).exec('box', { command: 'job' }));
-      expect(result.stdoutBytes.equals(replayPrefix(30).stdout)).toBe(true);
+      expect(result.stdoutBytes.equals(replayPrefix(12).stdout)).toBe(true);
       expect(result.exit).toEqual({ type: 'exit', exitCode: EXIT_CODE, source: 'probe' });
       expect(result.notices.map((notice) => [notice.kind, notice.message])).toEqual([
         [
@@ -94,11 +97,15 @@ describe.each(REPLAY_MODES)('%s replay', (replay) => {
       expect(em.stats.cuts).toBe(2);
     });
 
-    it('no exit frame (suppressExit): all output, then the probed exit code after drainTimeout, and the socket is closed', async () => {
+    // Stdout's replay matches the 12 delivered bytes from byte 0 and waits for the exit frame to
+    // show it complete; it never comes, so only the 12 bytes are delivered. Stderr had delivered
+    // nothing, so its replay is simply all of it.
+    it('no exit frame (suppressExit): the probed exit code after drainTimeout with the notice, and the socket is closed', async () => {
       const em = await emulator({ replay, scripts: { job: { ...fastJob, attachFaults: [{ cut: { after: { outputBytes: 12 } } }, { suppressExit: true }] } } });
       const result = await finish(clientFor(em, { drainTimeout: 250 }).exec('box', { command: 'job' }));
       const id = result.executionId as string;
-      expect(result).toMatchObject({ stdout: STDOUT, stderr: STDERR, exit: { exitCode: EXIT_CODE, source: 'probe' } });
+      expect(result.stdoutBytes.equals(replayPrefix(12).stdout)).toBe(true);
+      expect(result).toMatchObject({ stderr: STDERR, exit: { exitCode: EXIT_CODE, source: 'probe' } });
       expect(result.notices.map((notice) => [notice.kind, notice.message])).toEqual([
         ['drain-incomplete', `the re-attach did not finish within 250 ms; exit code ${EXIT_CODE} from the status endpoint`],
       ]);

@@ -97,13 +97,9 @@ describe(`periodic output, a ${RING}-byte ring that wraps while the client is aw
     expect(result.notices.map((notice) => [notice.kind, notice.bytes])).toEqual([['replay-overlap-unknown', 48]]);
   });
 
-  // KNOWN LIMIT, documented in docs/delivery.md ("Known limit"): with one frame per chunk,
-  // skipReplayed aligns as soon as it holds min(delivered, ringBytes) = 50 replayed bytes, and a
-  // replay shorter than a ring reads as "cannot have wrapped", so 50 bytes are skipped as exact.
-  // But the full replay is 64 bytes (32 chunks): the ring did wrap. The result holds 64 of the
-  // 1050 bytes written (50 + the last 14), and no notice says any are missing. It stays `fails`
-  // until the limit is lifted: one notice on stdout is what the caller should get.
-  it.fails("'chunked' replay: the same loss is reported with a notice", async () => {
+  // With one frame per chunk, 50 replayed bytes already match from byte 0; only the replay's full
+  // length (64 bytes: a full ring) shows the wrap, so skipReplayed holds the bytes until it comes.
+  it("'chunked' replay: the same loss is reported with a notice", async () => {
     const em = await emulator({ replay: 'chunked', ringBytes: RING, scripts: { job: periodic } });
     const result = await runAway(em);
     expect(result.notices.map((notice) => notice.stream)).toEqual(['stdout']);

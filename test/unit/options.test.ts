@@ -26,6 +26,7 @@ describe('resolveOptions: defaults', () => {
       connectTimeout: 30_000,
       idleTimeout: 'auto',
       drainTimeout: 60_000,
+      replaySettle: 250,
       conflictBackoff: {},
       reconnect: {},
       ringBytes: 262_144,
@@ -53,6 +54,8 @@ describe('resolveOptions: defaults', () => {
       conflictBackoff: { initialDelay: 10 },
       reconnect: { budget: 1000 },
       ringBytes: 1,
+      replaySettle: 5,
+      maxPayload: 6,
     });
     expect(resolved).toEqual({
       baseUrl: 'https://api.boxlite.ai/api/',
@@ -69,6 +72,8 @@ describe('resolveOptions: defaults', () => {
       conflictBackoff: { initialDelay: 10 },
       reconnect: { budget: 1000 },
       ringBytes: 1,
+      replaySettle: 5,
+      maxPayload: 6,
     });
     expect(resolved.fetch).toBe(fetch);
     expect(resolved.token).toBe(token);
@@ -145,7 +150,7 @@ describe('resolveOptions: validation', () => {
     expect(error.message).toBe(`createRunnerClient: webSocketAuth must be 'header' or 'none', got ${String(webSocketAuth)}`);
   });
 
-  describe.each(['probeTimeout', 'requestTimeout', 'connectTimeout', 'drainTimeout', 'idleTimeout'])('%s', (name) => {
+  describe.each(['probeTimeout', 'requestTimeout', 'connectTimeout', 'drainTimeout', 'idleTimeout', 'replaySettle'])('%s', (name) => {
     it.each([
       [0, '0'],
       [-1, '-1'],
@@ -172,10 +177,12 @@ describe('resolveOptions: validation', () => {
     [Number.NaN, 'NaN'],
     ['1024', '1024'],
     [null, 'null'],
-  ])('rejects ringBytes %j', (ringBytes, shown) => {
-    const error = thrown({ ...base, ringBytes });
-    expect(error).toBeInstanceOf(RangeError);
-    expect(error.message).toBe(`createRunnerClient: ringBytes must be a positive integer, got ${shown}`);
+  ])('rejects ringBytes and maxPayload %j', (value, shown) => {
+    for (const name of ['ringBytes', 'maxPayload']) {
+      const error = thrown({ ...base, [name]: value });
+      expect(error).toBeInstanceOf(RangeError);
+      expect(error.message).toBe(`createRunnerClient: ${name} must be a positive integer number of bytes, got ${shown}`);
+    }
   });
 
   it.each([

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
-import { Subject, type Observable } from 'rxjs';
+import { Subject, from, type Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
-import { alignReplay, indexOfBytes, suffixPrefixOverlaps, type AlignInput } from '../../src/delivery/alignReplay.js';
+import { alignReplay, type Alignment, indexOfBytes, suffixPrefixOverlaps, type AlignInput } from '../../src/delivery/alignReplay.js';
 import { ByteHistory } from '../../src/delivery/byteHistory.js';
 import { DEFAULT_RING_BYTES, ReplayCursor } from '../../src/delivery/replayCursor.js';
 import type { ExecEvent, ExitEvent, NoticeEvent, OutputEvent } from '../../src/events.js';
@@ -254,7 +254,17 @@ describe('indexOfBytes', () => {
 // ---------------------------------------------------------------------------------------------
 // alignReplay
 
-function align(fields: { stream?: 'stdout' | 'stderr'; delivered: number; history: string; ringBytes: number; replay: string; ended?: boolean }) {
+type AlignFields = {
+  stream?: 'stdout' | 'stderr';
+  delivered: number;
+  history: string;
+  ringBytes: number;
+  replay: string;
+  ended?: boolean;
+  settled?: boolean;
+};
+
+function alignOrWait(fields: AlignFields): Alignment | 'undecided' {
   const input: AlignInput = {
     stream: fields.stream ?? 'stdout',
     delivered: fields.delivered,
@@ -262,28 +272,64 @@ function align(fields: { stream?: 'stdout' | 'stderr'; delivered: number; histor
     ringBytes: fields.ringBytes,
     replay: enc(fields.replay),
     ended: fields.ended ?? false,
+    settled: fields.settled ?? false,
   };
   return alignReplay(input);
 }
 
+function align(fields: AlignFields): Alignment {
+  const result = alignOrWait(fields);
+  if (result === 'undecided') throw new Error('alignReplay was undecided');
+  return result;
+}
+
+const shortMatch = (stream: string, length: number, ring: number, delivered: number) => ({
+  type: 'notice',
+  kind: 'output-lost',
+  message: `${stream}: the replay matches the delivered output on only ${length} bytes, too few to rule out that the server's ${ring}-byte buffer wrapped past byte ${delivered}; output before the replay may be missing`,
+  stream,
+});
+
 describe('alignReplay', () => {
-  it('A: a replay from the start skips exactly the delivered bytes', () => {
-    const result = align({ delivered: 3, history: 'abc', ringBytes: 64, replay: 'abcdef' });
+  it('A: a replay from the start, shorter than a ring, is undecided until known complete', () => {
+    expect(alignOrWait({ delivered: 3, history: 'abc', ringBytes: 64, replay: 'abcdef' })).toBe('undecided');
+  });
+
+  it('A: a complete replay from the start skips exactly the delivered bytes', () => {
+    const result = align({ delivered: 3, history: 'abc', ringBytes: 64, replay: 'abcdef', settled: true });
     expect(result).toEqual({ skip: 3 });
     expect('notice' in result).toBe(false);
   });
 
-  it('A: exact even with several overlaps while the replay is shorter than the ring', () => {
-    expect(align({ delivered: 2, history: 'aa', ringBytes: 64, replay: 'aaa' })).toEqual({ skip: 2 });
-    expect(align({ delivered: 4, history: 'abab', ringBytes: 64, replay: 'ababab' })).toEqual({ skip: 4 });
+  it('A with several overlaps and a replay shorter than a ring: undecided until the replay is known complete', () => {
+    expect(alignOrWait({ delivered: 2, history: 'aa', ringBytes: 64, replay: 'aaa' })).toBe('undecided');
+    expect(alignOrWait({ delivered: 4, history: 'abab', ringBytes: 64, replay: 'ababab' })).toBe('undecided');
   });
 
-  it('A: a full-ring replay with a unique overlap is exact', () => {
-    expect(align({ delivered: 3, history: 'abc', ringBytes: 6, replay: 'abcdef' })).toEqual({ skip: 3 });
+  it('A with several overlaps, once the replay settled shorter than a ring: exact', () => {
+    expect(align({ delivered: 2, history: 'aa', ringBytes: 64, replay: 'aaa', settled: true })).toEqual({ skip: 2 });
+    expect(align({ delivered: 4, history: 'abab', ringBytes: 64, replay: 'ababab', ended: true, settled: true })).toEqual({ skip: 4 });
+  });
+
+  it('A, cut before the replay was known complete: nothing delivered (the next attach replays it)', () => {
+    expect(align({ delivered: 2, history: 'aa', ringBytes: 64, replay: 'aaa', ended: true })).toEqual({ skip: 3 });
+    expect(align({ delivered: 3, history: 'abc', ringBytes: 64, replay: 'abcdef', ended: true })).toEqual({ skip: 6 });
+  });
+
+  it('A: a full-ring replay with a unique overlap of 32 bytes or more is exact', () => {
+    const delivered = 'x'.repeat(31) + 'y';
+    expect(align({ delivered: 32, history: delivered, ringBytes: 40, replay: `${delivered}01234567` })).toEqual({ skip: 32 });
+  });
+
+  it('A: a full-ring replay with a short unique overlap is skipped, with output-lost (it may be chance)', () => {
+    expect(align({ delivered: 3, history: 'abc', ringBytes: 6, replay: 'abcdef' })).toEqual({
+      skip: 3,
+      notice: shortMatch('stdout', 3, 6, 3),
+    });
   });
 
   it('A: the replay equal to the history skips it all', () => {
-    expect(align({ delivered: 3, history: 'abc', ringBytes: 64, replay: 'abc' })).toEqual({ skip: 3 });
+    expect(align({ delivered: 3, history: 'abc', ringBytes: 64, replay: 'abc', ended: true })).toEqual({ skip: 3 });
   });
 
   it('A with other overlaps and a full-ring replay → skip the smallest, replay-overlap-unknown', () => {
@@ -292,27 +338,36 @@ describe('alignReplay', () => {
       notice: {
         type: 'notice',
         kind: 'replay-overlap-unknown',
-        message: 'stdout: the replay could not be aligned exactly; up to 2 bytes may repeat',
+        message: 'stdout: the replay could not be aligned exactly; up to 2 bytes may repeat, or output before the replay may be missing',
         stream: 'stdout',
         bytes: 2,
       },
     });
   });
 
-  it('B: a wrapped ring with one overlap skips it, without a notice', () => {
-    // delivered "abcdefghij" (history = last 6), then "kl": the ring holds "ghijkl"
-    const result = align({ delivered: 10, history: 'efghij', ringBytes: 6, replay: 'ghijkl' });
-    expect(result).toEqual({ skip: 4 });
+  it('B: a wrapped ring with one overlap of 32 bytes or more skips it, without a notice', () => {
+    // 48 distinct bytes delivered, a 40-byte ring; 8 more written: the ring holds bytes 16..55
+    const all = Array.from({ length: 56 }, (_, i) => String.fromCharCode(48 + i)).join('');
+    const result = align({ delivered: 48, history: all.slice(8, 48), ringBytes: 40, replay: all.slice(16, 56) });
+    expect(result).toEqual({ skip: 32 });
     expect('notice' in result).toBe(false);
   });
 
+  it('B: a wrapped ring with one short overlap skips it, with output-lost (it may be chance)', () => {
+    // delivered "abcdefghij" (history = last 6), then "kl": the ring holds "ghijkl"
+    expect(align({ delivered: 10, history: 'efghij', ringBytes: 6, replay: 'ghijkl' })).toEqual({
+      skip: 4,
+      notice: shortMatch('stdout', 4, 6, 10),
+    });
+  });
+
   it('B: the ring wrapped before the server saw new output: skip the whole replay', () => {
-    expect(align({ delivered: 100, history: 'abcdef', ringBytes: 6, replay: 'abcdef' })).toEqual({ skip: 6 });
+    expect(align({ delivered: 100, history: 'abcdef', ringBytes: 6, replay: 'abcdef' })).toMatchObject({ skip: 6 });
   });
 
   it('B: a wrapped ring with a unique overlap inside a not-full history (delivered < ring)', () => {
     // delivered "abcdef" (ring 8); 6 more bytes "ghijkl": the ring holds "efghijkl"
-    expect(align({ delivered: 6, history: 'abcdef', ringBytes: 8, replay: 'efghij' })).toEqual({ skip: 2 });
+    expect(align({ delivered: 6, history: 'abcdef', ringBytes: 8, replay: 'efghij' })).toMatchObject({ skip: 2 });
   });
 
   it('B with no overlap → everything delivered, output-lost', () => {
@@ -333,7 +388,7 @@ describe('alignReplay', () => {
       notice: {
         type: 'notice',
         kind: 'replay-overlap-unknown',
-        message: 'stderr: the replay could not be aligned exactly; up to 2 bytes may repeat',
+        message: 'stderr: the replay could not be aligned exactly; up to 2 bytes may repeat, or output before the replay may be missing',
         stream: 'stderr',
         bytes: 2,
       },
@@ -354,7 +409,7 @@ describe('alignReplay', () => {
   });
 
   it('ended early with new bytes → aligned by overlap, the new bytes kept', () => {
-    expect(align({ delivered: 10, history: 'efghij', ringBytes: 6, replay: 'ijX', ended: true })).toEqual({ skip: 2 });
+    expect(align({ delivered: 10, history: 'efghij', ringBytes: 6, replay: 'ijX', ended: true })).toMatchObject({ skip: 2 });
   });
 
   it('ended early, not found, no overlap → output-lost', () => {
@@ -460,12 +515,12 @@ describe('skipReplayed', () => {
     });
   });
 
-  it('re-attach (marble from the doc): the replayed prefix is dropped', () => {
+  it('re-attach (marble from the doc): the replayed prefix is dropped once the replay is known complete', () => {
     new TestScheduler((actual, expected) => expect(actual).toEqual(expected)).run(({ cold, expectObservable }) => {
-      const cursor = new ReplayCursor(64);
+      const cursor = new ReplayCursor(64, 2);
       cursor.record('stdout', enc('ab'));
-      const source = cold<ExecEvent>('--a--b--x|', { a: out('abc'), b: out('d'), x: exit });
-      expectObservable(source.pipe(skipReplayed(cursor))).toBe('--c--d--x|', { c: out('c'), d: out('d'), x: exit });
+      const source = cold<ExecEvent>('--a-----d------x|', { a: out('abc'), d: out('d'), x: exit });
+      expectObservable(source.pipe(skipReplayed(cursor))).toBe('--------(cd)---x|', { c: out('c'), d: out('d'), x: exit });
     });
   });
 
@@ -473,7 +528,7 @@ describe('skipReplayed', () => {
     const cursor = new ReplayCursor(64);
     attach(cursor, [out('hello '), err('warn ')], 'open');
     const seen = attach(cursor, [out('hello world'), err('warn more'), out('!'), exit]);
-    expect(seen).toEqual([out('world'), err('more'), out('!'), exit, 'complete']);
+    expect(seen).toEqual([out('world!'), err('more'), exit, 'complete']);
     expect(cursor.deliveredBytes('stdout')).toBe(12);
     expect(dec(cursor.history('stdout'))).toBe('hello world!');
   });
@@ -488,7 +543,7 @@ describe('skipReplayed', () => {
     expect(cursor.deliveredBytes('stdout')).toBe(16);
   });
 
-  it('holds bytes until the replay covers what was delivered; the cursor moves only on delivery', () => {
+  it('holds bytes until the replay is known complete; the cursor moves only on delivery', () => {
     const cursor = new ReplayCursor(64);
     attach(cursor, [out('abcdef')], 'open');
     const subject = new Subject<ExecEvent>();
@@ -496,10 +551,11 @@ describe('skipReplayed', () => {
     subject.pipe(skipReplayed(cursor)).subscribe((event) => seen.push(event));
     subject.next(out('abc'));
     subject.next(out('de'));
+    subject.next(out('fgh'));
     expect(seen).toEqual([]);
     expect(cursor.deliveredBytes('stdout')).toBe(6);
-    subject.next(out('fgh'));
-    expect(seen).toEqual([out('gh')]);
+    subject.next(exit);
+    expect(seen).toEqual([out('gh'), exit]);
     expect(cursor.deliveredBytes('stdout')).toBe(8);
   });
 
@@ -507,15 +563,14 @@ describe('skipReplayed', () => {
     const cursor = new ReplayCursor(64);
     attach(cursor, [out('abcdef')], 'open');
     const note: NoticeEvent = { type: 'notice', kind: 'server-error', message: 'x' };
-    const seen = attach(cursor, [out('abc'), note, out('defZ')], 'open');
-    expect(seen).toEqual([note, out('Z')]);
+    expect(attach(cursor, [out('abc'), note, out('defZ')], 'open')).toEqual([note]);
+    expect(attach(cursor, [out('abc'), note, out('defZ')])).toEqual([note, out('Z'), 'complete']);
   });
 
   it('a stream that delivered nothing is not held on re-attach', () => {
     const cursor = new ReplayCursor(64);
     attach(cursor, [out('abc')], 'open');
-    const seen = attach(cursor, [err('E'), out('abcd')], 'open');
-    expect(seen).toEqual([err('E'), out('d')]);
+    expect(attach(cursor, [err('E'), out('abcd')])).toEqual([err('E'), out('d'), 'complete']);
   });
 
   it('a wrapped ring is aligned by content', () => {
@@ -554,14 +609,10 @@ describe('skipReplayed', () => {
     expect(streamText(seen, 'stdout').length).toBeGreaterThanOrEqual(6);
   });
 
-  // BUG (src/operators/skipReplayed.ts + src/delivery/alignReplay.ts): with the replay in small
-  // frames (boxlite serve sends one frame per stored chunk), skipReplayed aligns after only
-  // min(delivered, ringBytes) bytes, and alignReplay reads `replay.length < ringBytes` as "the ring
-  // has not wrapped". For periodic output (`yes`, progress lines) the ring may well have wrapped:
-  // here the stream is 10 × "a", 4 were delivered, the ring replays the last 8 in 1-byte frames.
-  // Expected (as with the one-frame replay above): a replay-overlap-unknown notice and >= 6 new
-  // bytes. Actual: 4 bytes, no notice: 2 bytes silently lost.
-  it.fails('a full-ring replay of periodic output in small frames loses nothing silently', () => {
+  // With the replay in small frames (boxlite serve sends one per stored chunk) and periodic output,
+  // only the replay's length tells a wrapped ring: the bytes are held until a full ring came. Here
+  // the stream is 10 × "a", 4 were delivered, the ring replays the last 8 in 1-byte frames.
+  it('a full-ring replay of periodic output in small frames loses nothing silently', () => {
     const cursor = new ReplayCursor(8);
     attach(cursor, [out('aaaa')], 'open');
     const seen = attach(cursor, [...chunked(out, 'aaaaaaaa', 1), exit]);
@@ -584,19 +635,22 @@ describe('skipReplayed', () => {
     expect(cursor.deliveredBytes('stdout')).toBe(13);
   });
 
+  // "ij" is the only overlap with the history, too short to be trusted without a notice.
+  const shortOverlapNotice = shortMatch('stdout', 2, 8, 10);
+
   it('releases held bytes before an error, and passes the same error', () => {
     const cursor = new ReplayCursor(8);
     attach(cursor, [out('abcdefghij')], 'open');
     const boom = new Error('cut');
     const seen = attach(cursor, [err('e'), out('ijX')], { error: boom });
-    expect(seen).toEqual([err('e'), out('X'), { error: boom }]);
+    expect(seen).toEqual([err('e'), shortOverlapNotice, out('X'), { error: boom }]);
     expect((seen.at(-1) as { error: unknown }).error).toBe(boom);
   });
 
   it('releases held bytes before completion', () => {
     const cursor = new ReplayCursor(8);
     attach(cursor, [out('abcdefghij')], 'open');
-    expect(attach(cursor, [out('ijX')])).toEqual([out('X'), 'complete']);
+    expect(attach(cursor, [out('ijX')])).toEqual([shortOverlapNotice, out('X'), 'complete']);
   });
 
   it('a cut during the replay delivers nothing twice and keeps the cursor', () => {
@@ -661,6 +715,41 @@ describe('skipReplayed', () => {
     const second = new Subject<ExecEvent>();
     second.pipe(operator).subscribe((event) => seen.push(event));
     second.next(out('abc'));
+    second.complete();
     expect(seen).toEqual([out('ab'), out('c')]);
+  });
+});
+
+describe('skipReplayed: a periodic replay in small frames settles', () => {
+  it('holds the bytes until a frame comes after replaySettle ms of quiet, then delivers exactly the new ones and goes live', () => {
+    const scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+    scheduler.run(({ cold, expectObservable }) => {
+      const cursor = new ReplayCursor(64, 10);
+      cursor.record('stdout', enc('aaaa'));
+      const a: ExecEvent = { type: 'stdout', data: enc('a') };
+      // Bytes at 1..11 are the replay; the one at 20 is held too (a gap of 9 < 10); the one at 35
+      // comes after 15 ms of quiet: live, so the held "aaaaaaa" was the whole replay.
+      const replay = cold<ExecEvent>('-a-a-a-a-a-a--------a--------------a-', { a });
+      const expected = '-----------------------------------(na)-';
+      expectObservable(replay.pipe(skipReplayed(cursor))).toBe(expected, { a, n: { type: 'stdout', data: enc('aaa') } });
+    });
+  });
+
+  it('never settles on a stalled socket: cut while held, nothing is delivered', () => {
+    const cursor = new ReplayCursor(64, 10);
+    cursor.record('stdout', enc('aaaa'));
+    const seen = attach(cursor, [out('aaaaaa')], { error: new Error('cut') });
+    expect(seen).toEqual([{ error: new Error('cut') }]);
+    expect(cursor.deliveredBytes('stdout')).toBe(4);
+  });
+
+  it('decides at once when a full ring came: the ring may have wrapped, so it announces', () => {
+    const cursor = new ReplayCursor(8, 10_000);
+    cursor.record('stdout', enc('aaaa'));
+    const seen: ExecEvent[] = [];
+    from(Array.from({ length: 8 }, (): ExecEvent => ({ type: 'stdout', data: enc('a') })))
+      .pipe(skipReplayed(cursor))
+      .subscribe((event) => seen.push(event));
+    expect(seen.map((event) => (event.type === 'notice' ? event.kind : event.type))).toEqual(['replay-overlap-unknown', 'stdout']);
   });
 });
