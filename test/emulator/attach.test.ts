@@ -1,37 +1,15 @@
-import { filter, firstValueFrom, timeout } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { attachUrl, boxUrl, executionUrl, type EndpointBase } from '../../src/protocol/paths.js';
-import {
-  startRunnerEmulator,
-  type EmulatorEvent,
-  type RunnerEmulator,
-  type RunnerEmulatorOptions,
-  type Script,
-} from '../../src/testing/index.js';
+import { auth, emulator, endpoint, nextEvent, startExecution } from '../support/emulator.js';
+import { attachUrl, executionUrl } from '../../src/protocol/paths.js';
+import type { RunnerEmulator, Script } from '../../src/testing/index.js';
 
-// ----- helpers (each emulator test file keeps its own, small) -----
+// ----- helpers -----
 
-const open: RunnerEmulator[] = [];
 const sockets: WebSocket[] = [];
-async function emulator(options?: RunnerEmulatorOptions): Promise<RunnerEmulator> {
-  const started = await startRunnerEmulator(options);
-  open.push(started);
-  return started;
-}
-afterEach(async () => {
+afterEach(() => {
   for (const ws of sockets.splice(0)) ws.terminate();
-  await Promise.all(open.splice(0).map((e) => e.close()));
 });
-
-const base = (em: RunnerEmulator): EndpointBase => ({ baseUrl: em.url, pathPrefix: em.pathPrefix });
-const auth = (em: RunnerEmulator) => ({ authorization: `Bearer ${em.token}`, 'content-type': 'application/json' });
-
-async function start(em: RunnerEmulator, body: Record<string, unknown>, box = 'box'): Promise<string> {
-  const res = await fetch(boxUrl(base(em), box, '/exec'), { method: 'POST', headers: auth(em), body: JSON.stringify(body) });
-  expect(res.status).toBe(201);
-  return ((await res.json()) as { execution_id: string }).execution_id;
-}
 
 function within<T>(promise: Promise<T>, ms = 3000, what = 'event'): Promise<T> {
   return Promise.race([
@@ -41,20 +19,6 @@ function within<T>(promise: Promise<T>, ms = 3000, what = 'event'): Promise<T> {
       t.unref();
     }),
   ]);
-}
-
-function nextEvent<T extends EmulatorEvent['type']>(
-  em: RunnerEmulator,
-  type: T,
-  executionId?: string,
-  ms = 3000,
-): Promise<Extract<EmulatorEvent, { type: T }>> {
-  return firstValueFrom(
-    em.events.pipe(
-      filter((e): e is Extract<EmulatorEvent, { type: T }> => e.type === type && (executionId === undefined || ('executionId' in e && e.executionId === executionId))),
-      timeout(ms),
-    ),
-  );
 }
 
 /** Resolves once the execution's attach slot is free (at once if it is). */
@@ -79,7 +43,7 @@ type AttachResult =
 function tryAttach(em: RunnerEmulator, id: string, token: string | null = em.token, box = 'box'): Promise<AttachResult> {
   return within(
     new Promise<AttachResult>((resolve, reject) => {
-      const ws = new WebSocket(attachUrl(base(em), box, id), { headers: token === null ? {} : { authorization: `Bearer ${token}` } });
+      const ws = new WebSocket(attachUrl(endpoint(em), box, id), { headers: token === null ? {} : { authorization: `Bearer ${token}` } });
       sockets.push(ws);
       const frames: Frame[] = [];
       const waiters: (() => void)[] = [];
@@ -149,7 +113,7 @@ const produceThenWait: Script = {
 describe('replay', () => {
   it("'single' replays one frame per stream (stdout first), then live, exit and Close 1000", async () => {
     const em = await emulator({ scripts: { p: produceThenWait } });
-    const id = await start(em, { command: 'p' });
+    const id = await startExecution(em, { command: 'p' });
     const conn = await attach(em, id);
     expect(await within(conn.closed)).toBe(1000);
     expect(show(conn.frames)).toEqual(['o:one two ', 'e:E1 E2', 'o:live', 'x:4']);
@@ -157,7 +121,7 @@ describe('replay', () => {
 
   it("'chunked' replays one frame per stored chunk", async () => {
     const em = await emulator({ replay: 'chunked', scripts: { p: produceThenWait } });
-    const id = await start(em, { command: 'p' });
+    const id = await startExecution(em, { command: 'p' });
     const conn = await attach(em, id);
     expect(await within(conn.closed)).toBe(1000);
     expect(show(conn.frames)).toEqual(['o:one ', 'o:two ', 'e:E1 ', 'e:E2', 'o:live', 'x:4']);
@@ -165,7 +129,7 @@ describe('replay', () => {
 
   it('attach after exit gives replay, exit and close at once; every attach replays the whole ring', async () => {
     const em = await emulator({ scripts: { q: { steps: [{ stdout: 'a' }, { stderr: 'b' }, { stdout: 'c' }, { exit: 0 }] } } });
-    const id = await start(em, { command: 'q' });
+    const id = await startExecution(em, { command: 'q' });
     for (let i = 0; i < 2; i += 1) {
       const conn = await attach(em, id);
       expect(await within(conn.closed)).toBe(1000);
@@ -177,7 +141,7 @@ describe('replay', () => {
 
   it('a TTY script sends stderr on the stdout channel', async () => {
     const em = await emulator({ scripts: { t: { tty: true, steps: [{ stdout: 'a' }, { stderr: 'b' }] } } });
-    const id = await start(em, { command: 't' });
+    const id = await startExecution(em, { command: 't' });
     expect(em.execution(id)?.tty).toBe(true);
     const conn = await attach(em, id);
     await within(conn.closed);
@@ -187,12 +151,12 @@ describe('replay', () => {
   it('keeps the newest ringBytes per stream, dropping the oldest', async () => {
     const steps = [{ stdout: 'abcdef' }, { stdout: 'ghijkl' }, { stderr: '0123456789' }, { exit: 0 }];
     const single = await emulator({ ringBytes: 8, scripts: { r: { steps } } });
-    const a = await attach(single, await start(single, { command: 'r' }));
+    const a = await attach(single, await startExecution(single, { command: 'r' }));
     await within(a.closed);
     expect(show(a.frames)).toEqual(['o:efghijkl', 'e:23456789', 'x:0']);
 
     const chunked = await emulator({ ringBytes: 8, replay: 'chunked', scripts: { r: { steps } } });
-    const id = await start(chunked, { command: 'r' });
+    const id = await startExecution(chunked, { command: 'r' });
     expect(chunked.execution(id)).toMatchObject({ stdoutBytes: 12, stdoutRingBytes: 8, stderrBytes: 10, stderrRingBytes: 8 });
     const b = await attach(chunked, id);
     await within(b.closed);
@@ -203,7 +167,7 @@ describe('replay', () => {
 describe('the attach slot', () => {
   it('answers 409 while a socket is attached, 101 again once the server saw it go', async () => {
     const em = await emulator({ scripts: { w: { steps: [{ stdout: 'x' }, { waitMs: 60_000 }] } } });
-    const id = await start(em, { command: 'w' });
+    const id = await startExecution(em, { command: 'w' });
     const first = await attach(em, id);
     const refused = await tryAttach(em, id);
     expect(refused).toMatchObject({ kind: 'refused', status: 409 });
@@ -220,7 +184,7 @@ describe('the attach slot', () => {
 
   it('answers 401 on the upgrade without or with a wrong token, 404 for an unknown id', async () => {
     const em = await emulator({ scripts: { w: { steps: [{ waitMs: 60_000 }] } } });
-    const id = await start(em, { command: 'w' });
+    const id = await startExecution(em, { command: 'w' });
     expect(await tryAttach(em, id, null)).toMatchObject({ kind: 'refused', status: 401 });
     expect(await tryAttach(em, id, 'wrong')).toMatchObject({ kind: 'refused', status: 401, body: '{"error":"missing or invalid bearer token"}' });
     expect(await tryAttach(em, 'nope')).toMatchObject({ kind: 'refused', status: 404, body: '{"error":"execution nope not found"}' });
@@ -231,7 +195,7 @@ describe('the attach slot', () => {
 
   it('with slotHoldAfterExitMs, holds the slot after exit until the client closes', async () => {
     const em = await emulator({ slotHoldAfterExitMs: 10_000, scripts: { q: { steps: [{ stdout: 'a' }, { waitForAttach: true }, { exit: 2 }] } } });
-    const id = await start(em, { command: 'q' });
+    const id = await startExecution(em, { command: 'q' });
     const conn = await attach(em, id);
     await conn.frameCount(2);
     expect(show(conn.frames)).toEqual(['o:a', 'x:2']);
@@ -250,7 +214,7 @@ describe('the attach slot', () => {
 
   it('drops a peer silent for idleTimeoutMs and frees the slot', async () => {
     const em = await emulator({ idleTimeoutMs: 100, pingIntervalMs: 60_000, scripts: { w: { steps: [{ waitMs: 60_000 }] } } });
-    const id = await start(em, { command: 'w' });
+    const id = await startExecution(em, { command: 'w' });
     const conn = await attach(em, id);
     const released = nextEvent(em, 'slot-released', id);
     expect(await within(conn.closed)).toBe(1006);
@@ -260,7 +224,7 @@ describe('the attach slot', () => {
 
   it('pings every pingIntervalMs and keeps a ponging peer', async () => {
     const em = await emulator({ idleTimeoutMs: 400, pingIntervalMs: 40, scripts: { w: { steps: [{ waitMs: 60_000 }] } } });
-    const id = await start(em, { command: 'w' });
+    const id = await startExecution(em, { command: 'w' });
     const conn = await attach(em, id);
     let pings = 0;
     await within(
@@ -281,7 +245,7 @@ describe('the attach slot', () => {
 describe('client messages', () => {
   it('echoes stdin to stdout until stdin_eof, then goes on', async () => {
     const em = await emulator({ scripts: { cat: { steps: [{ echoStdin: true }, { stdout: '|done' }, { exit: 0 }] } } });
-    const id = await start(em, { command: 'cat' });
+    const id = await startExecution(em, { command: 'cat' });
     const conn = await attach(em, id);
     conn.ws.send(Buffer.from('hel'));
     conn.ws.send(Uint8Array.of(0xe2, 0x82));
@@ -295,7 +259,7 @@ describe('client messages', () => {
 
   it('buffers stdin sent before the echo step', async () => {
     const em = await emulator({ scripts: { cat: { steps: [{ waitForAttach: true }, { waitMs: 30 }, { echoStdin: true }] } } });
-    const id = await start(em, { command: 'cat' });
+    const id = await startExecution(em, { command: 'cat' });
     const conn = await attach(em, id);
     conn.ws.send(Buffer.from('early'));
     conn.ws.send('{"type":"stdin_eof"}');
@@ -305,7 +269,7 @@ describe('client messages', () => {
 
   it('signals: whitelisted ones end a script with 128+N, others get an error frame and the socket stays', async () => {
     const em = await emulator({ scripts: { w: { steps: [{ waitMs: 60_000 }] } } });
-    const id = await start(em, { command: 'w' });
+    const id = await startExecution(em, { command: 'w' });
     const conn = await attach(em, id);
     conn.ws.send('{"type":"signal","sig":9}');
     conn.ws.send('{"type":"signal","sig":"INT"}');
@@ -320,8 +284,8 @@ describe('client messages', () => {
 
   it('resize: recorded on a TTY, an error frame otherwise; malformed text gets an error frame', async () => {
     const em = await emulator({ scripts: { w: { steps: [{ waitMs: 60_000 }] } } });
-    const tty = await start(em, { command: 'w', tty: true });
-    const plain = await start(em, { command: 'w' });
+    const tty = await startExecution(em, { command: 'w', tty: true });
+    const plain = await startExecution(em, { command: 'w' });
     const t = await attach(em, tty);
     t.ws.send('{"type":"resize","cols":100,"rows":30}');
     t.ws.send('{"type":"resize","cols":-1,"rows":30}');
@@ -346,7 +310,7 @@ describe('client messages', () => {
 
   it('closes with 1009 on a stdin frame over 1 MiB', async () => {
     const em = await emulator({ scripts: { w: { steps: [{ waitMs: 60_000 }] } } });
-    const id = await start(em, { command: 'w' });
+    const id = await startExecution(em, { command: 'w' });
     const conn = await attach(em, id);
     conn.ws.send(Buffer.alloc(1024 * 1024 + 1));
     expect(await within(conn.closed)).toBe(1009);
@@ -354,10 +318,10 @@ describe('client messages', () => {
 
   it('DELETE while attached: the socket receives the rest, exit 137, then Close 1000', async () => {
     const em = await emulator({ scripts: { w: { steps: [{ stdout: 'a' }, { waitMs: 60_000 }] } } });
-    const id = await start(em, { command: 'w' });
+    const id = await startExecution(em, { command: 'w' });
     const conn = await attach(em, id);
     await conn.frameCount(1);
-    const res = await fetch(executionUrl(base(em), 'box', id), { method: 'DELETE', headers: auth(em) });
+    const res = await fetch(executionUrl(endpoint(em), 'box', id), { method: 'DELETE', headers: auth(em) });
     expect(res.status).toBe(204);
     expect(await within(conn.closed)).toBe(1000);
     expect(show(conn.frames)).toEqual(['o:a', 'x:137']);
@@ -369,7 +333,7 @@ describe('the per-subscriber queue', () => {
     const chunk = (i: number): string => `${String(i).padStart(4, '0')}`;
     const steps = [{ waitForAttach: true } as const, ...Array.from({ length: 64 }, (_, i) => ({ stdout: chunk(i) })), { exit: 0 }];
     const em = await emulator({ subscriberQueueChunks: 8, scripts: { burst: { steps } } });
-    const id = await start(em, { command: 'burst' });
+    const id = await startExecution(em, { command: 'burst' });
     const conn = await attach(em, id);
     expect(await within(conn.closed)).toBe(1000);
     // The burst is produced in one tick: 8 chunks queue, 56 are dropped, the exit frame is never dropped.
@@ -394,7 +358,7 @@ describe('the per-subscriber queue', () => {
       (steps as unknown as object[]).push({ stdout: data }, { waitMs: 0 });
     }
     const em = await emulator({ subscriberQueueChunks: 16, ringBytes: 1024, idleTimeoutMs: 60_000, scripts: { flood: { steps } } });
-    const id = await start(em, { command: 'flood' });
+    const id = await startExecution(em, { command: 'flood' });
     const dropped = nextEvent(em, 'dropped', id, 15_000);
     const conn = await attach(em, id);
     const socket = (conn.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
@@ -429,7 +393,7 @@ describe('attach faults', () => {
 
   it('reject: answers the upgrade with the status and an nginx-like HTML page', async () => {
     const em = await emulator({ scripts: { d: done } });
-    const id = await start(em, { command: 'd' });
+    const id = await startExecution(em, { command: 'd' });
     em.setAttachFaults(id, [{ reject: { status: 502 } }, { reject: { status: 503, body: '{"message":"busy"}' } }, { reject: { status: 504, body: '' } }]);
     const bad = await tryAttach(em, id);
     expect(bad).toEqual({
@@ -448,7 +412,7 @@ describe('attach faults', () => {
 
   it('cut after upgrade, destroy: no frame, no Close (1006); the slot is free at once', async () => {
     const em = await emulator({ scripts: { d: done } });
-    const id = await start(em, { command: 'd' });
+    const id = await startExecution(em, { command: 'd' });
     em.setAttachFaults(id, [{ cut: { after: 'upgrade' } }]);
     const cut = await attach(em, id);
     expect(await within(cut.closed)).toBe(1006);
@@ -461,7 +425,7 @@ describe('attach faults', () => {
 
   it('cut with a Close frame: code 1001 by default, or the given code', async () => {
     const em = await emulator({ scripts: { d: done } });
-    const id = await start(em, { command: 'd' });
+    const id = await startExecution(em, { command: 'd' });
     em.setAttachFaults(id, [{ cut: { after: 'upgrade', how: 'close' } }, { cut: { after: 'replay', how: 'close', code: 1011 } }]);
     const first = await attach(em, id);
     expect(await within(first.closed)).toBe(1001);
@@ -478,7 +442,7 @@ describe('attach faults', () => {
     [15, ['o:hello world', 'e:warn']],
   ])('cut after exactly %i output bytes', async (bytes, expected) => {
     const em = await emulator({ scripts: { d: done } });
-    const id = await start(em, { command: 'd' });
+    const id = await startExecution(em, { command: 'd' });
     em.setAttachFaults(id, [{ cut: { after: { outputBytes: bytes } } }]);
     const conn = await attach(em, id);
     expect(await within(conn.closed)).toBe(1006);
@@ -487,7 +451,7 @@ describe('attach faults', () => {
 
   it('cut after N bytes counts live frames too (chunked replay, then live)', async () => {
     const em = await emulator({ replay: 'chunked', scripts: { l: { steps: [{ stdout: 'ab' }, { waitForAttach: true }, { stdout: 'cdef' }, { stdout: 'gh' }] } } });
-    const id = await start(em, { command: 'l' });
+    const id = await startExecution(em, { command: 'l' });
     em.setAttachFaults(id, [{ cut: { after: { outputBytes: 5 } } }]);
     const conn = await attach(em, id);
     expect(await within(conn.closed)).toBe(1006);
@@ -496,18 +460,18 @@ describe('attach faults', () => {
 
   it('cut before exit: every output frame, then 1006 without the exit frame', async () => {
     const em = await emulator({ scripts: { h: held } });
-    const id = await start(em, { command: 'h' });
+    const id = await startExecution(em, { command: 'h' });
     em.setAttachFaults(id, [{ cut: { after: 'before-exit' } }]);
     const conn = await attach(em, id);
     expect(await within(conn.closed)).toBe(1006);
     expect(show(conn.frames)).toEqual(['o:hello world', 'e:warn']);
-    const info = (await (await fetch(executionUrl(base(em), 'box', id), { headers: auth(em) })).json()) as object;
+    const info = (await (await fetch(executionUrl(endpoint(em), 'box', id), { headers: auth(em) })).json()) as object;
     expect(info).toMatchObject({ status: 'completed', exit_code: 5 });
   });
 
   it('holdSlotMs keeps the slot after a cut: 409, then 101 once released', async () => {
     const em = await emulator({ scripts: { d: done } });
-    const id = await start(em, { command: 'd' });
+    const id = await startExecution(em, { command: 'd' });
     em.setAttachFaults(id, [{ cut: { after: 'replay', holdSlotMs: 150 } }]);
     const cut = await attach(em, id);
     const released = nextEvent(em, 'slot-released', id);
@@ -524,7 +488,7 @@ describe('attach faults', () => {
 
   it('suppressExit: output but no exit frame, and the socket stays open until the client closes', async () => {
     const em = await emulator({ scripts: { h: held } });
-    const id = await start(em, { command: 'h' });
+    const id = await startExecution(em, { command: 'h' });
     em.setAttachFaults(id, [{ suppressExit: true }]);
     const exited = nextEvent(em, 'exit', id);
     const conn = await attach(em, id);
@@ -539,7 +503,7 @@ describe('attach faults', () => {
 
   it('inject: each corrupt frame, exactly, after the upgrade and before the replay', async () => {
     const em = await emulator({ scripts: { d: done } });
-    const id = await start(em, { command: 'd' });
+    const id = await startExecution(em, { command: 'd' });
     em.setAttachFaults(id, [
       { inject: ['unknown-channel', 'empty-binary', 'invalid-json', 'unknown-type', 'exit-without-code', 'exit-non-integer', 'error-frame'] },
     ]);
@@ -559,7 +523,7 @@ describe('attach faults', () => {
 
   it('firstFrameDelayMs holds every frame back; frameLatencyMs delays each', async () => {
     const em = await emulator({ scripts: { d: done } });
-    const id = await start(em, { command: 'd' });
+    const id = await startExecution(em, { command: 'd' });
     em.setAttachFaults(id, [{ firstFrameDelayMs: 120 }, { frameLatencyMs: 40 }]);
     const t0 = performance.now();
     const slow = await attach(em, id);
@@ -582,13 +546,13 @@ describe('attach faults', () => {
         return attempt === 0 && command === 'd' ? { reject: { status: 502 } } : undefined;
       },
     });
-    const plain = await start(em, { command: 'd' });
+    const plain = await startExecution(em, { command: 'd' });
     expect(await tryAttach(em, plain)).toMatchObject({ status: 502 });
     const ok = await attach(em, plain);
     await within(ok.closed);
     expect(seen).toEqual([0, 1]);
 
-    const scripted = await start(em, { command: 's' });
+    const scripted = await startExecution(em, { command: 's' });
     expect(await tryAttach(em, scripted)).toMatchObject({ status: 503 });
     const second = await attach(em, scripted); // the queue's `undefined`: healthy
     await within(second.closed);

@@ -3,54 +3,14 @@ import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import fc from 'fast-check';
-import { filter, firstValueFrom, timeout } from 'rxjs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { attachUrl, boxUrl, executionUrl, type EndpointBase } from '../../src/protocol/paths.js';
+import { attachUrl, executionUrl } from '../../src/protocol/paths.js';
 import { OutputRing } from '../../src/testing/emulator/ring.js';
-import {
-  startRunnerEmulator,
-  type EmulatorEvent,
-  type RunnerEmulator,
-  type RunnerEmulatorOptions,
-} from '../../src/testing/index.js';
+import { startRunnerEmulator, type RunnerEmulator } from '../../src/testing/index.js';
+import { auth, emulator, endpoint, getExecution, nextEvent, startExecution } from '../support/emulator.js';
 
-// ----- helpers (each emulator test file keeps its own, small) -----
-
-const open: RunnerEmulator[] = [];
-async function emulator(options?: RunnerEmulatorOptions): Promise<RunnerEmulator> {
-  const started = await startRunnerEmulator(options);
-  open.push(started);
-  return started;
-}
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((e) => e.close()));
-});
-
-const base = (em: RunnerEmulator): EndpointBase => ({ baseUrl: em.url, pathPrefix: em.pathPrefix });
-const auth = (em: RunnerEmulator) => ({ authorization: `Bearer ${em.token}`, 'content-type': 'application/json' });
-
-async function start(em: RunnerEmulator, body: Record<string, unknown>): Promise<string> {
-  const res = await fetch(boxUrl(base(em), 'box', '/exec'), { method: 'POST', headers: auth(em), body: JSON.stringify(body) });
-  expect(res.status).toBe(201);
-  return ((await res.json()) as { execution_id: string }).execution_id;
-}
-
-const getInfo = (em: RunnerEmulator, id: string): Promise<Response> => fetch(executionUrl(base(em), 'box', id), { headers: auth(em) });
-
-function nextEvent<T extends EmulatorEvent['type']>(
-  em: RunnerEmulator,
-  type: T,
-  executionId?: string,
-  ms = 5000,
-): Promise<Extract<EmulatorEvent, { type: T }>> {
-  return firstValueFrom(
-    em.events.pipe(
-      filter((e): e is Extract<EmulatorEvent, { type: T }> => e.type === type && (executionId === undefined || ('executionId' in e && e.executionId === executionId))),
-      timeout(ms),
-    ),
-  );
-}
+// ----- helpers -----
 
 /** Attaches, sends `stdin` (then stdin_eof if asked), and collects everything until the close. */
 function run(
@@ -59,7 +19,7 @@ function run(
   input: { stdin?: string; eof?: boolean; ms?: number } = {},
 ): Promise<{ stdout: string; stderr: string; texts: string[]; code: number }> {
   return new Promise((resolvePromise, reject) => {
-    const ws = new WebSocket(attachUrl(base(em), 'box', id), { headers: auth(em) });
+    const ws = new WebSocket(attachUrl(endpoint(em), 'box', id), { headers: auth(em) });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     const texts: string[] = [];
@@ -123,14 +83,14 @@ describe('OutputRing', () => {
 describe('retention and orphans', () => {
   it('evicts a completed execution after retentionMs: GET and attach answer 404', async () => {
     const em = await emulator({ retentionMs: 80, scripts: { q: { steps: [{ stdout: 'x' }] } } });
-    const id = await start(em, { command: 'q' });
-    expect((await getInfo(em, id)).status).toBe(200);
+    const id = await startExecution(em, { command: 'q' });
+    expect((await getExecution(em, id)).status).toBe(200);
     await nextEvent(em, 'evicted', id);
-    expect((await getInfo(em, id)).status).toBe(404);
+    expect((await getExecution(em, id)).status).toBe(404);
     expect(em.execution(id)).toBeUndefined();
     expect(em.stats.evictions).toBe(1);
     const refused = await new Promise<number>((resolvePromise) => {
-      const ws = new WebSocket(attachUrl(base(em), 'box', id), { headers: auth(em) });
+      const ws = new WebSocket(attachUrl(endpoint(em), 'box', id), { headers: auth(em) });
       ws.on('error', () => undefined);
       ws.on('unexpected-response', (req, res) => {
         resolvePromise(res.statusCode ?? 0);
@@ -142,9 +102,9 @@ describe('retention and orphans', () => {
 
   it('a running execution is not evicted', async () => {
     const em = await emulator({ retentionMs: 1, scripts: { w: { steps: [{ waitMs: 200 }] } } });
-    const id = await start(em, { command: 'w' });
+    const id = await startExecution(em, { command: 'w' });
     const evicted = nextEvent(em, 'evicted', id);
-    expect((await getInfo(em, id)).status).toBe(200);
+    expect((await getExecution(em, id)).status).toBe(200);
     expect(em.execution(id)?.status).toBe('running');
     await evicted;
     expect(em.execution(id)).toBeUndefined();
@@ -152,18 +112,18 @@ describe('retention and orphans', () => {
 
   it('reaps an orphan script: SIGHUP after hupMs ends it with 129', async () => {
     const em = await emulator({ orphanGrace: { hupMs: 50, termMs: 50, killMs: 50 }, scripts: { w: { steps: [{ waitMs: 60_000 }] } } });
-    const id = await start(em, { command: 'w' });
+    const id = await startExecution(em, { command: 'w' });
     expect(await nextEvent(em, 'signal', id)).toMatchObject({ signal: 1, source: 'orphan' });
     expect(em.execution(id)).toMatchObject({ status: 'completed', exitCode: 129, signals: [1] });
   });
 
   it('attaching stops the orphan clock; detaching restarts it from zero', async () => {
     const em = await emulator({ orphanGrace: { hupMs: 150 }, scripts: { w: { steps: [{ waitMs: 60_000 }] } } });
-    const id = await start(em, { command: 'w' });
-    const ws = new WebSocket(attachUrl(base(em), 'box', id), { headers: auth(em) });
+    const id = await startExecution(em, { command: 'w' });
+    const ws = new WebSocket(attachUrl(endpoint(em), 'box', id), { headers: auth(em) });
     await new Promise((r) => ws.once('open', r));
     // While attached, no signal comes even well past hupMs: bounded by the exit of a probe script.
-    const probe = await start(em, { command: 'w' }); // an orphan from the start, reaped at 150 ms
+    const probe = await startExecution(em, { command: 'w' }); // an orphan from the start, reaped at 150 ms
     await nextEvent(em, 'signal', probe);
     expect(em.execution(id)?.signals).toEqual([]);
     const released = nextEvent(em, 'slot-released', id);
@@ -176,9 +136,9 @@ describe('retention and orphans', () => {
 
   it('timeout_seconds ends a script as timed_out with 137', async () => {
     const em = await emulator({ scripts: { w: { steps: [{ stdout: 'a' }, { waitMs: 60_000 }] } } });
-    const id = await start(em, { command: 'w', timeout_seconds: 0.1 });
+    const id = await startExecution(em, { command: 'w', timeout_seconds: 0.1 });
     expect(await nextEvent(em, 'exit', id)).toMatchObject({ exitCode: 137, status: 'timed_out' });
-    expect(await (await getInfo(em, id)).json()).toMatchObject({ status: 'timed_out', exit_code: 137 });
+    expect(await (await getExecution(em, id)).json()).toMatchObject({ status: 'timed_out', exit_code: 137 });
     expect(await run(em, id)).toEqual({ stdout: 'a', stderr: '', texts: ['{"type":"exit","exit_code":137}'], code: 1000 });
   });
 });
@@ -190,7 +150,7 @@ describe('real processes (allowProcesses)', () => {
     const em = await emulator({ allowProcesses: true });
     const cwd = realpathSync(tmpdir());
     const script = 'process.stdout.write(process.argv[1] + "|" + process.env.FOO + "|" + process.cwd() + "|" + typeof process.env.PATH); process.stderr.write("err"); process.exit(7)';
-    const id = await start(em, { command: node, args: ['-e', script, '$HOME'], env: { FOO: 'bar' }, working_dir: cwd });
+    const id = await startExecution(em, { command: node, args: ['-e', script, '$HOME'], env: { FOO: 'bar' }, working_dir: cwd });
     expect(await run(em, id)).toEqual({
       stdout: `$HOME|bar|${cwd}|string`,
       stderr: 'err',
@@ -202,13 +162,13 @@ describe('real processes (allowProcesses)', () => {
 
   it('pipes stdin and closes it on stdin_eof', async () => {
     const em = await emulator({ allowProcesses: true });
-    const id = await start(em, { command: node, args: ['-e', 'process.stdin.pipe(process.stdout)'] });
+    const id = await startExecution(em, { command: node, args: ['-e', 'process.stdin.pipe(process.stdout)'] });
     expect(await run(em, id, { stdin: 'ping', eof: true })).toMatchObject({ stdout: 'ping', code: 1000 });
   });
 
   it('captures output produced before any attach', async () => {
     const em = await emulator({ allowProcesses: true });
-    const id = await start(em, { command: '/bin/echo', args: ['early bird'] });
+    const id = await startExecution(em, { command: '/bin/echo', args: ['early bird'] });
     await nextEvent(em, 'exit', id);
     expect(await run(em, id)).toEqual({ stdout: 'early bird\n', stderr: '', texts: ['{"type":"exit","exit_code":0}'], code: 1000 });
   });
@@ -217,8 +177,8 @@ describe('real processes (allowProcesses)', () => {
     const em = await emulator({ allowProcesses: true, orphanGrace: { hupMs: 500, termMs: 50, killMs: 50 } });
     const ready = 'process.on("SIGHUP",()=>{});process.on("SIGTERM",()=>{});process.stdout.write("ready");setInterval(()=>{},1000)';
     // Attached (clock stopped) until the handlers are installed; the clock starts on detach.
-    const id = await start(em, { command: node, args: ['-e', ready] });
-    const ws = new WebSocket(attachUrl(base(em), 'box', id), { headers: auth(em) });
+    const id = await startExecution(em, { command: node, args: ['-e', ready] });
+    const ws = new WebSocket(attachUrl(endpoint(em), 'box', id), { headers: auth(em) });
     await new Promise((r) => ws.once('message', r));
     expect(em.execution(id)?.signals).toEqual([]);
     const exited = nextEvent(em, 'exit', id);
@@ -226,23 +186,23 @@ describe('real processes (allowProcesses)', () => {
     expect(await exited).toMatchObject({ exitCode: 137, status: 'completed' });
     expect(em.execution(id)?.signals).toEqual([1, 15, 9]);
 
-    const plain = await start(em, { command: node, args: ['-e', 'setInterval(()=>{},1000)'] });
-    const res = await fetch(executionUrl(base(em), 'box', plain, '/signal'), { method: 'POST', headers: auth(em), body: '{"signal":15}' });
+    const plain = await startExecution(em, { command: node, args: ['-e', 'setInterval(()=>{},1000)'] });
+    const res = await fetch(executionUrl(endpoint(em), 'box', plain, '/signal'), { method: 'POST', headers: auth(em), body: '{"signal":15}' });
     expect(res.status).toBe(204);
     expect(await nextEvent(em, 'exit', plain)).toMatchObject({ exitCode: 143 });
   });
 
   it('timeout_seconds kills a process: timed_out, 137', async () => {
     const em = await emulator({ allowProcesses: true });
-    const id = await start(em, { command: node, args: ['-e', 'setInterval(()=>{},1000)'], timeout_seconds: 0.2 });
+    const id = await startExecution(em, { command: node, args: ['-e', 'setInterval(()=>{},1000)'], timeout_seconds: 0.2 });
     expect(await nextEvent(em, 'exit', id)).toMatchObject({ exitCode: 137, status: 'timed_out' });
   });
 
   it('a program that cannot start completes with 127 and an error_message', async () => {
     const em = await emulator({ allowProcesses: true });
-    const id = await start(em, { command: '/nonexistent/program' });
+    const id = await startExecution(em, { command: '/nonexistent/program' });
     await nextEvent(em, 'exit', id);
-    const info = (await (await getInfo(em, id)).json()) as Record<string, unknown>;
+    const info = (await (await getExecution(em, id)).json()) as Record<string, unknown>;
     expect(info).toMatchObject({ status: 'completed', exit_code: 127 });
     expect(info.error_message).toContain('ENOENT');
   });
@@ -251,8 +211,8 @@ describe('real processes (allowProcesses)', () => {
 describe('close()', () => {
   it('closes sockets, kills processes, and is idempotent', async () => {
     const em = await startRunnerEmulator({ allowProcesses: true, scripts: { w: { steps: [{ waitMs: 60_000 }] } } });
-    const scripted = await start(em, { command: 'w' });
-    const proc = await start(em, { command: process.execPath, args: ['-e', 'setInterval(()=>{},1000)'] });
+    const scripted = await startExecution(em, { command: 'w' });
+    const proc = await startExecution(em, { command: process.execPath, args: ['-e', 'setInterval(()=>{},1000)'] });
     const attached = run(em, scripted, { ms: 5000 });
     await nextEvent(em, 'attach', scripted);
     const exited = nextEvent(em, 'exit', proc);

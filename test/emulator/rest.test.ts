@@ -1,25 +1,10 @@
 import { request as httpRequest } from 'node:http';
-import { filter, firstValueFrom, timeout } from 'rxjs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { boxUrl, executionUrl, type EndpointBase } from '../../src/protocol/paths.js';
-import {
-  startRunnerEmulator,
-  type EmulatorEvent,
-  type RunnerEmulator,
-  type RunnerEmulatorOptions,
-} from '../../src/testing/index.js';
+import { startRunnerEmulator, type RunnerEmulator } from '../../src/testing/index.js';
+import { emulator, nextEvent } from '../support/emulator.js';
 
-// ----- helpers (each emulator test file keeps its own, small) -----
-
-const open: RunnerEmulator[] = [];
-async function emulator(options?: RunnerEmulatorOptions): Promise<RunnerEmulator> {
-  const started = await startRunnerEmulator(options);
-  open.push(started);
-  return started;
-}
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((e) => e.close()));
-});
+// ----- helpers -----
 
 function rest(em: RunnerEmulator, token: string | null = em.token) {
   const base: EndpointBase = { baseUrl: em.url, pathPrefix: em.pathPrefix };
@@ -39,20 +24,6 @@ function rest(em: RunnerEmulator, token: string | null = em.token) {
     signal: (box: string, id: string, body: unknown) => send(executionUrl(base, box, id, '/signal'), 'POST', body),
     resize: (box: string, id: string, body: unknown) => send(executionUrl(base, box, id, '/resize'), 'POST', body),
   };
-}
-
-function nextEvent<T extends EmulatorEvent['type']>(
-  em: RunnerEmulator,
-  type: T,
-  executionId?: string,
-  ms = 3000,
-): Promise<Extract<EmulatorEvent, { type: T }>> {
-  return firstValueFrom(
-    em.events.pipe(
-      filter((e): e is Extract<EmulatorEvent, { type: T }> => e.type === type && (executionId === undefined || ('executionId' in e && e.executionId === executionId))),
-      timeout(ms),
-    ),
-  );
 }
 
 const waitingScript = { steps: [{ stdout: 'out' }, { waitMs: 60_000 }] } as const;

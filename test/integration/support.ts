@@ -7,9 +7,9 @@ import { filter, firstValueFrom, materialize, throwError, timeout, toArray, type
 import { afterEach, expect } from 'vitest';
 import { createRunnerClient, type RunnerClient, type RunnerClientOptions } from '../../src/index.js';
 import type { ExecEvent, ExitEvent, FetchLike, NoticeEvent } from '../../src/index.js';
+import { closeAfterTest, nextEvent as nextEmulatorEvent } from '../support/emulator.js';
 import {
   startCuttingProxy,
-  startRunnerEmulator,
   type CuttingProxy,
   type CuttingProxyOptions,
   type EmulatorEvent,
@@ -18,26 +18,14 @@ import {
   type Script,
 } from '../../src/testing/index.js';
 
+export { emulator } from '../support/emulator.js';
+
 /** Every wait in this suite gives up after this long. */
 export const WAIT_MS = 10_000;
 
-const running: { close(): Promise<void> }[] = [];
-afterEach(async () => {
-  for (const server of running.splice(0).reverse()) await server.close();
-});
-
-/** Starts an emulator that is closed after the test. */
-export async function emulator(options?: RunnerEmulatorOptions): Promise<RunnerEmulator> {
-  const started = await startRunnerEmulator(options);
-  running.push(started);
-  return started;
-}
-
 /** Starts a cutting proxy that is closed after the test (before its emulator). */
 export async function proxy(options: CuttingProxyOptions): Promise<CuttingProxy> {
-  const started = await startCuttingProxy(options);
-  running.push(started);
-  return started;
+  return closeAfterTest(await startCuttingProxy(options));
 }
 
 /**
@@ -58,23 +46,9 @@ export function clientFor(em: RunnerEmulator, overrides: Partial<RunnerClientOpt
   return createRunnerClient({ baseUrl: em.url, token: em.token, ...FAST, ...overrides });
 }
 
-/** The next emulator event of this type (and execution), bounded by `ms`. */
-export function nextEvent<T extends EmulatorEvent['type']>(
-  em: RunnerEmulator,
-  type: T,
-  executionId?: string,
-  ms = WAIT_MS,
-): Promise<Extract<EmulatorEvent, { type: T }>> {
-  return firstValueFrom(
-    em.events.pipe(
-      filter(
-        (e): e is Extract<EmulatorEvent, { type: T }> =>
-          e.type === type && (executionId === undefined || ('executionId' in e && e.executionId === executionId)),
-      ),
-      timeout({ first: ms, with: () => throwError(() => new Error(`no ${type} event within ${ms} ms`)) }),
-    ),
-  );
-}
+/** The next emulator event of this type (and execution), bounded by {@link WAIT_MS}. */
+export const nextEvent = <T extends EmulatorEvent['type']>(em: RunnerEmulator, type: T, executionId?: string, ms = WAIT_MS) =>
+  nextEmulatorEvent(em, type, executionId, ms);
 
 /**
  * Resolves once the emulator has no attach socket open: at once if it has none, else at the
