@@ -137,15 +137,17 @@ describe('a frame over the client maxPayload', () => {
     expect(result.exit).toEqual({ type: 'exit', exitCode: 7, source: 'probe' });
   });
 
-  // BUG (src/transport/webSocket.ts): the client closes with 1009 (the emulator sees 1009), but
-  // `ws` then reports the aborted connection as 1006, so the AttachDisconnectedError (and the
-  // drain-incomplete notice) say "code 1006"; "Max payload size exceeded" survives only in `cause`.
-  // The user cannot tell an oversized frame (raise maxPayload) from a network cut.
-  it.fails('the cut names close code 1009', async () => {
+  // `ws` closes with 1009 but reports 1006 locally; the adapter names the real reason, so the user
+  // can tell an oversized frame (raise maxPayload) from a network cut.
+  it('the cut names close code 1009 and the reason', async () => {
     const em = await emulator({ scripts: { job: oversized } });
     const id = (await firstValueFrom(clientFor(em).exec('box', { command: 'job' }))) as ExecEvent & { type: 'started' };
     const result = await run(clientFor(em, { maxPayload: 1024 }).attach('box', id.executionId));
-    expect(result.error).toMatchObject({ name: 'AttachDisconnectedError', closeCode: 1009 });
+    expect(result.error).toMatchObject({
+      name: 'AttachDisconnectedError',
+      closeCode: 1009,
+      message: 'attach: socket closed before the exit frame (code 1009: Max payload size exceeded)',
+    });
   });
 });
 

@@ -79,6 +79,19 @@ const OPEN = 1;
 const CONNECTING = 0;
 const MAX_REFUSAL_BODY = 4096;
 
+/** Close codes `ws` sends when it rejects a frame, by its error code. */
+const REJECTED_FRAME_CLOSE_CODES: Readonly<Record<string, number>> = {
+  WS_ERR_UNSUPPORTED_MESSAGE_LENGTH: 1009,
+  WS_ERR_INVALID_UTF8: 1007,
+};
+
+/** The close code `ws` sent when `error` made it close the connection, if it was a rejected frame. */
+function closeCodeSent(error: unknown): number | undefined {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (typeof code !== 'string' || !code.startsWith('WS_ERR_')) return undefined;
+  return REJECTED_FRAME_CLOSE_CODES[code] ?? 1002;
+}
+
 function isNodeWebSocket(socket: WebSocketLike): socket is NodeWebSocket {
   return typeof (socket as Partial<NodeWebSocket>).on === 'function'
     && typeof (socket as Partial<NodeWebSocket>).terminate === 'function';
@@ -138,10 +151,12 @@ function adaptNode(socket: NodeWebSocket, listener: SocketListener): SocketHandl
   socket.on('close', (code: number, reason: Uint8Array) => {
     if (ended) return;
     ended = true;
+    const sent = closeCodeSent(cause);
     const end: SocketEnd = {
       opened,
-      code,
-      reason: Buffer.from(reason).toString('utf8'),
+      // `ws` reports 1006 for a connection it closed itself over a bad frame: name the real reason.
+      code: code === 1006 && sent !== undefined ? sent : code,
+      reason: code === 1006 && sent !== undefined ? (cause as Error).message : Buffer.from(reason).toString('utf8'),
       ...(status === undefined ? {} : { status, body: body.slice(0, MAX_REFUSAL_BODY) }),
       ...(cause === undefined ? {} : { cause }),
     };
