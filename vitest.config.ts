@@ -5,6 +5,7 @@ export default defineConfig({
   oxc: { decorator: { legacy: true } },
   test: {
     include: ['test/**/*.test.ts'],
+    reporters: ['default', './test/support/plainSummary.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
   },
