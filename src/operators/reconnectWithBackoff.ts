@@ -2,7 +2,6 @@ import {
   asyncScheduler,
   defer,
   retry,
-  tap,
   throwError,
   timer,
   type MonoTypeOperatorFunction,
@@ -49,17 +48,15 @@ export function reconnectWithBackoff<T>(config: ReconnectConfig = {}): MonoTypeO
   if (!(budget >= 0)) throw new RangeError(`reconnect: budget must be >= 0, got ${budget}`);
   return (source) =>
     defer(() => {
-      let runStart: number | undefined;
+      let runStart = 0;
       return source.pipe(
-        tap(() => {
-          runStart = undefined;
-        }),
         retry({
+          // A delivered event resets the count, so attempt 1 always opens a new run of failures.
           resetOnSuccess: true,
           delay: (error: unknown, attempt: number) => {
             if (!isReconnectRequiredError(error)) return throwError(() => error);
             const now = asyncScheduler.now();
-            runStart ??= now;
+            if (attempt === 1) runStart = now;
             const wait = Math.min(initialDelay * 2 ** (attempt - 1), maxDelay);
             if (now - runStart + wait > budget) {
               return throwError(() => new ReconnectBudgetExceededError(attempt, { cause: error }));
