@@ -8,12 +8,11 @@ function hasName(value: unknown, name: string): boolean {
   return typeof value === 'object' && value !== null && (value as { name?: unknown }).name === name;
 }
 
-/** A REST call answered with a non-success status, or could not be made at all. */
-export class BoxliteHttpError extends Error {
-  override readonly name = 'BoxliteHttpError';
+/** What the two HTTP-answer errors share: the status and the body's machine code. */
+export abstract class HttpStatusError extends Error {
   constructor(
     message: string,
-    /** HTTP status; `undefined` when no answer came (network error, timeout). */
+    /** HTTP status (404, 409, 401, 502, …); `undefined` when no answer came (network error, timeout). */
     readonly status: number | undefined,
     /** Machine code from the body (`not_found`, `UNAUTHORIZED`, …) when there is one. */
     readonly code?: string,
@@ -22,21 +21,16 @@ export class BoxliteHttpError extends Error {
     super(message, options);
   }
 }
+
+/** A REST call answered with a non-success status, or could not be made at all. */
+export class BoxliteHttpError extends HttpStatusError {
+  override readonly name = 'BoxliteHttpError';
+}
 export const isBoxliteHttpError = (e: unknown): e is BoxliteHttpError => hasName(e, 'BoxliteHttpError');
 
 /** The attach upgrade was refused, or no connection could be made. */
-export class AttachRejectedError extends Error {
+export class AttachRejectedError extends HttpStatusError {
   override readonly name = 'AttachRejectedError';
-  constructor(
-    message: string,
-    /** HTTP status of the refusal (404, 409, 401, 502, …); `undefined` when none was seen. */
-    readonly status: number | undefined,
-    /** Machine code from the refusal body, when there is one. */
-    readonly code?: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }
 export const isAttachRejectedError = (e: unknown): e is AttachRejectedError => hasName(e, 'AttachRejectedError');
 

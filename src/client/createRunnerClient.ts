@@ -6,7 +6,7 @@ import { probe } from '../observables/probe.js';
 import type { ProbeResult } from '../observables/probeResult.js';
 import { reattach } from '../observables/reattach.js';
 import { assertId, assertIds, attachUrl, boxUrl, executionUrl, type EndpointBase } from '../protocol/paths.js';
-import { SIGNAL_WHITELIST, type ExecRequest } from '../protocol/types.js';
+import { isTerminalDimension, signalProblem, type ExecRequest } from '../protocol/types.js';
 import { validateExecRequest } from '../protocol/validateExecRequest.js';
 import { defaultFetch } from '../transport/defaults.js';
 import { parseJson, type FetchLike, type HttpResponse, type HttpTransport } from '../transport/http.js';
@@ -103,15 +103,14 @@ export function createRunnerClient(clientOptions: RunnerClientOptions): RunnerCl
       reattach(attachOnce(boxId, executionId, input), { deadline: options.drainTimeout, ...options.conflictBackoff }),
     signal(boxId, executionId, signal) {
       assertIds(boxId, executionId);
-      if (!SIGNAL_WHITELIST.has(signal)) {
-        throw new RangeError(`signal: ${signal} is not one of ${[...SIGNAL_WHITELIST].join(', ')} (SIGKILL: use kill)`);
-      }
+      const problem = signalProblem(signal);
+      if (problem !== undefined) throw new RangeError(`${problem} (SIGKILL: use kill)`);
       return command('signal', 'POST', executionUrl(base, boxId, executionId, '/signal'), { signal });
     },
     resize(boxId, executionId, cols, rows) {
       assertIds(boxId, executionId);
       for (const [name, value] of [['cols', cols], ['rows', rows]] as const) {
-        if (!Number.isInteger(value) || value < 1 || value > 65535) {
+        if (!isTerminalDimension(value)) {
           throw new RangeError(`resize: ${name} must be an integer from 1 to 65535, got ${value}`);
         }
       }

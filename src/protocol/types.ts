@@ -57,6 +57,16 @@ export type ClientControlMessage =
 /** Signals accepted by `POST /signal` and the in-band `signal` message. SIGKILL only via DELETE. */
 export const SIGNAL_WHITELIST: ReadonlySet<number> = new Set([1, 2, 3, 6, 10, 12, 15, 28]);
 
+/** Why the runner would refuse `signal`, or `undefined` when it is whitelisted. */
+export function signalProblem(signal: number): string | undefined {
+  return SIGNAL_WHITELIST.has(signal) ? undefined : `signal: ${signal} is not one of ${[...SIGNAL_WHITELIST].join(', ')}`;
+}
+
+/** Whether a terminal width or height is one the runner accepts: an integer from 1 to 65535. */
+export function isTerminalDimension(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 65535;
+}
+
 /** Normal closure after the exit frame. */
 export const CLOSE_NORMAL = 1000;
 /** Server-side failure path: no exit frame. */

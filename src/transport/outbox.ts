@@ -1,6 +1,6 @@
 import { Subject, Subscription, type Observable } from 'rxjs';
 import { encodeControlMessage } from '../protocol/frames.js';
-import { SIGNAL_WHITELIST } from '../protocol/types.js';
+import { isTerminalDimension, signalProblem } from '../protocol/types.js';
 import type { SocketHandle } from './webSocket.js';
 
 /** What the client sends to the process, as observables the user owns. */
@@ -55,7 +55,7 @@ export class Outbox {
     if (resize) {
       subscription.add(resize.subscribe({
         next: ({ cols, rows }) => {
-          if (!isDimension(cols) || !isDimension(rows)) {
+          if (!isTerminalDimension(cols) || !isTerminalDimension(rows)) {
             fail(new RangeError(`resize: cols and rows must be integers from 1 to 65535, got ${cols}x${rows}`));
             return;
           }
@@ -68,8 +68,9 @@ export class Outbox {
     if (signal) {
       subscription.add(signal.subscribe({
         next: (sig) => {
-          if (!SIGNAL_WHITELIST.has(sig)) {
-            fail(new RangeError(`signal: ${sig} is not one of ${[...SIGNAL_WHITELIST].join(', ')}`));
+          const problem = signalProblem(sig);
+          if (problem !== undefined) {
+            fail(new RangeError(problem));
             return;
           }
           this.push(encodeControlMessage({ type: 'signal', sig }));
@@ -122,8 +123,4 @@ export class Outbox {
     this.socket = undefined;
     this.queue.length = 0;
   }
-}
-
-function isDimension(value: unknown): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 65535;
 }

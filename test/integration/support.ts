@@ -4,7 +4,7 @@
  */
 
 import { filter, firstValueFrom, materialize, throwError, timeout, toArray, type Observable } from 'rxjs';
-import { afterEach, expect } from 'vitest';
+import { expect } from 'vitest';
 import { createRunnerClient, type RunnerClient, type RunnerClientOptions } from '../../src/index.js';
 import type { ExecEvent, ExitEvent, FetchLike, NoticeEvent } from '../../src/index.js';
 import { closeAfterTest, nextEvent as nextEmulatorEvent } from '../support/emulator.js';
@@ -14,7 +14,6 @@ import {
   type CuttingProxyOptions,
   type EmulatorEvent,
   type RunnerEmulator,
-  type RunnerEmulatorOptions,
   type Script,
 } from '../../src/testing/index.js';
 

@@ -11,7 +11,7 @@ import { isExecutionGoneError } from '../../src/errors.js';
 import type { ExecEvent } from '../../src/events.js';
 import type { OutputStream } from '../../src/protocol/types.js';
 import type { Scenario } from './arbitraries.js';
-import { ModelRunner, type ModelSpec } from './model.js';
+import { ModelRunner } from './model.js';
 import { announces, deliveredBytes, explains, piecesOf, type TimelineEntry } from './oracle.js';
 
 /** Every run must be over by then (virtual ms); the subscriber unsubscribes there otherwise. */
