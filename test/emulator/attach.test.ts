@@ -1,108 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { auth, emulator, endpoint, nextEvent, startExecution } from '../support/emulator.js';
-import { attachUrl, executionUrl } from '../../src/protocol/paths.js';
+import { executionUrl } from '../../src/protocol/paths.js';
 import type { RunnerEmulator, Script } from '../../src/testing/index.js';
-
-// ----- helpers -----
-
-const sockets: WebSocket[] = [];
-afterEach(() => {
-  for (const ws of sockets.splice(0)) ws.terminate();
-});
-
-function within<T>(promise: Promise<T>, ms = 3000, what = 'event'): Promise<T> {
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => {
-      const t = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
-      t.unref();
-    }),
-  ]);
-}
-
-/** Resolves once the execution's attach slot is free (at once if it is). */
-async function slotFree(em: RunnerEmulator, id: string): Promise<void> {
-  if (em.execution(id)?.attached === true) await nextEvent(em, 'slot-released', id);
-}
-
-type Frame = { readonly binary: true; readonly data: Buffer } | { readonly binary: false; readonly text: string };
-
-interface Conn {
-  readonly ws: WebSocket;
-  readonly frames: Frame[];
-  readonly closed: Promise<number>;
-  /** Resolves once `count` frames arrived. */
-  frameCount(count: number, ms?: number): Promise<void>;
-}
-
-type AttachResult =
-  | { readonly kind: 'open'; readonly conn: Conn }
-  | { readonly kind: 'refused'; readonly status: number; readonly body: string; readonly contentType: string | undefined };
-
-function tryAttach(em: RunnerEmulator, id: string, token: string | null = em.token, box = 'box'): Promise<AttachResult> {
-  return within(
-    new Promise<AttachResult>((resolve, reject) => {
-      const ws = new WebSocket(attachUrl(endpoint(em), box, id), { headers: token === null ? {} : { authorization: `Bearer ${token}` } });
-      sockets.push(ws);
-      const frames: Frame[] = [];
-      const waiters: (() => void)[] = [];
-      ws.on('message', (data, isBinary) => {
-        const bytes = Buffer.isBuffer(data) ? data : Buffer.from(data as ArrayBuffer);
-        frames.push(isBinary ? { binary: true, data: Buffer.from(bytes) } : { binary: false, text: bytes.toString('utf8') });
-        for (const waiter of waiters.splice(0)) waiter();
-      });
-      const closed = new Promise<number>((resolveClose) => ws.on('close', (code) => resolveClose(code)));
-      ws.on('error', (error) => reject(error));
-      const frameCount = (count: number, ms = 3000): Promise<void> =>
-        within(
-          new Promise<void>((done) => {
-            const check = (): void => {
-              if (frames.length >= count) done();
-              else waiters.push(check);
-            };
-            check();
-          }),
-          ms,
-          `${count} frames`,
-        );
-      ws.on('open', () => resolve({ kind: 'open', conn: { ws, frames, closed, frameCount } }));
-      ws.on('unexpected-response', (req, res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (body += chunk));
-        res.on('end', () => {
-          resolve({ kind: 'refused', status: res.statusCode ?? 0, body, contentType: res.headers['content-type'] });
-          req.destroy();
-        });
-      });
-    }),
-    3000,
-    'attach',
-  );
-}
-
-async function attach(em: RunnerEmulator, id: string, box = 'box'): Promise<Conn> {
-  const result = await tryAttach(em, id, em.token, box);
-  if (result.kind !== 'open') throw new Error(`attach refused with ${result.status}`);
-  return result.conn;
-}
-
-/** Frames in a compact readable form: `o:text`, `e:text`, `x:N`, or the raw text. */
-function show(frames: readonly Frame[]): string[] {
-  return frames.map((frame) => {
-    if (!frame.binary) {
-      const parsed = JSON.parse(frame.text) as { type: string; exit_code?: number; message?: string };
-      return parsed.type === 'exit' ? `x:${parsed.exit_code}` : `${parsed.type}:${parsed.message ?? ''}`;
-    }
-    const channel = frame.data[0] === 1 ? 'o' : frame.data[0] === 2 ? 'e' : `?${frame.data[0]}`;
-    return `${channel}:${frame.data.subarray(1).toString('utf8')}`;
-  });
-}
-
-function stdoutOf(frames: readonly Frame[]): Buffer {
-  return Buffer.concat(frames.flatMap((f) => (f.binary && f.data[0] === 1 ? [f.data.subarray(1)] : [])));
-}
+import { attach, slotFree, show, stdoutOf, tryAttach, within, type Conn } from './attachClient.js';
 
 const produceThenWait: Script = {
   steps: [{ stdout: 'one ' }, { stderr: 'E1 ' }, { stdout: 'two ' }, { stderr: 'E2' }, { waitForAttach: true }, { stdout: 'live' }, { exit: 4 }],
@@ -148,7 +49,7 @@ describe('replay', () => {
     expect(show(conn.frames)).toEqual(['o:ab', 'x:0']);
   });
 
-  it('keeps the newest ringBytes per stream, dropping the oldest', async () => {
+  it("keeps the newest ringBytes per stream: the last bytes ('single'), whole chunks ('chunked')", async () => {
     const steps = [{ stdout: 'abcdef' }, { stdout: 'ghijkl' }, { stderr: '0123456789' }, { exit: 0 }];
     const single = await emulator({ ringBytes: 8, scripts: { r: { steps } } });
     const a = await attach(single, await startExecution(single, { command: 'r' }));
@@ -157,10 +58,11 @@ describe('replay', () => {
 
     const chunked = await emulator({ ringBytes: 8, replay: 'chunked', scripts: { r: { steps } } });
     const id = await startExecution(chunked, { command: 'r' });
-    expect(chunked.execution(id)).toMatchObject({ stdoutBytes: 12, stdoutRingBytes: 8, stderrBytes: 10, stderrRingBytes: 8 });
+    // 'abcdef' is dropped whole; '0123456789', alone larger than the cap, is kept whole.
+    expect(chunked.execution(id)).toMatchObject({ stdoutBytes: 12, stdoutRingBytes: 6, stderrBytes: 10, stderrRingBytes: 10 });
     const b = await attach(chunked, id);
     await within(b.closed);
-    expect(show(b.frames)).toEqual(['o:ef', 'o:ghijkl', 'e:23456789', 'x:0']);
+    expect(show(b.frames)).toEqual(['o:ghijkl', 'e:0123456789', 'x:0']);
   });
 });
 
@@ -191,25 +93,6 @@ describe('the attach slot', () => {
     expect(await tryAttach(em, id, em.token, 'other-box')).toMatchObject({ kind: 'refused', status: 404 });
     expect(em.execution(id)?.attachAttempts).toBe(0);
     expect(em.stats.unauthorized).toBe(2);
-  });
-
-  it('with slotHoldAfterExitMs, holds the slot after exit until the client closes', async () => {
-    const em = await emulator({ slotHoldAfterExitMs: 10_000, scripts: { q: { steps: [{ stdout: 'a' }, { waitForAttach: true }, { exit: 2 }] } } });
-    const id = await startExecution(em, { command: 'q' });
-    const conn = await attach(em, id);
-    await conn.frameCount(2);
-    expect(show(conn.frames)).toEqual(['o:a', 'x:2']);
-    expect(await tryAttach(em, id)).toMatchObject({ kind: 'refused', status: 409 });
-    const released = nextEvent(em, 'slot-released', id);
-    conn.ws.close(1000);
-    expect(await within(conn.closed)).toBe(1000);
-    await released;
-    const again = await attach(em, id);
-    await again.frameCount(2);
-    expect(show(again.frames)).toEqual(['o:a', 'x:2']);
-    expect(again.ws.readyState).toBe(WebSocket.OPEN); // still waiting for our Close
-    again.ws.close(1000);
-    expect(await within(again.closed)).toBe(1000);
   });
 
   it('drops a peer silent for idleTimeoutMs and frees the slot', async () => {
@@ -436,11 +319,11 @@ describe('attach faults', () => {
 
   it.each([
     [0, []],
-    [3, ['o:hel']],
+    [3, []],
     [11, ['o:hello world']],
-    [13, ['o:hello world', 'e:wa']],
+    [13, ['o:hello world']],
     [15, ['o:hello world', 'e:warn']],
-  ])('cut after exactly %i output bytes', async (bytes, expected) => {
+  ])('cut after %i output bytes: the whole frames before it, never a part of one', async (bytes, expected) => {
     const em = await emulator({ scripts: { d: done } });
     const id = await startExecution(em, { command: 'd' });
     em.setAttachFaults(id, [{ cut: { after: { outputBytes: bytes } } }]);
@@ -455,7 +338,7 @@ describe('attach faults', () => {
     em.setAttachFaults(id, [{ cut: { after: { outputBytes: 5 } } }]);
     const conn = await attach(em, id);
     expect(await within(conn.closed)).toBe(1006);
-    expect(show(conn.frames)).toEqual(['o:ab', 'o:cde']);
+    expect(show(conn.frames)).toEqual(['o:ab']);
   });
 
   it('cut before exit: every output frame, then 1006 without the exit frame', async () => {

@@ -77,22 +77,30 @@ const HEALTHY: AttachPlan = { kind: 'healthy', connectMs: 1, frameGapMs: 0, stde
 const TRUTH: ProbePlan = { delayMs: 1, answer: 'truth' };
 const STREAMS: readonly OutputStream[] = ['stdout', 'stderr'];
 
-/** A byte ring that drops the oldest bytes past its capacity, keeping chunks as written. */
+/**
+ * The output store of one stream, shaped by the server modelled (PROTOCOL §4). `'single'` (Go
+ * runner): a byte ring holding the last `capacity` bytes, a partly dropped chunk trimmed to its
+ * newest bytes, replayed as one frame. `'chunked'` (`boxlite serve`): whole chunks, the longest
+ * suffix of the writes of at most `capacity` bytes (or the newest chunk alone if it is larger),
+ * replayed as one frame per chunk.
+ */
 export class ModelRing {
   private chunks: Uint8Array[] = [];
   private size = 0;
   /** Bytes dropped so far: the stream offset of the oldest byte held. */
   dropped = 0;
 
-  constructor(private readonly capacity: number) {}
+  constructor(
+    private readonly capacity: number,
+    private readonly mode: ReplayMode,
+  ) {}
 
   push(data: Uint8Array): void {
     this.chunks.push(data);
     this.size += data.length;
-    while (this.size > this.capacity) {
+    while (this.size > this.capacity && (this.mode === 'single' || this.chunks.length > 1)) {
       const oldest = this.chunks[0] as Uint8Array;
-      const excess = this.size - this.capacity;
-      const drop = Math.min(oldest.length, excess);
+      const drop = this.mode === 'single' ? Math.min(oldest.length, this.size - this.capacity) : oldest.length;
       if (drop === oldest.length) this.chunks.shift();
       else this.chunks[0] = oldest.subarray(drop);
       this.size -= drop;
@@ -105,15 +113,18 @@ export class ModelRing {
     return this.dropped > 0;
   }
 
-  /** Whether the ring ever held `capacity` bytes: a full ring cannot be told from a wrapped one. */
+  /**
+   * Whether the ring ever held `capacity` bytes or more: a full ring cannot be told from a wrapped
+   * one. A whole-chunk backlog that dropped a chunk held more than `capacity` just before.
+   */
   get filled(): boolean {
-    return this.size === this.capacity;
+    return this.wrapped || this.size >= this.capacity;
   }
 
   /** The replay frames: one per stored chunk, or all of them joined. */
-  frames(mode: ReplayMode): Uint8Array[] {
+  frames(): Uint8Array[] {
     if (this.size === 0) return [];
-    if (mode === 'chunked') return [...this.chunks];
+    if (this.mode === 'chunked') return [...this.chunks];
     const joined = new Uint8Array(this.size);
     let offset = 0;
     for (const chunk of this.chunks) {
@@ -257,7 +268,7 @@ export class ModelRunner implements SessionHost {
     readonly scheduler: SchedulerLike,
     private readonly spec: ModelSpec,
   ) {
-    this.rings = { stdout: new ModelRing(spec.ringBytes), stderr: new ModelRing(spec.ringBytes) };
+    this.rings = { stdout: new ModelRing(spec.ringBytes, spec.replay), stderr: new ModelRing(spec.ringBytes, spec.replay) };
   }
 
   get exitCode(): number {
@@ -289,7 +300,7 @@ export class ModelRunner implements SessionHost {
   replay(stderrFirst: boolean): Item[] {
     const order = stderrFirst ? [...STREAMS].reverse() : STREAMS;
     return order.flatMap((stream) =>
-      this.rings[stream].frames(this.spec.replay).map((data): Item => ({ kind: 'output', event: { type: stream, data } })),
+      this.rings[stream].frames().map((data): Item => ({ kind: 'output', event: { type: stream, data } })),
     );
   }
 

@@ -1,5 +1,5 @@
 /**
- * One attached WebSocket (PROTOCOL §3-4): the replay of both rings, then live frames through a
+ * One attached WebSocket (PROTOCOL §3-4): the replay of both backlogs, then live frames through a
  * bounded per-subscriber queue, then the exit frame and Close 1000. Also pings, the idle
  * timeout, client control messages, and the faults of this attach attempt.
  *
@@ -9,13 +9,16 @@
  * A client that does not read therefore stops the writer, the queue fills, and further live
  * chunks are dropped silently and counted, as the Go runner does. Per-frame faults (latency, a cut
  * after N bytes) make the writer send one frame at a time.
+ *
+ * The session ends when the server notices the socket is gone: at its `close` event, or, after a
+ * half-open cut (`CutFault.how: 'half-open'`), only at the idle deadline, whatever the socket does.
  */
 
 import { interval, startWith, Subject, Subscription, switchMap, timer } from 'rxjs';
 import { WebSocket, type RawData } from 'ws';
 import { encodeErrorFrame, encodeExitFrame, encodeOutputFrame } from '../../protocol/frames.js';
 import { CLOSE_GOING_AWAY, CLOSE_NORMAL, SIGNAL_WHITELIST, type OutputStream } from '../../protocol/types.js';
-import { sendBurst } from './burst.js';
+import { sendBurst, sendTruncatedFrame } from './burst.js';
 import type { EmulatorEvent } from './events.js';
 import type { Execution, ExecutionEvent } from './execution.js';
 import { injectedFrame, type AttachFault } from './faults.js';
@@ -35,6 +38,9 @@ export interface AttachSessionInit {
   readonly emit: (event: EmulatorEvent) => void;
 }
 
+/** The code `ws` reports for a connection that ended without a Close frame. */
+const CLOSE_ABNORMAL = 1006;
+
 /** A burst stops growing once it holds this many bytes, so the socket is fed while the next one is built. */
 const MAX_BURST_BYTES = 1024 * 1024;
 
@@ -51,6 +57,7 @@ export class AttachSession {
   private readonly init: AttachSessionInit;
   private readonly fault: AttachFault | undefined;
   private readonly subscriptions = new Subscription();
+  private readonly pings: Subscription;
   private readonly activity$ = new Subject<void>();
   private liveFeed: Subscription | undefined;
   private readonly live: LiveItem[] = [];
@@ -58,6 +65,8 @@ export class AttachSession {
   private wake: (() => void) | undefined;
   private outputBytesSent = 0;
   private holdSlotMs = 0;
+  /** Set by a half-open cut: nothing is written or read any more, and only the idle deadline ends the session. */
+  private halfOpen = false;
   private isClosed = false;
   private resolveClosed!: () => void;
 
@@ -81,20 +90,21 @@ export class AttachSession {
     }
 
     this.ws.on('message', (data, isBinary) => this.onMessage(data, isBinary));
-    this.ws.on('pong', () => this.activity$.next());
-    this.ws.on('ping', () => this.activity$.next());
+    this.ws.on('pong', () => this.heard());
+    this.ws.on('ping', () => this.heard());
     this.ws.on('error', () => undefined);
-    this.ws.on('close', (code: number) => this.onClose(code));
+    this.ws.on('close', (code: number) => {
+      if (!this.halfOpen) this.finish(code);
+    });
     const { pingIntervalMs, idleTimeoutMs } = init.options;
-    this.subscriptions.add(
-      interval(pingIntervalMs).subscribe(() => {
-        if (this.ws.readyState === WebSocket.OPEN) this.ws.ping();
-      }),
-    );
+    this.pings = interval(pingIntervalMs).subscribe(() => {
+      if (this.ws.readyState === WebSocket.OPEN) this.ws.ping();
+    });
+    this.subscriptions.add(this.pings);
     this.subscriptions.add(
       this.activity$.pipe(startWith(undefined), switchMap(() => timer(idleTimeoutMs))).subscribe(() => {
         init.stats.idleTimeouts += 1;
-        this.ws.terminate();
+        this.terminate();
       }),
     );
 
@@ -102,9 +112,10 @@ export class AttachSession {
     void this.pump(replay);
   }
 
-  /** Drops the socket at once (emulator shutdown). */
+  /** Drops the socket at once (emulator shutdown, idle deadline). */
   terminate(): void {
     this.ws.terminate();
+    if (this.halfOpen) this.finish(CLOSE_ABNORMAL);
   }
 
   // ----- the writer -----
@@ -168,15 +179,19 @@ export class AttachSession {
     return ok && !this.isClosed;
   }
 
-  /** Sends one output frame, honouring a `{ outputBytes }` cut. False once the socket is done. */
+  /**
+   * Sends one output frame, honouring a `{ outputBytes }` cut: the frame that crosses the count is
+   * cut in the middle on the wire, so the client never receives it. False once the socket is done.
+   */
   private async sendOutput(stream: OutputStream, data: Uint8Array): Promise<boolean> {
     const after = this.fault?.cut?.after;
     if (typeof after === 'object') {
       const room = after.outputBytes - this.outputBytesSent;
-      if (data.length >= room) {
-        if (room > 0) {
-          if (!(await this.send(encodeOutputFrame(stream, data.subarray(0, room))))) return false;
-          this.outputBytesSent += room;
+      if (data.length > room) {
+        // The connection ends inside this frame; a Close frame cannot follow half a frame.
+        if (room > 0 && this.fault?.cut?.how !== 'close' && !this.isClosed) {
+          sendTruncatedFrame(this.ws, { stream, data }, room);
+          this.init.stats.bytesSent += room;
         }
         this.cut();
         return false;
@@ -184,6 +199,10 @@ export class AttachSession {
     }
     if (!(await this.send(encodeOutputFrame(stream, data)))) return false;
     this.outputBytesSent += data.length;
+    if (typeof after === 'object' && this.outputBytesSent === after.outputBytes) {
+      this.cut();
+      return false;
+    }
     return true;
   }
 
@@ -207,8 +226,19 @@ export class AttachSession {
     if (cut === undefined || this.isClosed) return;
     this.init.stats.cuts += 1;
     this.holdSlotMs = cut.holdSlotMs ?? 0;
-    if (cut.how === 'close') this.ws.close(cut.code ?? CLOSE_GOING_AWAY);
+    if (cut.how === 'half-open') this.goSilent();
+    else if (cut.how === 'close') this.ws.close(cut.code ?? CLOSE_GOING_AWAY);
     else this.ws.terminate();
+  }
+
+  /**
+   * A half-open cut: no more frames or pings, and nothing read (the socket is paused, so not even
+   * a pong or a Close is answered). The idle timer, no longer reset, ends the session.
+   */
+  private goSilent(): void {
+    this.halfOpen = true;
+    this.pings.unsubscribe();
+    this.ws.pause();
   }
 
   private async closeAfterExit(): Promise<void> {
@@ -275,24 +305,26 @@ export class AttachSession {
 
   private snapshotReplay(): LiveItem[] {
     const items: LiveItem[] = [];
-    const rings = [
+    const backlogs = [
       ['stdout', this.execution.stdout],
       ['stderr', this.execution.stderr],
     ] as const;
-    for (const [stream, ring] of rings) {
-      if (this.init.options.replay === 'single') {
-        if (ring.byteLength > 0) items.push({ kind: 'output', stream, data: ring.snapshotBytes() });
-      } else {
-        for (const data of ring.snapshotChunks()) items.push({ kind: 'output', stream, data });
-      }
+    for (const [stream, backlog] of backlogs) {
+      for (const data of backlog.replayFrames()) items.push({ kind: 'output', stream, data });
     }
     return items;
   }
 
   // ----- client → server -----
 
+  /** A pong, a ping or a message reset the idle deadline, unless the connection is half-open. */
+  private heard(): void {
+    if (!this.halfOpen) this.activity$.next();
+  }
+
   private onMessage(data: RawData, isBinary: boolean): void {
-    this.activity$.next();
+    if (this.halfOpen) return;
+    this.heard();
     const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
     if (isBinary) {
       this.execution.writeStdin(bytes);
@@ -348,7 +380,8 @@ export class AttachSession {
 
   // ----- end -----
 
-  private onClose(code: number): void {
+  /** The server noticed the socket is gone: stop everything and release the slot. */
+  private finish(code: number): void {
     if (this.isClosed) return;
     this.isClosed = true;
     this.stopLiveFeed();

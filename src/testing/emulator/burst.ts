@@ -89,3 +89,18 @@ export function sendBurst(ws: WebSocket, chunks: readonly BurstChunk[]): Promise
     socket.uncork();
   });
 }
+
+/**
+ * Writes the start of one output frame, `payloadBytes` bytes of its data and no more: what a
+ * client sees of a frame the connection was cut in the middle of. A WebSocket client discards
+ * such a frame, since messages arrive whole or not at all. Call it only right before a cut.
+ */
+export function sendTruncatedFrame(ws: WebSocket, { stream, data }: BurstChunk, payloadBytes: number): void {
+  const socket = rawSocket(ws);
+  if (socket === undefined) throw new TypeError('sendTruncatedFrame: the WebSocket has no underlying socket');
+  const header = Buffer.allocUnsafe(headerBytes(data.length + 1) + 1);
+  const offset = writeHeader(header, 0, data.length + 1);
+  header[offset] = stream === 'stdout' ? STDOUT_CHANNEL : STDERR_CHANNEL;
+  socket.write(header);
+  socket.write(data.subarray(0, payloadBytes));
+}

@@ -1,13 +1,16 @@
 /**
- * One execution inside the emulator: its status, the two output rings, the live event feed
+ * One execution inside the emulator: its status, the two output backlogs, the live event feed
  * attach sessions subscribe to, the attach slot, and its timers (timeout, orphan reaping,
  * eviction). What actually produces output, a script or a child process, is a driver.
  */
 
 import { Subject, Subscription, timer } from 'rxjs';
 import type { ExecRequest, ExecutionInfo, ExecutionStatus, OutputStream } from '../../protocol/types.js';
+import type { OutputBacklog } from './backlog.js';
+import { ChunkBacklog } from './chunkBacklog.js';
 import type { EmulatorEvent, SignalSource } from './events.js';
 import type { AttachFault } from './faults.js';
+import type { ReplayMode } from './options.js';
 import { orphanSignals, type OrphanGrace } from './orphans.js';
 import { OutputRing } from './ring.js';
 import type { MutableStats } from './stats.js';
@@ -51,6 +54,8 @@ export interface ExecutionInit {
   readonly boxId: string;
   readonly request: ExecRequest;
   readonly ringBytes: number;
+  /** The server modelled: it decides how output is stored and replayed. */
+  readonly replay: ReplayMode;
   readonly retentionMs: number;
   readonly orphanGrace: OrphanGrace;
   readonly stats: MutableStats;
@@ -71,10 +76,10 @@ export interface ExecutionView {
   /** Set once terminal. */
   readonly exitCode: number | undefined;
   readonly errorMessage: string | undefined;
-  /** Output bytes produced so far (including bytes the ring has since dropped). */
+  /** Output bytes produced so far (including bytes the backlog has since dropped). */
   readonly stdoutBytes: number;
   readonly stderrBytes: number;
-  /** Bytes currently held by each ring. */
+  /** Bytes currently held by each stream's store (ring or chunk backlog). */
   readonly stdoutRingBytes: number;
   readonly stderrRingBytes: number;
   /** Stdin bytes received, and whether `stdin_eof` arrived. */
@@ -97,15 +102,20 @@ export function signalExitCode(signal: number): number {
   return 128 + signal;
 }
 
+/** The store of one stream: a byte ring for the Go runner, whole chunks for `boxlite serve`. */
+function createBacklog(replay: ReplayMode, ringBytes: number): OutputBacklog {
+  return replay === 'chunked' ? new ChunkBacklog(ringBytes) : new OutputRing(ringBytes);
+}
+
 /** See the file comment. */
 export class Execution implements ExecutionSink {
   readonly id: string;
   readonly boxId: string;
   readonly request: ExecRequest;
   readonly tty: boolean;
-  readonly stdout: OutputRing;
-  readonly stderr: OutputRing;
-  /** Live feed: output then one exit, then complete. Subscribe after snapshotting the rings. */
+  readonly stdout: OutputBacklog;
+  readonly stderr: OutputBacklog;
+  /** Live feed: output then one exit, then complete. Subscribe after snapshotting the backlogs. */
   readonly events$ = new Subject<ExecutionEvent>();
 
   status: ExecutionStatus = 'running';
@@ -142,8 +152,8 @@ export class Execution implements ExecutionSink {
     this.boxId = init.boxId;
     this.request = init.request;
     this.tty = init.request.tty === true;
-    this.stdout = new OutputRing(init.ringBytes);
-    this.stderr = new OutputRing(init.ringBytes);
+    this.stdout = createBacklog(init.replay, init.ringBytes);
+    this.stderr = createBacklog(init.replay, init.ringBytes);
     this.faultQueue = [...init.attachFaults];
   }
 

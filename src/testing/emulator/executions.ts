@@ -43,6 +43,7 @@ export class ExecutionRegistry {
       boxId: spec.boxId,
       request: spec.request,
       ringBytes: this.options.ringBytes,
+      replay: this.options.replay,
       retentionMs: this.options.retentionMs,
       orphanGrace: this.options.orphanGrace,
       stats: this.stats,

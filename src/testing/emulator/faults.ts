@@ -14,18 +14,37 @@ export type CutPoint =
   | 'replay'
   /** When the exit frame is due: all output was sent, the exit frame never is. */
   | 'before-exit'
-  /** Exactly after this many output payload bytes (channel bytes excluded); a frame is split if needed. */
+  /**
+   * After this many output payload bytes (channel bytes excluded) left the server: the frame that
+   * crosses the count is cut in the middle on the wire (with `how: 'close'`, not sent at all), so
+   * the client receives only the whole frames before it, as over a real connection.
+   */
   | { readonly outputBytes: number };
 
 /** Cuts the attach socket at a given point. */
 export interface CutFault {
   /** Where to cut. */
   readonly after: CutPoint;
-  /** `'destroy'` (default): a TCP cut, no Close frame. `'close'`: a Close frame with {@link code}. */
-  readonly how?: 'destroy' | 'close';
+  /**
+   * How the socket is cut:
+   * - `'destroy'` (default): a TCP cut both sides notice (FIN or RST), no Close frame; the server
+   *   frees the slot at once.
+   * - `'close'`: a Close frame with {@link code}.
+   * - `'half-open'`: a silent cut that reaches neither side. From the cut point the server writes
+   *   nothing (no frame, no ping) and reads nothing (no stdin, control message, pong, Close or FIN
+   *   of the client reaches it), yet never closes the TCP connection itself. It notices the loss
+   *   only at its idle deadline, `idleTimeoutMs` after the last message, ping or pong it received,
+   *   and holds the attach slot until then (a re-attach gets 409); then it drops the socket
+   *   (counted in `idleTimeouts`) and frees the slot. The client sees silence: its own watchdog,
+   *   or the test, ends its side.
+   */
+  readonly how?: 'destroy' | 'close' | 'half-open';
   /** Close code for `how: 'close'`. Default 1001. */
   readonly code?: number;
-  /** After the cut, keep the attach slot for this long, so new attaches get 409. Default 0. */
+  /**
+   * Once the server noticed the cut (at once, or at the idle deadline for `'half-open'`), keep
+   * the attach slot this much longer, so new attaches get 409. Default 0.
+   */
   readonly holdSlotMs?: number;
 }
 

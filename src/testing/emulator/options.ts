@@ -9,11 +9,14 @@ import type { AttachFaultProvider } from './faults.js';
 import { DEFAULT_ORPHAN_GRACE, type OrphanGrace } from './orphans.js';
 import type { ScriptSource } from './scripted.js';
 
-/** How the ring is replayed on attach. */
+/** The server modelled: how output is stored per stream, and replayed on every attach (PROTOCOL §4). */
 export type ReplayMode =
-  /** One frame per stream holding the whole ring, like the Go runner. */
+  /** The Go runner: a byte ring of the last `ringBytes` bytes, replayed as ONE frame per stream. */
   | 'single'
-  /** One frame per stored chunk, like `boxlite serve`. */
+  /**
+   * `boxlite serve`: a deque of whole chunks of at most `ringBytes` in total (whole chunks are
+   * dropped from the front, the newest is kept even if larger), replayed as one frame per chunk.
+   */
   | 'chunked';
 
 /** What a custom execution-id generator learns about the execution. */
@@ -38,15 +41,18 @@ export interface RunnerEmulatorOptions {
   readonly pathPrefix?: string;
   /** Known box ids; `POST /exec` on another box answers 404. Default: every box id is accepted. */
   readonly boxes?: readonly string[];
-  /** Bytes kept per stream, oldest dropped first. Default 262144. */
+  /** Cap of the output kept per stream, oldest dropped first (whole chunks in `'chunked'` mode). Default 262144. */
   readonly ringBytes?: number;
-  /** Replay framing. Default `'single'`. */
+  /** Output store and replay framing: the Go runner (`'single'`) or `boxlite serve` (`'chunked'`). Default `'single'`. */
   readonly replay?: ReplayMode;
   /** Live chunks queued per attached socket; beyond that they are dropped and counted. Default 256. */
   readonly subscriberQueueChunks?: number;
   /** WebSocket ping period. Default 15000. */
   readonly pingIntervalMs?: number;
-  /** Drop an attached peer that sent nothing (not even a pong) for this long. Default 45000. */
+  /**
+   * Drop an attached peer that sent nothing (not even a pong) for this long; also when the server
+   * notices a half-open cut (`cut.how: 'half-open'`). Default 45000.
+   */
   readonly idleTimeoutMs?: number;
   /** Keep a terminal execution this long, then evict it (404). Default 330000. */
   readonly retentionMs?: number;

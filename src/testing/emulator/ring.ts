@@ -1,9 +1,12 @@
+import type { OutputBacklog } from './backlog.js';
+
 /**
- * The per-stream output backlog: a byte-bounded ring of chunks that drops the oldest bytes
- * on overflow (PROTOCOL §4). Chunks are stored as given (never copied, never mutated), and a
- * partly dropped chunk is kept as a view of its newest bytes.
+ * The Go runner's per-stream output ring (PROTOCOL §4): it holds the last `capacity` bytes
+ * written, dropping the oldest bytes on overflow, and replays them as ONE frame. Chunks are
+ * stored as given (never copied, never mutated), and a partly dropped chunk is kept as a view of
+ * its newest bytes.
  */
-export class OutputRing {
+export class OutputRing implements OutputBacklog {
   private chunks: Uint8Array[] = [];
   private start = 0;
   private size = 0;
@@ -56,6 +59,11 @@ export class OutputRing {
   /** The stored chunks, oldest first (a new array of views). */
   snapshotChunks(): Uint8Array[] {
     return this.chunks.slice(this.start);
+  }
+
+  /** One frame holding the whole ring, or none while it is empty. */
+  replayFrames(): Uint8Array[] {
+    return this.size === 0 ? [] : [this.snapshotBytes()];
   }
 
   /** All stored bytes as one array (empty when nothing is stored). */
