@@ -91,3 +91,25 @@ export class ReconnectBudgetExceededError extends Error {
 }
 export const isReconnectBudgetExceededError = (e: unknown): e is ReconnectBudgetExceededError =>
   hasName(e, 'ReconnectBudgetExceededError');
+
+/** What went wrong with a token provider: see `TokenProviderError`. */
+export type TokenProviderFailure = 'threw' | 'rejected' | 'unusable' | 'timeout';
+
+/**
+ * The token provider (the `token` option as a function) threw, rejected, returned something that
+ * cannot be sent as a bearer token (not a non-empty string, or a character an HTTP header value
+ * may not hold, such as CR or LF), or did not answer within the connection's budget. The message
+ * never contains a token; `cause` is the provider's own error, when it gave one.
+ */
+export class TokenProviderError extends Error {
+  override readonly name = 'TokenProviderError';
+  constructor(
+    message: string,
+    /** Which way the provider failed. */
+    readonly failure: TokenProviderFailure,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+export const isTokenProviderError = (e: unknown): e is TokenProviderError => hasName(e, 'TokenProviderError');

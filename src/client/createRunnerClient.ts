@@ -1,4 +1,4 @@
-import { concat, concatMap, defer, map, of, type Observable } from 'rxjs';
+import { concat, concatMap, defer, finalize, map, merge, of, takeWhile, type Observable } from 'rxjs';
 import { BoxliteHttpError } from '../errors.js';
 import type { ExecEvent } from '../events.js';
 import { attach } from '../observables/attach.js';
@@ -21,12 +21,16 @@ export interface RunnerClient {
    * Starts `request` in `boxId` (`POST /exec`) and follows it with the full recovery policy.
    * Emits `started` (the execution id) first, then output and notices, then exactly one `exit`;
    * or one typed error. Unsubscribing closes the socket and aborts requests; it does not kill
-   * the process (use `kill`).
+   * the process (use `kill`). `input` is read from the subscription on, before the `POST` goes
+   * out: what it emits before the first socket opens (during the `POST`, or a refused first
+   * connect) is queued and sent once, in order. A bad input value errors the execution after
+   * `started`, so the id of the process it started is known. A token provider that fails on the
+   * `POST` errors with `TokenProviderError`; on an attach, it takes the reconnect path.
    */
   exec(boxId: string, request: ExecRequest, input?: AttachInput): Observable<ExecEvent>;
-  /** Follows an existing execution with the full recovery policy (no `started` event). */
+  /** Follows an existing execution with the full recovery policy (no `started` event); `input` is read from the subscription on. */
   follow(boxId: string, executionId: string, input?: AttachInput): Observable<ExecEvent>;
-  /** One attach socket, no recovery: see `attach`. */
+  /** One attach socket, no recovery: see `attach`. `input` is read from the subscription to the end; a bad value errors it. */
   attach(boxId: string, executionId: string, input?: AttachInput): Observable<ExecEvent>;
   /** The status of an execution, never an error: see `probe`. */
   probe(boxId: string, executionId: string): Observable<ProbeResult>;
@@ -66,24 +70,29 @@ export function createRunnerClient(clientOptions: RunnerClientOptions): RunnerCl
     });
   const attachOnce = (boxId: string, executionId: string, input: AttachInput): Observable<ExecEvent> => {
     assertIds(boxId, executionId);
-    return defer(() => attachWith(boxId, executionId, new Outbox(input)));
+    return defer(() => {
+      const outbox = new Outbox(input).start();
+      return merge(attachWith(boxId, executionId, outbox), outbox.failures).pipe(
+        takeWhile((event) => event.type !== 'exit', true),
+        finalize(() => outbox.dispose()),
+      );
+    });
   };
   const probeOnce = (boxId: string, executionId: string): Observable<ProbeResult> => {
     assertIds(boxId, executionId);
     return probe({ http, url: executionUrl(base, boxId, executionId), timeout: options.probeTimeout });
   };
-  const follow = (boxId: string, executionId: string, input: AttachInput): Observable<ExecEvent> => {
-    assertIds(boxId, executionId);
-    return followExecution(
+  /** The recovery pipeline around one execution, fed by an outbox that already queues input. */
+  const followWith = (boxId: string, executionId: string, outbox: Outbox): Observable<ExecEvent> =>
+    followExecution(
       {
         options,
-        attach: (outbox) => attachWith(boxId, executionId, outbox),
+        attach: (shared) => attachWith(boxId, executionId, shared),
         probe: () => probeOnce(boxId, executionId),
       },
       executionId,
-      input,
+      outbox,
     );
-  };
   const command = (what: string, method: string, url: string, body?: unknown): Observable<void> =>
     restCall(http, what, method, url, options.requestTimeout, body).pipe(map(() => undefined));
 
@@ -91,12 +100,23 @@ export function createRunnerClient(clientOptions: RunnerClientOptions): RunnerCl
     exec(boxId, request, input = {}) {
       assertId('boxId', boxId);
       validateExecRequest(request);
-      return restCall(http, 'exec', 'POST', boxUrl(base, boxId, '/exec'), options.requestTimeout, request).pipe(
-        map(readExecutionId),
-        concatMap((id) => concat(of<ExecEvent>({ type: 'started', executionId: id }), follow(boxId, id, input))),
-      );
+      // The outbox reads the input before the POST goes out: nothing written meanwhile is lost.
+      return defer(() => {
+        const outbox = new Outbox(input).start();
+        return restCall(http, 'exec', 'POST', boxUrl(base, boxId, '/exec'), options.requestTimeout, request).pipe(
+          map(readExecutionId),
+          concatMap((id) => {
+            assertIds(boxId, id);
+            return concat(of<ExecEvent>({ type: 'started', executionId: id }), followWith(boxId, id, outbox));
+          }),
+          finalize(() => outbox.dispose()),
+        );
+      });
     },
-    follow: (boxId, executionId, input = {}) => follow(boxId, executionId, input),
+    follow(boxId, executionId, input = {}) {
+      assertIds(boxId, executionId);
+      return defer(() => followWith(boxId, executionId, new Outbox(input).start()));
+    },
     attach: (boxId, executionId, input = {}) => attachOnce(boxId, executionId, input),
     probe: probeOnce,
     reattach: (boxId, executionId, input = {}) =>

@@ -1,10 +1,27 @@
-import { map, throwError, timeout, type Observable } from 'rxjs';
+import { defer, map, switchMap, tap, throwError, timeout, type Observable } from 'rxjs';
 import { BoxliteHttpError } from '../errors.js';
-import { httpError, httpRequest, type HttpResponse, type HttpTransport } from '../transport/http.js';
+import { httpError, sendRequest, type HttpResponse, type HttpTransport } from '../transport/http.js';
+import { resolveToken, tokenTimeout } from '../transport/token.js';
 
 /**
- * One REST call that must succeed: a non-2xx answer becomes a `BoxliteHttpError` with the status
- * and machine code; no answer within `timeoutMs` becomes one without a status.
+ * One REST call that must succeed, within `timeoutMs` from subscription to answer.
+ *
+ * ```
+ * token:  -t|
+ * fetch:   ---200|
+ * call:   ----r|          r: the answer
+ *
+ * fetch:   ---404|
+ * call:   ----#           BoxliteHttpError (status 404, machine code from the body)
+ * ```
+ *
+ * A non-2xx answer becomes a `BoxliteHttpError` with the status and machine code; no answer
+ * within `timeoutMs` becomes one without a status. The token provider shares that budget: one
+ * that fails, or is still thinking when the budget runs out, gives a `TokenProviderError` and no
+ * request is sent. Unsubscribing aborts the request.
+ *
+ * @example
+ * restCall(http, 'kill', 'DELETE', url, 30_000).subscribe({ error: (e) => console.error(e.message) });
  */
 export function restCall(
   http: HttpTransport,
@@ -14,14 +31,22 @@ export function restCall(
   timeoutMs: number,
   body?: unknown,
 ): Observable<HttpResponse> {
-  return httpRequest(http, method, url, body).pipe(
-    timeout({
-      first: timeoutMs,
-      with: () => throwError(() => new BoxliteHttpError(`${what}: no answer within ${timeoutMs} ms`, undefined)),
-    }),
-    map((response) => {
-      if (response.status < 200 || response.status > 299) throw httpError(what, response);
-      return response;
-    }),
-  );
+  return defer(() => {
+    let tokenKnown = false;
+    return resolveToken(http.token).pipe(
+      tap(() => (tokenKnown = true)),
+      switchMap((token) => sendRequest(http.fetch, method, url, token, body)),
+      timeout({
+        first: timeoutMs,
+        with: () =>
+          throwError(() =>
+            tokenKnown ? new BoxliteHttpError(`${what}: no answer within ${timeoutMs} ms`, undefined) : tokenTimeout(timeoutMs),
+          ),
+      }),
+      map((response) => {
+        if (response.status < 200 || response.status > 299) throw httpError(what, response);
+        return response;
+      }),
+    );
+  });
 }

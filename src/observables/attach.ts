@@ -1,11 +1,11 @@
-import { Observable, defer, from, interval, map, of, switchMap, timer, type Subscriber, type Subscription, type TeardownLogic } from 'rxjs';
+import { Observable, defer, from, interval, map, of, switchMap, tap, timer, type Subscriber, type Subscription, type TeardownLogic } from 'rxjs';
 import { AttachDisconnectedError, AttachRejectedError } from '../errors.js';
 import type { ExecEvent } from '../events.js';
 import { parseErrorBody } from '../protocol/errorBody.js';
 import { decodeBinaryFrame, decodeTextFrame } from '../protocol/frames.js';
 import type { Outbox } from '../transport/outbox.js';
 import { defaultWebSocket } from '../transport/defaults.js';
-import { authHeaders, resolveToken, type TokenSource } from '../transport/token.js';
+import { authHeaders, resolveToken, tokenTimeout, type TokenSource } from '../transport/token.js';
 import {
   openSocket,
   type SocketEnd,
@@ -21,6 +21,7 @@ export interface AttachConfig {
   readonly url: string;
   /** The socket implementation; default `ws` in Node, the platform's own elsewhere. */
   readonly WebSocket?: WebSocketConstructor | undefined;
+  /** The bearer token, or a provider asked once per socket (only when `sendAuthHeader`). */
   readonly token: TokenSource;
   /** Send `Authorization` on the upgrade (false behind a browser gateway that adds it). */
   readonly sendAuthHeader: boolean;
@@ -33,7 +34,10 @@ export interface AttachConfig {
    * taken for a dead socket.
    */
   readonly idleTimeout: number | false | 'auto';
-  /** Milliseconds the upgrade may take before the attempt counts as refused. */
+  /**
+   * Milliseconds from subscription to the open socket: the token provider's answer and the
+   * upgrade share this one budget.
+   */
   readonly connectTimeout: number;
   /**
    * Largest message accepted, in bytes (`ws` only; default `ws`'s 100 MiB). A larger frame closes
@@ -70,14 +74,20 @@ const WATCHDOG_TICKS = 3;
  *
  * socket:   --409|            upgrade refused
  * attach:   --#               AttachRejectedError (status 409)
+ *
+ * token:    ---#              the provider throws, rejects or answers no usable token
+ * attach:   ---#              TokenProviderError (no socket is opened)
  * ```
  *
  * A socket that ends, or stays silent (no frame and no Ping) for `idleTimeout`, before the exit
  * frame errors with `AttachDisconnectedError`. A refused or failed upgrade errors with
  * `AttachRejectedError` (its `status` is `undefined` where the platform does not show one, as in
  * browsers, or when no answer came within `connectTimeout`). Unsubscribing closes the socket.
- * The token is resolved once per subscription; a string or a synchronous provider and an
- * injected `WebSocket` make the whole attach synchronous up to the socket, so virtual time drives it.
+ * The token is resolved once per subscription, and only when it is sent (`sendAuthHeader`).
+ * `connectTimeout` runs from the subscription: a provider still thinking when it runs out gives
+ * a `TokenProviderError` ("did not answer within N ms"), an upgrade still pending an
+ * `AttachRejectedError`. A string or a synchronous provider and an injected `WebSocket` make the
+ * whole attach synchronous up to the socket, so virtual time drives it.
  *
  * @example
  * attach(config).pipe(filter((e) => e.type === 'stdout')).subscribe((e) => process.stdout.write(e.data));
@@ -86,40 +96,52 @@ const WATCHDOG_TICKS = 3;
  */
 export function attach(config: AttachConfig): Observable<ExecEvent> {
   const Ctor$ = config.WebSocket ? of(config.WebSocket) : defaultCtor$;
-  const connection$ = Ctor$.pipe(switchMap((Ctor) => resolveToken(config.token).pipe(map((token) => ({ Ctor, token })))));
-  // Not `connection$.pipe(switchMap(...))`: every frame would then pass through the flattening
-  // operator. The socket's events go straight to the subscriber instead.
-  return new Observable<ExecEvent>((subscriber) =>
-    connection$.subscribe({
-      next: ({ Ctor, token }) => {
-        const socketOptions = { headers: config.sendAuthHeader ? authHeaders(token) : undefined, maxPayload: config.maxPayload };
-        try {
-          subscriber.add(attachSocket(config, Ctor, socketOptions, subscriber));
-        } catch (error: unknown) {
-          subscriber.error(error);
-        }
-      },
-      error: (error: unknown) => subscriber.error(error),
-    }),
-  );
+  const token$ = config.sendAuthHeader ? resolveToken(config.token) : of(undefined);
+  return new Observable<ExecEvent>((subscriber) => {
+    let tokenKnown = false;
+    const { connectTimeout } = config;
+    const connectTimer = timer(connectTimeout).subscribe(() => {
+      subscriber.error(
+        tokenKnown ? new AttachRejectedError(`attach: no upgrade within ${connectTimeout} ms`, undefined) : tokenTimeout(connectTimeout),
+      );
+    });
+    subscriber.add(connectTimer);
+    const connection$ = token$.pipe(
+      tap(() => (tokenKnown = true)),
+      switchMap((token) => Ctor$.pipe(map((Ctor) => ({ Ctor, token })))),
+    );
+    // Not `connection$.pipe(switchMap(...))`: every frame would then pass through the flattening
+    // operator. The socket's events go straight to the subscriber instead.
+    subscriber.add(
+      connection$.subscribe({
+        next: ({ Ctor, token }) => {
+          const socketOptions = { headers: config.sendAuthHeader ? authHeaders(token) : undefined, maxPayload: config.maxPayload };
+          try {
+            subscriber.add(attachSocket(config, Ctor, socketOptions, subscriber, connectTimer));
+          } catch (error: unknown) {
+            subscriber.error(error);
+          }
+        },
+        error: (error: unknown) => subscriber.error(error),
+      }),
+    );
+  });
 }
 
 /** The default idle bound where pings are visible: three missed pings. */
 const AUTO_IDLE_TIMEOUT = 45_000;
 
-/** Opens the socket and feeds `subscriber`; returns the teardown that closes it. */
+/** Opens the socket and feeds `subscriber`; stops `connectTimer` on open; returns the teardown that closes it. */
 function attachSocket(
   config: AttachConfig,
   Ctor: WebSocketConstructor,
   socketOptions: SocketOptions,
   subscriber: Subscriber<ExecEvent>,
+  connectTimer: Subscription,
 ): TeardownLogic {
   const { outbox } = config;
   let silentTicks = 0;
   let watchdog: Subscription | undefined;
-  const connectTimer = timer(config.connectTimeout).subscribe(() => {
-    subscriber.error(new AttachRejectedError(`attach: no upgrade within ${config.connectTimeout} ms`, undefined));
-  });
   const listener: SocketListener = {
     open() {
       connectTimer.unsubscribe();
@@ -152,15 +174,8 @@ function attachSocket(
       subscriber.error(end.opened ? disconnected(end) : rejected(end));
     },
   };
-  let handle: SocketHandle;
-  try {
-    handle = openSocket(Ctor, config.url, socketOptions, listener);
-  } catch (error: unknown) {
-    connectTimer.unsubscribe();
-    throw error;
-  }
+  const handle: SocketHandle = openSocket(Ctor, config.url, socketOptions, listener);
   return () => {
-    connectTimer.unsubscribe();
     watchdog?.unsubscribe();
     outbox?.disconnect(handle);
     handle.dispose();

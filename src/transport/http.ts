@@ -1,4 +1,4 @@
-import { Observable, firstValueFrom } from 'rxjs';
+import { Observable, switchMap } from 'rxjs';
 import { BoxliteHttpError } from '../errors.js';
 import { parseErrorBody } from '../protocol/errorBody.js';
 import { authHeaders, resolveToken, type TokenSource } from './token.js';
@@ -23,8 +23,21 @@ export interface HttpResponse {
 }
 
 /**
- * One REST call as a cold observable: emits the answer (any status) and completes, or errors with
- * a `BoxliteHttpError` without a status when no answer came. Unsubscribing aborts the request.
+ * One REST call as a cold observable: asks for the token, then sends the request; emits the
+ * answer (any status) and completes.
+ *
+ * ```
+ * token:    -t|
+ * fetch:     ---r|
+ * request:  ----r|       r: the answer, 2xx or not
+ * ```
+ *
+ * Errors with a `TokenProviderError` when the token provider fails (no request is sent), or with
+ * a `BoxliteHttpError` without a status when no answer came. A provider that never answers never
+ * emits: bound the call (as `restCall` does). Unsubscribing aborts the request.
+ *
+ * @example
+ * httpRequest({ fetch, token }, 'GET', url).subscribe((response) => console.log(response.status));
  */
 export function httpRequest(
   transport: HttpTransport,
@@ -32,17 +45,34 @@ export function httpRequest(
   url: string,
   body?: unknown,
 ): Observable<HttpResponse> {
+  return resolveToken(transport.token).pipe(switchMap((token) => sendRequest(transport.fetch, method, url, token, body)));
+}
+
+/**
+ * The request part of `httpRequest`, the token known: emits the answer (any status) and
+ * completes, or errors with a `BoxliteHttpError` without a status when no answer came.
+ * Unsubscribing aborts the request.
+ *
+ * @example
+ * sendRequest(fetch, 'DELETE', url, token).subscribe((response) => console.log(response.status));
+ */
+export function sendRequest(
+  fetch: FetchLike,
+  method: string,
+  url: string,
+  token: string | undefined,
+  body?: unknown,
+): Observable<HttpResponse> {
   return new Observable<HttpResponse>((subscriber) => {
     const abort = new AbortController();
     (async () => {
-      const token = await firstValueFrom(resolveToken(transport.token));
       const headers: Record<string, string> = { accept: 'application/json', ...authHeaders(token) };
       const init: Parameters<FetchLike>[1] = { method, headers, signal: abort.signal };
       if (body !== undefined) {
         headers['content-type'] = 'application/json';
         init.body = JSON.stringify(body);
       }
-      const response = await transport.fetch(url, init);
+      const response = await fetch(url, init);
       const text = await response.text();
       return { status: response.status, statusText: response.statusText, body: text };
     })().then(

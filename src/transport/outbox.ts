@@ -19,31 +19,50 @@ const STDIN_EOF = encodeControlMessage({ type: 'stdin_eof' });
 const encoder = new TextEncoder();
 
 /**
- * Carries stdin and control messages across sockets. Whatever is written while no socket is
- * open is queued and sent once, in order, to the next socket; after the user's stdin completed,
- * every new socket is sent `stdin_eof` again. A bad value or an erroring input is reported on
- * `failures`.
+ * Carries stdin and control messages across sockets.
+ *
+ * Invariant: every message is sent exactly once, in the order the inputs emitted it, to the
+ * socket open at that moment or, while none is, to the next one that opens.
+ *
+ * ```
+ * stdin:    -a----b----c-----|
+ * sockets:  ----[---]----[----   [ a socket opens, ] it is cut
+ * sent:     ----a-b------c---E   a and c waited for a socket; E: stdin_eof
+ * ```
+ *
+ * `start()` subscribes to the inputs (at the latest, the first `connect` does); from then on,
+ * whatever is written while no socket is open is queued: stdin bytes and signals in order, and
+ * only the latest resize. A new socket is sent the last resize, then the queue, then `stdin_eof`
+ * again if stdin had ended. A bad value or an erroring input is reported on `failures`.
+ *
+ * @example
+ * const outbox = new Outbox({ stdin }).start(); // queues from now on
+ * attach({ ...config, outbox }).pipe(finalize(() => outbox.dispose())).subscribe();
  */
 export class Outbox {
   private readonly queue: (Uint8Array | string)[] = [];
   private resize: string | undefined;
   private eof = false;
   private socket: SocketHandle | undefined;
-  private subscription: Subscription | undefined;
+  private started = false;
+  private readonly subscription = new Subscription();
   private readonly failed = new Subject<never>();
   /** Errors once with a `TypeError`/`RangeError` for bad input, or the input's own error. */
   readonly failures: Observable<never> = this.failed.asObservable();
 
   constructor(private readonly input: AttachInput) {}
 
-  /** Subscribes to the inputs; called once, on the first connection. */
-  private start(): void {
-    const subscription = new Subscription();
-    this.subscription = subscription;
+  /**
+   * Subscribes to the inputs; what they emit is queued until a socket opens. Calls after the
+   * first, and calls after `dispose`, do nothing.
+   */
+  start(): this {
+    if (this.started || this.subscription.closed) return this;
+    this.started = true;
     const fail = (error: unknown): void => this.failed.error(error);
     const { stdin, resize, signal } = this.input;
     if (stdin) {
-      subscription.add(stdin.subscribe({
+      this.subscription.add(stdin.subscribe({
         next: (chunk) => this.writeStdin(chunk),
         error: fail,
         complete: () => {
@@ -53,7 +72,7 @@ export class Outbox {
       }));
     }
     if (resize) {
-      subscription.add(resize.subscribe({
+      this.subscription.add(resize.subscribe({
         next: ({ cols, rows }) => {
           if (!isTerminalDimension(cols) || !isTerminalDimension(rows)) {
             fail(new RangeError(`resize: cols and rows must be integers from 1 to 65535, got ${cols}x${rows}`));
@@ -66,7 +85,7 @@ export class Outbox {
       }));
     }
     if (signal) {
-      subscription.add(signal.subscribe({
+      this.subscription.add(signal.subscribe({
         next: (sig) => {
           const problem = signalProblem(sig);
           if (problem !== undefined) {
@@ -78,6 +97,7 @@ export class Outbox {
         error: fail,
       }));
     }
+    return this;
   }
 
   private writeStdin(chunk: Uint8Array | string): void {
@@ -97,19 +117,20 @@ export class Outbox {
   }
 
   /**
-   * A socket opened. The first one receives the inputs live from the start; a later one is sent
-   * the last resize, then the queue, then `stdin_eof` again if stdin had ended.
+   * A socket opened: it is sent the last resize, then the queue, then `stdin_eof` again if stdin
+   * had ended; then the inputs go to it live (`start()` is called if it was not). A disposed
+   * outbox sends nothing.
    */
   connect(socket: SocketHandle): void {
+    if (this.subscription.closed) return;
     this.socket = socket;
-    if (this.subscription === undefined) {
-      this.start();
-      return;
+    if (socket.isOpen()) {
+      if (this.resize !== undefined) socket.send(this.resize);
+      const pending = this.queue.splice(0);
+      for (const message of pending) socket.send(message);
+      if (this.eof && !pending.includes(STDIN_EOF)) socket.send(STDIN_EOF);
     }
-    if (this.resize !== undefined) socket.send(this.resize);
-    const pending = this.queue.splice(0);
-    for (const message of pending) socket.send(message);
-    if (this.eof && !pending.includes(STDIN_EOF)) socket.send(STDIN_EOF);
+    this.start();
   }
 
   /** The socket is gone: queue from now on. */
@@ -119,7 +140,7 @@ export class Outbox {
 
   /** Stops reading the inputs and drops what is queued. */
   dispose(): void {
-    this.subscription?.unsubscribe();
+    this.subscription.unsubscribe();
     this.socket = undefined;
     this.queue.length = 0;
   }

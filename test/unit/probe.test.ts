@@ -250,11 +250,11 @@ describe('probe: request and auth', () => {
     const fake = fakeFetch(() => Promise.resolve(answer(200, info({ status: 'running' }))));
     const failing = (): Promise<string> => Promise.reject(new Error('vault down'));
     expect(await lastValueFrom(probe({ http: transport(fake.fetch, failing), url: URL_, timeout: 5000 }).pipe(toArray()))).toEqual([
-      { state: 'unavailable', reason: `GET ${URL_} failed: vault down` },
+      { state: 'unavailable', reason: 'token provider rejected (see cause)' },
     ]);
     const empty = (): string => '';
     expect(await lastValueFrom(probe({ http: transport(fake.fetch, empty), url: URL_, timeout: 5000 }).pipe(toArray()))).toEqual([
-      { state: 'unavailable', reason: `GET ${URL_} failed: the token provider must return a non-empty string` },
+      { state: 'unavailable', reason: 'token provider returned an empty string' },
     ]);
     expect(fake.calls).toHaveLength(0);
   });
