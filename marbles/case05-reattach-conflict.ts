@@ -14,7 +14,7 @@ export const reattachConflict: MarbleScenario = {
   probes: [
     { marble: '-t|', subscription: '---^!' },
   ],
-  expected: '-a-------------(cx|)',
+  expected: '-a-----------c-(x|)',
   values: { a: stdout('hel'), r: stdout('hello\n'), c: stdout('lo\n'), t: completed(0), x: exitFrame(0) },
   timing: { conflictDelay: 2 },
 };

@@ -4,7 +4,7 @@ import { completed, drainIncomplete, exitProbed, stdout } from './values.js';
 export const reattachCutAgain: MarbleScenario = {
   protocolCase: 6,
   title: 'Re-attach is cut again',
-  claim: 'A replay cut before it could be shown complete is not delivered (it might have wrapped); the exit code comes from the probe, with a notice.',
+  claim: 'What the drain received is delivered at once (aligned: the delivered bytes skipped), even though it is cut again; the exit code comes from the probe, with a notice.',
   sockets: [
     { role: 'attach',   marble: '-a-#',  error: 'cut', subscription: '^--!' },
     { role: 'reattach', marble:     '-r#', error: 'cut', subscription: '----^-!' },
@@ -12,10 +12,11 @@ export const reattachCutAgain: MarbleScenario = {
   probes: [
     { marble: '-t|', subscription: '---^!' },
   ],
-  expected: '-a----(nx|)',
+  expected: '-a---c(nx|)',
   values: {
     a: stdout('hel'),
     r: stdout('hello\n'),
+    c: stdout('lo\n'),
     t: completed(0),
     n: drainIncomplete('the re-attach failed: attach: socket closed before the exit frame (code 1006)', 0),
     x: exitProbed(0),

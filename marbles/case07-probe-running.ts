@@ -4,7 +4,7 @@ import { exitFrame, running, stdout } from './values.js';
 export const probeRunning: MarbleScenario = {
   protocolCase: 7,
   title: 'Probe says running',
-  claim: 'Reconnect after the backoff; the replay is held until a frame after a quiet gap shows it complete, then what was delivered is skipped and live output continues.',
+  claim: 'Reconnect after the backoff; the replay, shorter than the ring, is the stream from byte 0: what was delivered is skipped at its first frame, the rest arrives at once, and live output continues.',
   sockets: [
     { role: 'attach', marble: '-a-#',          error: 'cut', subscription: '^--!' },
     { role: 'attach', marble:          '-R----b-----x|',     subscription: '---------^-----------!' },
@@ -12,7 +12,7 @@ export const probeRunning: MarbleScenario = {
   probes: [
     { marble: '-r|', subscription: '---^!' },
   ],
-  expected: '-a-------------(cb)--(x|)',
+  expected: '-a--------c----b-----(x|)',
   values: { a: stdout('hel'), R: stdout('hello\n'), c: stdout('lo\n'), b: stdout('bye\n'), r: running, x: exitFrame(0) },
-  timing: { reconnectDelay: 5, replaySettle: 3 },
+  timing: { reconnectDelay: 5 },
 };

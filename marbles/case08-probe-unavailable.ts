@@ -12,7 +12,7 @@ export const probeUnavailable: MarbleScenario = {
   probes: [
     { marble: '-u|', subscription: '---^!' },
   ],
-  expected: '-a----------(cx|)',
+  expected: '-a--------c-(x|)',
   values: { a: stdout('hel'), R: stdout('hello\n'), c: stdout('lo\n'), u: unavailable, x: exitFrame(0) },
   timing: { reconnectDelay: 5 },
 };

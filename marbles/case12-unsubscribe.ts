@@ -41,6 +41,6 @@ export const unsubscribeDuringReattach: MarbleScenario = {
     { marble: '-t|', subscription: '---^!' },
   ],
   unsubscribe: '------!',
-  expected: '-a-----',
-  values: { a: stdout('hel'), r: stdout('hello\n'), t: completed(0) },
+  expected: '-a---c-',
+  values: { a: stdout('hel'), r: stdout('hello\n'), c: stdout('lo\n'), t: completed(0) },
 };

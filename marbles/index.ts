@@ -4,15 +4,20 @@ import { cutBeforeAnyFrame } from './case02-cut-before-any-frame.js';
 import { cutMidStream } from './case03-cut-mid-stream.js';
 import { reattachEvicted } from './case04-reattach-evicted.js';
 import { reattachConflict } from './case05-reattach-conflict.js';
+import { drainCutAfterReplay } from './case06-drain-cut-after-replay.js';
 import { reattachCutAgain } from './case06-reattach-cut-again.js';
 import { reattachNeverExits } from './case06-reattach-never-exits.js';
+import { chunkReplayFrameByFrame, chunkReplayShortRun } from './case07-chunk-replay-frame-by-frame.js';
 import { probeRunning } from './case07-probe-running.js';
+import { replayDecidedAtFirstFrame } from './case07-replay-decided-at-first-frame.js';
 import { probeGone } from './case08-probe-gone.js';
 import { probeUnavailable } from './case08-probe-unavailable.js';
 import { firstConnect502 } from './case09-first-connect-502.js';
 import { silentCommand } from './case10-silent-command.js';
 import { errorAndMalformedFrames } from './case11-error-and-malformed-frames.js';
 import { unsubscribeDuringAttach, unsubscribeDuringProbe, unsubscribeDuringReattach } from './case12-unsubscribe.js';
+import { firstAttachFullRing, firstAttachShortRing } from './case14-first-attach-full-ring.js';
+import { wrappedRingChanceOverlap } from './case14-wrapped-ring-chance-overlap.js';
 import { reconnectBudgetExceeded } from './reconnect-budget-exceeded.js';
 import type { MarbleScenario } from './scenario.js';
 
@@ -26,7 +31,11 @@ export const scenarios: Readonly<Record<string, MarbleScenario>> = {
   reattachConflict,
   reattachCutAgain,
   reattachNeverExits,
+  drainCutAfterReplay,
   probeRunning,
+  replayDecidedAtFirstFrame,
+  chunkReplayFrameByFrame,
+  chunkReplayShortRun,
   probeUnavailable,
   probeGone,
   firstConnect502,
@@ -35,5 +44,8 @@ export const scenarios: Readonly<Record<string, MarbleScenario>> = {
   unsubscribeDuringAttach,
   unsubscribeDuringProbe,
   unsubscribeDuringReattach,
+  wrappedRingChanceOverlap,
+  firstAttachFullRing,
+  firstAttachShortRing,
   reconnectBudgetExceeded,
 };

@@ -5,6 +5,7 @@
  *
  * Marbles use the RxJS `TestScheduler` syntax: one character is one millisecond of virtual time.
  */
+import type { ReplayShape } from '../src/delivery/replayCursor.js';
 import type { ExecEvent } from '../src/events.js';
 import type { ProbeResult } from '../src/observables/probeResult.js';
 import type { ErrorName } from './values.js';
@@ -52,6 +53,8 @@ export interface ScenarioTiming {
   readonly reconnectDelay?: number;
   readonly reconnectBudget?: number;
   readonly conflictDelay?: number;
+  /** The server's buffer per stream, in bytes (default 262144); small, to fill or wrap it in a few letters. */
   readonly ringBytes?: number;
-  readonly replaySettle?: number;
+  /** How the server replays its buffer (default `'ring'`, the Go runner; `'chunks'`: `boxlite serve`). */
+  readonly replayShape?: ReplayShape;
 }

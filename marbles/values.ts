@@ -8,7 +8,14 @@ import {
 import { notice, type ExecEvent, type NoticeEvent } from '../src/events.js';
 import type { ProbeResult } from '../src/observables/probeResult.js';
 
+/** The delivery notices, exactly as the pipeline builds them. */
+export { headMayBeMissing, overlapUnknown } from '../src/delivery/notices.js';
+
 const encoder = new TextEncoder();
+
+/** Lines `line <from>\n` … `line <to>\n`: output with no repeats, to make overlaps long and distinct enough to be trusted. */
+export const numberedLines = (from: number, to: number): string =>
+  Array.from({ length: to - from + 1 }, (_, index) => `line ${from + index}\n`).join('');
 
 export const stdout = (text: string): ExecEvent => ({ type: 'stdout', data: encoder.encode(text) });
 export const stderr = (text: string): ExecEvent => ({ type: 'stderr', data: encoder.encode(text) });

@@ -12,8 +12,9 @@ export { skipReplayed } from './operators/skipReplayed.js';
 export { decodeUtf8, type DecodedEvent, type TextEvent } from './operators/decodeUtf8.js';
 export { toExecResult, type ExecResult } from './operators/toExecResult.js';
 
-export { ReplayCursor, DEFAULT_RING_BYTES } from './delivery/replayCursor.js';
-export { alignReplay, type Alignment, type AlignInput } from './delivery/alignReplay.js';
+export { ReplayCursor, DEFAULT_RING_BYTES, type ReplayShape } from './delivery/replayCursor.js';
+export { alignRingReplay, type RingAlignment, type RingReplay } from './delivery/alignRing.js';
+export { planChunkReplay, type ChunkPlan, type ChunkReplay } from './delivery/planChunkReplay.js';
 
 export type { ExecEvent, StartedEvent, OutputEvent, ExitEvent, NoticeEvent, NoticeKind } from './events.js';
 export type { AttachInput } from './transport/outbox.js';
@@ -29,10 +30,13 @@ export {
   ExecutionGoneError,
   ReconnectBudgetExceededError,
   ReconnectRequiredError,
+  TokenProviderError,
   isAttachDisconnectedError,
   isAttachRejectedError,
   isBoxliteHttpError,
   isExecutionGoneError,
   isReconnectBudgetExceededError,
   isReconnectRequiredError,
+  isTokenProviderError,
+  type TokenProviderFailure,
 } from './errors.js';

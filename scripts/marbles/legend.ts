@@ -26,14 +26,20 @@ export const ERROR_TONE = dark('#dc2626');
 
 const decoder = new TextDecoder();
 
+/** Bytes as a quoted string; long ones by their start and their length, so a legend stays readable. */
+function shown(data: Uint8Array): string {
+  const text = decoder.decode(data);
+  return text.length <= 60 ? JSON.stringify(text) : `${JSON.stringify(text.slice(0, 40))}… (${data.length} bytes)`;
+}
+
 function describeEvent(event: ExecEvent): { text: string; tone: Tone } {
   switch (event.type) {
     case 'started':
       return { text: `started ${event.executionId}`, tone: dark('#64748b') };
     case 'stdout':
-      return { text: `stdout ${JSON.stringify(decoder.decode(event.data))}`, tone: dark('#2563eb') };
+      return { text: `stdout ${shown(event.data)}`, tone: dark('#2563eb') };
     case 'stderr':
-      return { text: `stderr ${JSON.stringify(decoder.decode(event.data))}`, tone: dark('#ea580c') };
+      return { text: `stderr ${shown(event.data)}`, tone: dark('#ea580c') };
     case 'exit':
       return event.source === 'frame'
         ? { text: `exit ${event.exitCode}, the server's exit frame`, tone: dark('#16a34a') }

@@ -25,18 +25,20 @@ export interface FollowContext {
  * ```
  *
  * One replay cursor and one stdin outbox live for the whole subscription, across every socket;
- * exactly one exit event ends it, or one typed error. Bad stdin input errors it too.
+ * exactly one exit event ends it, or one typed error. Bad stdin input errors it too. An `Outbox`
+ * passed in (already queueing input) is used instead of a new one, and disposed all the same.
  */
-export function followExecution(context: FollowContext, executionId: string, input: AttachInput): Observable<ExecEvent> {
+export function followExecution(context: FollowContext, executionId: string, input: AttachInput | Outbox): Observable<ExecEvent> {
   const { options } = context;
   return defer(() => {
-    const outbox = new Outbox(input);
-    const cursor = new ReplayCursor(options.ringBytes, options.replaySettle);
+    const outbox = input instanceof Outbox ? input : new Outbox(input).start();
+    const cursor = new ReplayCursor(options.ringBytes, options.replayShape);
     const attach$ = defer(() => context.attach(outbox)).pipe(skipReplayed(cursor));
+    const drain$ = defer(() => context.attach(outbox)).pipe(skipReplayed(cursor, { drain: true }));
     const follow$ = attach$.pipe(
       drainOnTerminal({
         probe: context.probe,
-        reattach: () => reattach(attach$, { deadline: options.drainTimeout, ...options.conflictBackoff }),
+        reattach: () => reattach(drain$, { deadline: options.drainTimeout, ...options.conflictBackoff }),
         drainTimeout: options.drainTimeout,
         isDisconnect: isRecoverableAttachFailure,
         executionId,

@@ -1,4 +1,4 @@
-import { DEFAULT_REPLAY_SETTLE_MS, DEFAULT_RING_BYTES } from '../delivery/replayCursor.js';
+import { DEFAULT_RING_BYTES, type ReplayShape } from '../delivery/replayCursor.js';
 import type { ConflictBackoff } from '../observables/reattach.js';
 import type { ReconnectConfig } from '../operators/reconnectWithBackoff.js';
 import type { FetchLike } from '../transport/http.js';
@@ -37,15 +37,17 @@ export interface RunnerClientOptions {
   readonly conflictBackoff?: ConflictBackoff;
   /** Reconnect policy when the process may still run (default 15 s doubling to 30 s within 270 s). */
   readonly reconnect?: ReconnectConfig;
-  /** The server's replay ring per stream, for exactly-once delivery (default 262144). */
+  /** The server's replay buffer per stream, for exactly-once delivery (default 262144). */
   readonly ringBytes?: number;
+  /**
+   * How the server replays its buffer (default `'ring'`, the Go runner and the cloud): `'ring'`,
+   * the whole buffer of a stream in one frame; `'chunks'` (`boxlite serve`), one frame per stored
+   * chunk. A `ring` replay that only whole chunks explain switches an execution to `chunks`.
+   * See docs/delivery.md.
+   */
+  readonly replayShape?: ReplayShape;
   /** Largest WebSocket message accepted, in bytes (`ws` only; default 100 MiB); see `AttachConfig`. Keep it above `ringBytes`. */
   readonly maxPayload?: number;
-  /**
-   * Milliseconds of quiet after which the next frame counts as live output, so a replay held
-   * after a reconnect was complete (default 250); see `skipReplayed`.
-   */
-  readonly replaySettle?: number;
 }
 
 /** Options with every default filled in. */
@@ -86,7 +88,7 @@ function checkDelays(name: string, value: object | undefined, keys: readonly str
 /** Validates the options up front and fills in the defaults. */
 export function resolveOptions(options: RunnerClientOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null) throw new TypeError('createRunnerClient: options must be an object');
-  const { baseUrl, token, pathPrefix, webSocketAuth = 'header', idleTimeout = 'auto', ringBytes = DEFAULT_RING_BYTES } = options;
+  const { baseUrl, token, pathPrefix, webSocketAuth = 'header', idleTimeout = 'auto', ringBytes = DEFAULT_RING_BYTES, replayShape = 'ring' } = options;
   let parsed: URL;
   try {
     parsed = new URL(baseUrl);
@@ -116,6 +118,9 @@ export function resolveOptions(options: RunnerClientOptions): ResolvedOptions {
   checkDelays('conflictBackoff', options.conflictBackoff, ['initialDelay', 'maxDelay', 'deadline']);
   checkDelays('reconnect', options.reconnect, ['initialDelay', 'maxDelay', 'budget']);
   byteCount('ringBytes', ringBytes);
+  if (replayShape !== 'ring' && replayShape !== 'chunks') {
+    throw new TypeError(`createRunnerClient: replayShape must be 'ring' or 'chunks', got ${String(replayShape)}`);
+  }
   return {
     baseUrl,
     ...(token === undefined ? {} : { token }),
@@ -129,9 +134,9 @@ export function resolveOptions(options: RunnerClientOptions): ResolvedOptions {
     connectTimeout: positive('connectTimeout', options.connectTimeout, 30_000),
     idleTimeout,
     drainTimeout: positive('drainTimeout', options.drainTimeout, 60_000),
-    replaySettle: positive('replaySettle', options.replaySettle, DEFAULT_REPLAY_SETTLE_MS),
     conflictBackoff: options.conflictBackoff ?? {},
     reconnect: options.reconnect ?? {},
     ringBytes,
+    replayShape,
   };
 }

@@ -1,38 +1,56 @@
 import type { OutputStream } from '../protocol/types.js';
 import { ByteHistory } from './byteHistory.js';
+import { ChunkLengths } from './chunkLengths.js';
 
 /** The server's default ring: 256 KiB per stream. */
 export const DEFAULT_RING_BYTES = 256 * 1024;
 
 /**
- * Milliseconds of quiet after which the next frame is live output, so the replay held before it
- * was complete: the server sends the whole ring as one burst right after the upgrade.
+ * How the server replays its buffer on every attach (docs/protocol.md):
+ * - `ring` (the Go runner, the cloud path): the first frame of a stream is its whole ring, at most
+ *   `ringBytes`; shorter exactly when the ring has not wrapped.
+ * - `chunks` (`boxlite serve`): one frame per stored chunk, the chunks the client saw live; whole
+ *   chunks are dropped from the front past `ringBytes`.
  */
-export const DEFAULT_REPLAY_SETTLE_MS = 250;
+export type ReplayShape = 'ring' | 'chunks';
 
 /**
  * Per-execution delivery state that outlives each socket: how many bytes of each stream reached
- * the subscriber, and the last `ringBytes` of them. `skipReplayed` reads and advances it.
+ * the subscriber, the last `ringBytes` of them with their frame boundaries, and the server's
+ * replay shape. `skipReplayed` reads and advances it; it advances only as bytes are handed on.
  */
 export class ReplayCursor {
   private readonly delivered = { stdout: 0, stderr: 0 };
   private readonly histories: Record<OutputStream, ByteHistory>;
+  private readonly chunks: Record<OutputStream, ChunkLengths>;
+  private replayShape: ReplayShape;
 
   /**
-   * @param ringBytes The server's ring per stream.
-   * @param replaySettle Quiet milliseconds that end a held replay (`DEFAULT_REPLAY_SETTLE_MS`).
+   * @param ringBytes The server's buffer per stream.
+   * @param shape The server's replay shape as configured; a `ring` replay that only whole chunks
+   *   can explain switches it to `chunks` (see `shape`).
    */
   constructor(
     readonly ringBytes: number = DEFAULT_RING_BYTES,
-    readonly replaySettle: number = DEFAULT_REPLAY_SETTLE_MS,
+    shape: ReplayShape = 'ring',
   ) {
     if (!Number.isInteger(ringBytes) || ringBytes < 1) {
       throw new RangeError(`ringBytes must be a positive integer, got ${ringBytes}`);
     }
-    if (!(replaySettle > 0) || !Number.isFinite(replaySettle)) {
-      throw new RangeError(`replaySettle must be a positive number of milliseconds, got ${replaySettle}`);
-    }
+    if (shape !== 'ring' && shape !== 'chunks') throw new TypeError(`replayShape must be 'ring' or 'chunks', got ${String(shape)}`);
+    this.replayShape = shape;
     this.histories = { stdout: new ByteHistory(ringBytes), stderr: new ByteHistory(ringBytes) };
+    this.chunks = { stdout: new ChunkLengths(ringBytes), stderr: new ChunkLengths(ringBytes) };
+  }
+
+  /** The replay shape: as configured, or `chunks` once the frames showed it. */
+  get shape(): ReplayShape {
+    return this.replayShape;
+  }
+
+  /** The frames showed a replay of whole chunks: a ring replay is never shorter than what was delivered. */
+  replaysChunks(): void {
+    this.replayShape = 'chunks';
   }
 
   /** Bytes of `stream` delivered so far. */
@@ -45,9 +63,20 @@ export class ReplayCursor {
     return this.histories[stream].snapshot();
   }
 
-  /** Records bytes that are being handed to the subscriber. */
+  /** The lengths of the delivered chunks that lie wholly within `history(stream)`, oldest first. */
+  chunkLengths(stream: OutputStream): number[] {
+    return this.chunks[stream].snapshot();
+  }
+
+  /** The length of the newest delivered chunk of `stream`, even one larger than `ringBytes` (0 before any). */
+  newestChunkLength(stream: OutputStream): number {
+    return this.chunks[stream].newest;
+  }
+
+  /** Records one chunk (one frame, or the new part of one) as it is handed to the subscriber. */
   record(stream: OutputStream, chunk: Uint8Array): void {
     this.delivered[stream] += chunk.length;
     this.histories[stream].write(chunk);
+    this.chunks[stream].push(chunk.length);
   }
 }

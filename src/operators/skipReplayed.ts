@@ -1,148 +1,240 @@
 import { Observable, asyncScheduler, type MonoTypeOperatorFunction, type Subscriber } from 'rxjs';
-import { alignReplay } from '../delivery/alignReplay.js';
-import { concatBytes } from '../delivery/concatBytes.js';
+import { alignRingReplay } from '../delivery/alignRing.js';
+import { headMayBeMissing, overlapUnknown, runBroke } from '../delivery/notices.js';
+import { bytesEqual } from '../delivery/overlap.js';
+import { planChunkReplay } from '../delivery/planChunkReplay.js';
 import type { ReplayCursor } from '../delivery/replayCursor.js';
 import type { ExecEvent, OutputEvent } from '../events.js';
 import type { OutputStream } from '../protocol/types.js';
 
+/** Frames of one stream closer together than this belong to one burst: how a `chunks` server sends its replay. */
+const BURST_GAP_MS = 250;
+
 /**
  * Drops the bytes a re-attach replays that an earlier attach already delivered, using a cursor
- * shared by every attach of one execution. Put it on each attach stream, before the streams meet.
+ * shared by every attach of one execution, and hands every new byte on in the tick its frame
+ * arrives. Put it on each attach stream, before the streams meet.
  *
  * ```
- * cursor: delivered stdout "ab"
- * attach:   --"abc"--"d"--x|     the ring replayed from byte 0, then live output, then exit
- * result:   --------------("cd"x|)
+ * cursor: delivered stdout "ab"   ring server: the first frame is the whole ring
+ * attach:   --"abc"--"d"--x|      "abc" is shorter than the ring: the stream from byte 0
+ * result:   --"c"----"d"--x|      "ab" skipped exactly, at once
  *
- * attach:   --"abc"----------"d"-    a reconnect to a running process; "d" after a quiet gap
- * result:   -----------------("c""d")-
+ * cursor: delivered "a" "b"       chunks server: one frame per stored chunk
+ * attach:   --"a"-"b"-"c"--x|     "a" is delivered chunk 1, "b" chunk 2; "c" is new
+ * result:   ----------"c"--x|
+ *
+ * attach:   --R-------x|          a full ring that only chance could align
+ * result:   --(nR)----x|          n: replay-overlap-unknown, R delivered whole
  * ```
  *
- * On a stream that already delivered bytes, the first bytes of a new attach are held until there
- * are enough to align the replay (at most `ringBytes`, usually one frame), then aligned by
- * `alignReplay`: exact while the server's ring has not wrapped, by content after (a unique match of
- * 32 bytes or more), and otherwise with a `replay-overlap-unknown` or `output-lost` notice. Held
- * bytes are released before the exit event, an error or completion, so a cut during the replay
- * loses nothing. The cursor advances only as bytes are handed to the subscriber.
- *
- * A replay that matches from byte 0 but is shorter than a ring is held until it is known complete:
- * a full ring came (then it may have wrapped, and content decides), the exit frame came (a drain
- * is not delayed), or a frame came after `cursor.replaySettle` ms of quiet (the server sends the
- * ring as one burst, so that frame is live output). A wrapped ring of periodic output (`yes`) can
- * match from byte 0 too, and only the replay's length tells them apart. After a reconnect to a
- * running process, the bytes it wrote while away therefore show with its next output. An attach
- * cut while bytes are held delivers none of them: the next attach replays them.
+ * Each stream of an attach is decided at its first frame, from the server's replay shape
+ * (`cursor.shape`): `alignRingReplay` for the Go runner's one-frame ring, `planChunkReplay` for
+ * `boxlite serve`'s stored chunks. Nothing waits for quiet, a byte count or the exit. Where the
+ * replay cannot be aligned with certainty it is delivered whole after a notice (`output-lost`,
+ * `replay-overlap-unknown`), so bytes may repeat, announced, but none is dropped in silence.
+ * Chunks skipped as a run of delivered ones are held only until the run ends; if a frame breaks
+ * the run (or the exit frame comes first), they are delivered after a notice. A stream with
+ * nothing delivered whose replay fills the server's buffer (a ring frame of `ringBytes`, or a
+ * burst of chunks that reaches it) gets an `output-lost` notice: its oldest output may be gone.
  *
  * @example
- * const cursor = new ReplayCursor();
+ * const cursor = new ReplayCursor(262_144, 'ring');
  * concat(attach$.pipe(skipReplayed(cursor)), reattach$.pipe(skipReplayed(cursor)));
  * @see ReplayCursor
- * @see alignReplay
+ * @see alignRingReplay
+ * @see planChunkReplay
  */
-export function skipReplayed(cursor: ReplayCursor): MonoTypeOperatorFunction<ExecEvent> {
+export function skipReplayed(cursor: ReplayCursor, config: SkipReplayedConfig = {}): MonoTypeOperatorFunction<ExecEvent> {
+  const drain = config.drain === true;
   return (source) =>
     new Observable<ExecEvent>((subscriber) => {
-      const segments = {
-        stdout: new SegmentStream(cursor, 'stdout', subscriber),
-        stderr: new SegmentStream(cursor, 'stderr', subscriber),
+      const streams = {
+        stdout: new StreamReplay(cursor, 'stdout', subscriber, drain),
+        stderr: new StreamReplay(cursor, 'stderr', subscriber, drain),
       };
-      const release = (settled: boolean): void => {
-        segments.stdout.release(settled);
-        segments.stderr.release(settled);
+      const end = (exited: boolean): void => {
+        streams.stdout.end(exited);
+        streams.stderr.end(exited);
       };
-      const subscription = source.subscribe({
+      return source.subscribe({
         next(event) {
           if (event.type === 'stdout' || event.type === 'stderr') {
-            segments[event.type].push(event);
+            streams[event.type].push(event);
             return;
           }
-          if (event.type === 'exit') release(true);
+          if (event.type === 'exit') end(true);
           subscriber.next(event);
         },
         error(error: unknown) {
-          release(false);
+          end(false);
           subscriber.error(error);
         },
         complete() {
-          release(true);
+          end(false);
           subscriber.complete();
         },
       });
-      return subscription;
     });
 }
 
-/** One stream of one attach: live, or holding its first bytes until they can be aligned. */
-class SegmentStream {
-  private held: Uint8Array[] | undefined;
-  private heldBytes = 0;
-  private needed: number;
-  /** Whether the held replay matched from byte 0 and waits to be known complete. */
-  private undecided = false;
-  /** When the last byte was held (scheduler time). */
-  private heldAt = 0;
+/** Configuration of `skipReplayed`. */
+export interface SkipReplayedConfig {
+  /**
+   * The attach is a drain: the process has ended, so the server sends its whole backlog and then
+   * the exit frame at once. On a `chunks` server this lets the backlog's size prove a short run
+   * (see `planChunkReplay`); its frames are held until the exit frame, which follows in the same
+   * burst. Default false.
+   */
+  readonly drain?: boolean;
+}
+
+/** Where one stream of one attach stands. */
+type State =
+  /** No frame yet: the next one is the replay's start. */
+  | { readonly kind: 'first' }
+  /** Every frame is new. */
+  | { readonly kind: 'live' }
+  /** Skipping a run of delivered chunks; `held`: the frames skipped so far. */
+  | { readonly kind: 'run'; readonly expected: readonly Uint8Array[]; readonly bytes: number; readonly held: OutputEvent[] }
+  /**
+   * A drain's run that only the backlog's size can prove: every frame is held (`matched` of them
+   * matched the run) until the exit frame shows the backlog whole, or it grows past proof.
+   */
+  | { kind: 'drain-run'; readonly expected: readonly Uint8Array[]; readonly bytes: number; readonly held: OutputEvent[]; matched: number; received: number; largest: number }
+  /** Nothing was delivered before this attach on a `chunks` server: watching whether its burst fills the buffer. */
+  | { readonly kind: 'burst'; bytes: number; largest: number; lastAt: number };
+
+/** One stream of one attach. */
+class StreamReplay {
+  private state: State = { kind: 'first' };
 
   constructor(
     private readonly cursor: ReplayCursor,
     private readonly stream: OutputStream,
     private readonly subscriber: Subscriber<ExecEvent>,
-  ) {
-    const delivered = cursor.deliveredBytes(stream);
-    this.needed = Math.min(delivered, cursor.ringBytes);
-    if (delivered > 0) this.held = [];
-  }
+    private readonly drain: boolean,
+  ) {}
 
   push(event: OutputEvent): void {
-    const { held } = this;
-    if (held === undefined) {
-      this.cursor.record(this.stream, event.data);
-      this.subscriber.next(event);
-      return;
+    const { state } = this;
+    if (state.kind === 'live') this.deliver(event);
+    else if (state.kind === 'first') this.first(event);
+    else if (state.kind === 'run') this.continueRun(state, event);
+    else if (state.kind === 'drain-run') this.continueDrainRun(state, event);
+    else this.continueBurst(state, event);
+  }
+
+  /**
+   * The attach ends: with its exit frame (`exited`), a cut or completion. A run the exit frame
+   * interrupts was no replay (a cut one was: its chunks matched delivered ones); a drain's run is
+   * proven, or its frames are delivered after a notice.
+   */
+  end(exited: boolean): void {
+    const { state } = this;
+    if (state.kind === 'run' && exited) this.breakRun(state.bytes, state.held);
+    if (state.kind !== 'drain-run') return;
+    const proven = exited && state.matched > state.expected.length && state.received + state.largest <= this.cursor.ringBytes;
+    if (!proven) this.giveUp(state);
+    else for (const event of state.held.slice(state.matched)) this.deliver(event);
+    this.state = { kind: 'live' };
+  }
+
+  private first(event: OutputEvent): void {
+    const { cursor, stream } = this;
+    const delivered = cursor.deliveredBytes(stream);
+    if (cursor.shape === 'ring') {
+      const alignment = alignRingReplay({ stream, delivered, history: cursor.history(stream), ringBytes: cursor.ringBytes, replay: event.data });
+      if (alignment !== 'chunks') {
+        this.state = { kind: 'live' };
+        if (alignment.notice !== undefined) this.subscriber.next(alignment.notice);
+        if (alignment.skip === 0) this.deliver(event);
+        else if (alignment.skip < event.data.length) this.deliver({ type: stream, data: event.data.subarray(alignment.skip) });
+        return;
+      }
+      cursor.replaysChunks();
     }
-    const chunk = event.data;
-    const now = asyncScheduler.now();
-    if (this.undecided && now - this.heldAt >= this.cursor.replaySettle) {
-      // A frame after a quiet gap is live output: the replay burst before it was complete.
-      this.align(false, true);
+    if (delivered === 0) {
+      this.state = { kind: 'burst', bytes: 0, largest: 0, lastAt: asyncScheduler.now() };
       this.push(event);
       return;
     }
-    held.push(chunk);
-    this.heldBytes += chunk.length;
-    this.heldAt = now;
-    if (this.heldBytes >= this.needed) this.align(false, false);
+    const input = {
+      stream,
+      delivered,
+      history: cursor.history(stream),
+      lengths: cursor.chunkLengths(stream),
+      newestLength: cursor.newestChunkLength(stream),
+      first: event.data,
+    };
+    const plan = planChunkReplay(input, this.drain);
+    if (plan.kind === 'deliver') {
+      this.state = { kind: 'live' };
+      this.subscriber.next(plan.notice);
+      this.deliver(event);
+    } else if (plan.kind === 'run') {
+      this.state = plan.expected.length === 0 ? { kind: 'live' } : { kind: 'run', expected: plan.expected, bytes: plan.bytes, held: [event] };
+    } else {
+      const { length } = event.data;
+      this.state = { kind: 'drain-run', expected: plan.expected, bytes: plan.bytes, held: [event], matched: 1, received: length, largest: length };
+    }
   }
 
-  /** The attach is ending (`settled`: with its exit frame, so the replay was complete). */
-  release(settled: boolean): void {
-    if (this.held !== undefined && this.heldBytes > 0) this.align(true, settled);
-  }
-
-  private align(ended: boolean, settled: boolean): void {
-    const replay = concatBytes(this.held ?? []);
-    const alignment = alignReplay({
-      stream: this.stream,
-      delivered: this.cursor.deliveredBytes(this.stream),
-      history: this.cursor.history(this.stream),
-      ringBytes: this.cursor.ringBytes,
-      replay,
-      ended,
-      settled,
-    });
-    if (alignment === 'undecided') {
-      this.held = [replay];
-      this.needed = this.cursor.ringBytes;
-      this.undecided = true;
+  private continueRun(state: Extract<State, { kind: 'run' }>, event: OutputEvent): void {
+    const expected = state.expected[state.held.length - 1];
+    if (expected === undefined || !bytesEqual(expected, event.data)) {
+      this.breakRun(state.bytes, state.held);
+      this.deliver(event);
       return;
     }
-    this.held = undefined;
-    this.undecided = false;
-    if (alignment.notice !== undefined) this.subscriber.next(alignment.notice);
-    if (alignment.skip < replay.length) this.deliver(replay.subarray(alignment.skip));
+    state.held.push(event);
+    if (state.held.length > state.expected.length) this.state = { kind: 'live' };
   }
 
-  private deliver(data: Uint8Array): void {
-    this.cursor.record(this.stream, data);
-    this.subscriber.next({ type: this.stream, data });
+  private breakRun(bytes: number, held: readonly OutputEvent[]): void {
+    this.state = { kind: 'live' };
+    this.subscriber.next(runBroke(this.stream, bytes));
+    for (const event of held) this.deliver(event);
+  }
+
+  private continueDrainRun(state: Extract<State, { kind: 'drain-run' }>, event: OutputEvent): void {
+    state.held.push(event);
+    state.received += event.data.length;
+    state.largest = Math.max(state.largest, event.data.length);
+    const inRun = state.matched === state.held.length - 1 && state.matched <= state.expected.length;
+    if (inRun && bytesEqual(state.expected[state.matched - 1] as Uint8Array, event.data)) state.matched += 1;
+    else if (inRun) return this.breakRun(state.bytes, state.held);
+    if (state.received + state.largest > this.cursor.ringBytes) {
+      this.giveUp(state);
+      this.state = { kind: 'live' };
+    }
+  }
+
+  /** A drain's run that could not be proven: every held frame, after a notice that some may repeat. */
+  private giveUp(state: Extract<State, { kind: 'drain-run' }>): void {
+    this.subscriber.next(overlapUnknown(this.stream, state.bytes));
+    for (const event of state.held) this.deliver(event);
+  }
+
+  private continueBurst(state: Extract<State, { kind: 'burst' }>, event: OutputEvent): void {
+    const now = asyncScheduler.now();
+    if (now - state.lastAt > BURST_GAP_MS) {
+      this.state = { kind: 'live' };
+      this.deliver(event);
+      return;
+    }
+    state.lastAt = now;
+    state.bytes += event.data.length;
+    state.largest = Math.max(state.largest, event.data.length);
+    if (state.bytes + state.largest > this.cursor.ringBytes) {
+      this.state = { kind: 'live' };
+      this.subscriber.next(headMayBeMissing(this.stream, this.cursor.ringBytes));
+    }
+    this.deliver(event);
+  }
+
+  private deliver(event: OutputEvent): void {
+    this.cursor.record(this.stream, event.data);
+    this.subscriber.next(event);
   }
 }

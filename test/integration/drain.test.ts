@@ -19,7 +19,7 @@ import {
   isProbe,
   nextEvent,
   observingFetch,
-  replayPrefix,
+  replayFrames,
   socketsClosed,
 } from './support.js';
 
@@ -36,7 +36,7 @@ describe.each(REPLAY_MODES)('%s replay', (replay) => {
       });
       const result = await finish(clientFor(em, { fetch }).exec('box', { command: 'job' }));
       const id = result.executionId as string;
-      expect(result.stdoutBytes.equals(replayPrefix(n).stdout)).toBe(true);
+      expect(result.stdoutBytes.equals(replayFrames(n, replay).stdout)).toBe(true);
       expect(result.stderr).toBe('');
       expect(result.exit).toEqual({ type: 'exit', exitCode: EXIT_CODE, source: 'probe' });
       expect(result.notices).toEqual([
@@ -77,16 +77,16 @@ describe.each(REPLAY_MODES)('%s replay', (replay) => {
   });
 
   describe('case 6: the re-attach is cut again, or never sends the exit frame', () => {
-    // The re-attach's 30 bytes match the 12 delivered from byte 0, but a replay cut short of its
-    // exit frame cannot be shown complete (a wrapped ring of periodic output would match too), so
-    // none of it is delivered: the 12 bytes once, the probed exit code, and drain-incomplete.
-    it('cut again after 30 bytes: the probed exit code, the first 12 bytes once, and the notice', async () => {
+    // The first attach delivered the whole frames within 12 bytes; the drain, cut after 30, brings
+    // the whole frames within 30: what it received is delivered (aligned, nothing twice), then the
+    // probed exit code and drain-incomplete.
+    it("cut again after 30 bytes: the probed exit code, the drain's whole frames once, and the notice", async () => {
       const em = await emulator({
         replay,
         scripts: { job: { ...fastJob, attachFaults: [{ cut: { after: { outputBytes: 12 } } }, { cut: { after: { outputBytes: 30 } } }] } },
       });
       const result = await finish(clientFor(em).exec('box', { command: 'job' }));
-      expect(result.stdoutBytes.equals(replayPrefix(12).stdout)).toBe(true);
+      expect(result.stdoutBytes.equals(replayFrames(30, replay).stdout)).toBe(true);
       expect(result.exit).toEqual({ type: 'exit', exitCode: EXIT_CODE, source: 'probe' });
       expect(result.notices.map((notice) => [notice.kind, notice.message])).toEqual([
         [
@@ -97,14 +97,13 @@ describe.each(REPLAY_MODES)('%s replay', (replay) => {
       expect(em.stats.cuts).toBe(2);
     });
 
-    // Stdout's replay matches the 12 delivered bytes from byte 0 and waits for the exit frame to
-    // show it complete; it never comes, so only the 12 bytes are delivered. Stderr had delivered
-    // nothing, so its replay is simply all of it.
+    // The drain receives the whole replay but never the exit frame: every byte it received is
+    // delivered (the delivered prefix skipped exactly), then the probed exit code.
     it('no exit frame (suppressExit): the probed exit code after drainTimeout with the notice, and the socket is closed', async () => {
       const em = await emulator({ replay, scripts: { job: { ...fastJob, attachFaults: [{ cut: { after: { outputBytes: 12 } } }, { suppressExit: true }] } } });
       const result = await finish(clientFor(em, { drainTimeout: 250 }).exec('box', { command: 'job' }));
       const id = result.executionId as string;
-      expect(result.stdoutBytes.equals(replayPrefix(12).stdout)).toBe(true);
+      expect(result.stdoutBytes.equals(Buffer.from(STDOUT))).toBe(true);
       expect(result).toMatchObject({ stderr: STDERR, exit: { exitCode: EXIT_CODE, source: 'probe' } });
       expect(result.notices.map((notice) => [notice.kind, notice.message])).toEqual([
         ['drain-incomplete', `the re-attach did not finish within 250 ms; exit code ${EXIT_CODE} from the status endpoint`],

@@ -26,7 +26,7 @@ import {
   outcome,
   outputOf,
   proxy,
-  replayPrefix,
+  replayFrames,
 } from './support.js';
 
 /** Writes `first\n` (stdout) and `err\n` (stderr), echoes stdin until `stdin_eof`, writes `last\n`, exits 5. */
@@ -130,7 +130,7 @@ describe.each(REPLAY_MODES)('%s replay', (replay) => {
       expect(error).toBeInstanceOf(ExecutionGoneError);
       expect(isExecutionGoneError(error)).toBe(true);
       expect(error).toMatchObject({ name: 'ExecutionGoneError', executionId: id, message: `execution gone: execution ${id} not found` });
-      expect(outputOf(events)).toEqual({ stdout: replayPrefix(12).stdout.toString('utf8'), stderr: '' });
+      expect(outputOf(events)).toEqual({ stdout: replayFrames(12, replay).stdout.toString('utf8'), stderr: '' });
       expect(events.some((event) => event.type === 'exit')).toBe(false);
       expect(calls.filter(isProbe).map((call) => call.status)).toEqual([404]);
       expect(log).toEqual(['0:101']);

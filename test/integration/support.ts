@@ -219,12 +219,22 @@ export const fastJob: Script = {
   ],
 };
 
-/** The first `n` bytes the standard command's replay carries, split into its streams. */
-export function replayPrefix(n: number): { readonly stdout: Buffer; readonly stderr: Buffer } {
-  return {
-    stdout: Buffer.from(STDOUT).subarray(0, Math.min(n, STDOUT_LENGTH)),
-    stderr: Buffer.from(STDERR).subarray(0, Math.max(0, n - STDOUT_LENGTH)),
-  };
+/**
+ * What a client receives of the standard command's replay when the connection is cut after `n`
+ * payload bytes: the whole frames that fit (a frame cut in the middle is never delivered), split
+ * into its streams. `single`: one frame per stream; `chunked`: one frame per written chunk.
+ */
+export function replayFrames(n: number, replay: (typeof REPLAY_MODES)[number]): { readonly stdout: Buffer; readonly stderr: Buffer } {
+  const frames = replay === 'single' ? [['stdout', STDOUT], ['stderr', STDERR]] as const
+    : [...STDOUT_CHUNKS.map((chunk) => ['stdout', chunk] as const), ...STDERR_CHUNKS.map((chunk) => ['stderr', chunk] as const)];
+  const received = { stdout: '', stderr: '' };
+  let sent = 0;
+  for (const [stream, chunk] of frames) {
+    sent += Buffer.byteLength(chunk);
+    if (sent > n) break;
+    received[stream] += chunk;
+  }
+  return { stdout: Buffer.from(received.stdout), stderr: Buffer.from(received.stderr) };
 }
 
 /** The two replay framings of PROTOCOL §4: one frame per stream (Go runner), one per chunk (`boxlite serve`). */

@@ -5,6 +5,7 @@
  */
 import fc from 'fast-check';
 import type { OutputStream } from '../../src/protocol/types.js';
+import { OUTPUT_KINDS, realisticOutput } from '../support/realisticOutput.js';
 import type { AttachPlan, CutPoint, ModelProcess, ModelSpec, ModelWrite, ProbePlan } from './model.js';
 
 const encoder = new TextEncoder();
@@ -118,3 +119,44 @@ export const scenarioArb: fc.Arbitrary<Scenario> = fc.record({
   }),
   subscribeAt: fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 30 }) }),
 });
+
+/**
+ * A process that prints realistic output (test/support/realisticOutput.ts: log lines that share
+ * long endings, repeated lines, heartbeats, `yes`, padding, binary, UTF-8, repeated stack traces)
+ * on both streams, one chunk a millisecond, about `ringBytes` × 1-3 in all: enough to wrap.
+ */
+const realisticProcess = (ringBytes: number): fc.Arbitrary<ModelProcess> =>
+  fc
+    .tuple(
+      fc.constantFrom(...OUTPUT_KINDS),
+      fc.constantFrom(...OUTPUT_KINDS),
+      fc.integer({ min: 1, max: 2 ** 30 }),
+      fc.integer({ min: 1, max: 3 }),
+      fc.integer({ min: 0, max: 255 }),
+    )
+    .map(([outKind, errKind, seed, rings, exitCode]) => {
+      const out = realisticOutput(outKind, ringBytes * rings, seed);
+      const err = realisticOutput(errKind, Math.floor(ringBytes / 2), seed + 1);
+      const writes: ModelWrite[] = [];
+      for (let i = 0; i < Math.max(out.length, err.length); i += 1) {
+        const stdout = out[i];
+        const stderr = err[i];
+        if (stdout !== undefined) writes.push({ at: i, stream: 'stdout', data: stdout });
+        if (stderr !== undefined) writes.push({ at: i, stream: 'stderr', data: stderr });
+      }
+      return { writes, exitAt: Math.max(out.length, err.length) + 1, exitCode };
+    });
+
+/** Like `scenarioArb`, with realistic output and buffers of 256 B to 2 KiB. */
+export const realisticScenarioArb: fc.Arbitrary<Scenario> = fc.integer({ min: 256, max: 2048 }).chain((ringBytes) =>
+  fc.record({
+    spec: fc.record({
+      ringBytes: fc.constant(ringBytes),
+      replay: fc.constantFrom('single' as const, 'chunked' as const),
+      process: realisticProcess(ringBytes),
+      attaches: fc.array(attachPlan, { maxLength: 6 }),
+      probes: fc.array(probePlan, { maxLength: 6 }),
+    }),
+    subscribeAt: fc.oneof({ weight: 3, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 60 }) }),
+  }),
+);

@@ -41,6 +41,7 @@ export function runScenario({ spec, subscribeAt }: Scenario): Outcome {
   const options = resolveOptions({
     baseUrl: 'http://runner.test',
     ringBytes: spec.ringBytes,
+    replayShape: spec.replay === 'chunked' ? 'chunks' : 'ring',
     drainTimeout: 100,
     reconnect: { initialDelay: 3, maxDelay: 8, budget: 2_000 },
     conflictBackoff: { initialDelay: 1, maxDelay: 4 },
@@ -79,6 +80,8 @@ export interface Tally {
   lossNotices: number;
   /** Streams whose ring wrapped before any byte of them was delivered (scope 1 of `checkOutcome`). */
   lostBeforeFirstDelivery: number;
+  /** Streams (chunk shape) with a loss or overlap notice though their backlog never dropped a byte. */
+  falseAlarms: number;
 }
 
 export const emptyTally = (): Tally => ({
@@ -90,6 +93,7 @@ export const emptyTally = (): Tally => ({
   gone: 0,
   lossNotices: 0,
   lostBeforeFirstDelivery: 0,
+  falseAlarms: 0,
 });
 
 /** Where the first delivered byte of `stream` was produced: the replay start of the attach that brought it. */
@@ -109,9 +113,11 @@ function firstDeliveredFrom(timeline: readonly TimelineEntry[], stream: OutputSt
  *   probe answered `gone`, one `ExecutionGoneError`.
  * - The exit code is the process's; an exit from the probe follows a `drain-incomplete` notice.
  * - Bytes, per stream: `explains` them from the produced bytes and the stream's notices; with the
- *   exit frame and no notice, they are exactly the produced bytes. A ring that never filled gives
- *   no loss or overlap notice (a ring exactly full cannot be told from a wrapped one) and, with
- *   the exit frame, exactly the produced bytes.
+ *   exit frame and no notice, they are exactly the produced bytes. On the Go runner's ring, a ring
+ *   that never filled gives no loss or overlap notice (a ring exactly full cannot be told from a
+ *   wrapped one) and, with the exit frame, exactly the produced bytes: its length proves it. On
+ *   `boxlite serve`'s chunk backlog nothing but content proves it, so a notice there is allowed
+ *   (a false alarm, counted) as long as the notice explains the bytes.
  * - Every attach and probe subscription was unsubscribed.
  *
  * One scope, counted in the tally: a stream whose ring wrapped before any byte of it was delivered
@@ -148,8 +154,12 @@ export function checkOutcome(scenario: Scenario, outcome: Outcome, tally: Tally)
     const pieces = piecesOf(timeline, stream);
     const start = firstDeliveredFrom(timeline, stream);
     if (!ring.wrapped) expect(start).toBe(0);
-    if (!ring.filled) expect(announces(pieces), `${stream}: a loss or overlap notice though the ring never filled`).toBe(false);
-    if (!ring.filled && complete) expect(deliveredBytes(pieces), `${stream}: exact`).toEqual(produced);
+    const announced = announces(pieces);
+    if (!ring.filled && scenario.spec.replay === 'single') {
+      expect(announced, `${stream}: a loss or overlap notice though the ring never filled`).toBe(false);
+    }
+    if (!ring.filled && announced) tally.falseAlarms += 1;
+    if (!ring.filled && !announced && complete) expect(deliveredBytes(pieces), `${stream}: exact`).toEqual(produced);
     expect(explains(produced, pieces, { complete, start }), `${stream}: delivered bytes explained by the produced ones`).toBe(true);
     if (start > 0) tally.lostBeforeFirstDelivery += 1;
   }

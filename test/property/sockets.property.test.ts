@@ -52,6 +52,7 @@ beforeAll(async () => {
       baseUrl: emulator.url,
       token: emulator.token,
       ringBytes: RING,
+      replayShape: replay === 'chunked' ? 'chunks' : 'ring',
       drainTimeout: 2_000,
       probeTimeout: 2_000,
       reconnect: { initialDelay: 5, maxDelay: 20, budget: 5_000 },
@@ -185,9 +186,12 @@ describe('exec on real sockets against the emulator', () => {
             const bytes = produced(outputSteps, stream);
             const pieces = piecesOf(events, stream);
             expect(bytes.length).toBeLessThan(RING);
-            expect(announces(pieces), `${stream}: a loss or overlap notice, yet the ring never filled`).toBe(false);
-            if (exit.source === 'frame') expect(deliveredBytes(pieces)).toEqual(bytes);
-            else expect(explains(bytes, pieces, { complete: false, start: 0 }), `${stream}: a prefix`).toBe(true);
+            // The Go runner's ring length proves it never wrapped; `boxlite serve`'s backlog only
+            // content can prove, so a notice there is a false alarm that must still explain the bytes.
+            const announced = announces(pieces);
+            if (replay === 'single') expect(announced, `${stream}: a loss or overlap notice, yet the ring never filled`).toBe(false);
+            if (exit.source === 'frame' && !announced) expect(deliveredBytes(pieces)).toEqual(bytes);
+            else expect(explains(bytes, pieces, { complete: exit.source === 'frame', start: 0 }), `${stream}: explained`).toBe(true);
           }
         },
       ),
@@ -199,7 +203,7 @@ describe('exec on real sockets against the emulator', () => {
     expect(after.rejectedByFault - before.rejectedByFault, 'refusals').toBeGreaterThan(20);
   });
 
-  it.each(MODES)('%s replay: a ring that wraps while the client is away gets an output-lost notice (3 runs)', { timeout: 60_000 }, async (replay) => {
+  it.each(MODES)('%s replay: a ring that wraps while the client is away gets a loss notice (3 runs)', { timeout: 60_000 }, async (replay) => {
     await fc.assert(
       fc.asyncProperty(
         fc.uint8Array({ minLength: 1, maxLength: 200 }),
@@ -214,7 +218,7 @@ describe('exec on real sockets against the emulator', () => {
           expect(checkExit(events, error, exitCode).source).toBe('frame');
           const bytes = produced(script.steps, 'stdout');
           const pieces = piecesOf(events, 'stdout');
-          expect(pieces.some((piece) => piece.kind === 'output-lost')).toBe(true);
+          expect(announces(pieces), 'the loss is announced').toBe(true);
           expect(explains(bytes, pieces, { complete: true, start: 0 })).toBe(true);
         },
       ),

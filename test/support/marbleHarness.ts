@@ -37,7 +37,7 @@ export function runScenario(scenario: MarbleScenario): void {
       baseUrl: 'http://runner.test',
       drainTimeout: timing.drainTimeout ?? 20,
       ringBytes: timing.ringBytes ?? 262_144,
-      replaySettle: timing.replaySettle ?? 250,
+      replayShape: timing.replayShape ?? 'ring',
       reconnect: {
         initialDelay: timing.reconnectDelay ?? 5,
         maxDelay: (timing.reconnectDelay ?? 5) * 2,

@@ -26,10 +26,10 @@ describe('resolveOptions: defaults', () => {
       connectTimeout: 30_000,
       idleTimeout: 'auto',
       drainTimeout: 60_000,
-      replaySettle: 250,
       conflictBackoff: {},
       reconnect: {},
       ringBytes: 262_144,
+      replayShape: 'ring',
     });
     expect(DEFAULT_RING_BYTES).toBe(256 * 1024);
     for (const key of ['token', 'pathPrefix', 'fetch', 'WebSocket']) expect(key in resolved).toBe(false);
@@ -54,7 +54,7 @@ describe('resolveOptions: defaults', () => {
       conflictBackoff: { initialDelay: 10 },
       reconnect: { budget: 1000 },
       ringBytes: 1,
-      replaySettle: 5,
+      replayShape: 'chunks',
       maxPayload: 6,
     });
     expect(resolved).toEqual({
@@ -72,7 +72,7 @@ describe('resolveOptions: defaults', () => {
       conflictBackoff: { initialDelay: 10 },
       reconnect: { budget: 1000 },
       ringBytes: 1,
-      replaySettle: 5,
+      replayShape: 'chunks',
       maxPayload: 6,
     });
     expect(resolved.fetch).toBe(fetch);
@@ -150,7 +150,7 @@ describe('resolveOptions: validation', () => {
     expect(error.message).toBe(`createRunnerClient: webSocketAuth must be 'header' or 'none', got ${String(webSocketAuth)}`);
   });
 
-  describe.each(['probeTimeout', 'requestTimeout', 'connectTimeout', 'drainTimeout', 'idleTimeout', 'replaySettle'])('%s', (name) => {
+  describe.each(['probeTimeout', 'requestTimeout', 'connectTimeout', 'drainTimeout', 'idleTimeout'])('%s', (name) => {
     it.each([
       [0, '0'],
       [-1, '-1'],
@@ -164,6 +164,12 @@ describe('resolveOptions: validation', () => {
       expect(error.name).toBe('RangeError');
       expect(error.message).toBe(`createRunnerClient: ${name} must be a positive number of milliseconds, got ${shown}`);
     });
+  });
+
+  it.each([['lines'], ['Ring'], [true], [null]])('rejects replayShape %j with a TypeError naming it', (replayShape) => {
+    const error = thrown({ ...base, replayShape });
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error.message).toBe(`createRunnerClient: replayShape must be 'ring' or 'chunks', got ${String(replayShape)}`);
   });
 
   it('rejects idleTimeout true', () => {
