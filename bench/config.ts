@@ -2,6 +2,7 @@
  * Sizes and run counts: the full run behind `docs/benchmarks.md`, and a tiny one for the smoke test.
  */
 
+import type { ReconnectConfig } from '../dist/index.js';
 import type { EmulatorHost } from './emulatorHost.js';
 import type { Log } from './report.js';
 
@@ -19,11 +20,39 @@ export interface BenchConfig {
   readonly memory: { readonly chunkBytes: number; readonly count: number; readonly marks: readonly number[]; readonly runs: number };
   /** Figure 5: concurrent executions, lines each, and how long handles may take to close (ms). */
   readonly concurrency: { readonly executions: number; readonly lines: number; readonly settleMs: number };
+  /**
+   * Figure 7: lines before the cut and after the re-attach, ms between lines, the wall-time cap
+   * (SIGTERM then) and the bounded wait for the exit after SIGTERM.
+   */
+  readonly liveLatency: {
+    readonly linesBefore: number;
+    readonly linesAfter: number;
+    readonly intervalMs: number;
+    readonly capMs: number;
+    readonly exitWaitMs: number;
+  };
+  /**
+   * Figure 8: cuts, live lines each attach delivers before its cut, ms between lines, the
+   * wall-time cap, the bounded wait for the exit after SIGTERM, and echo round trips for the RTT.
+   */
+  readonly resume: {
+    readonly cuts: number;
+    readonly linesPerAttach: number;
+    readonly intervalMs: number;
+    readonly capMs: number;
+    readonly exitWaitMs: number;
+    readonly rttSamples: number;
+  };
+  /**
+   * Figures 7 and 8: the client's reconnect policy. Undefined (the full run): the library's
+   * default. The smoke run sets a short first delay, so it takes seconds whatever the default is.
+   */
+  readonly reconnect?: ReconnectConfig;
 }
 
 const MiB = 2 ** 20;
 
-/** The full run (a few minutes on 2 cores). */
+/** The full run (a few minutes on 2 cores; figure 8 up to its 90 s cap). */
 export const FULL: BenchConfig = {
   runs: 9,
   large: { chunkBytes: 64 * 1024, count: (256 * MiB) / (64 * 1024) },
@@ -31,6 +60,8 @@ export const FULL: BenchConfig = {
   drain: { runs: 30, rttSamples: 200 },
   memory: { chunkBytes: 64 * 1024, count: 16_384, marks: [4_096, 8_192, 16_384], runs: 3 },
   concurrency: { executions: 1_000, lines: 20, settleMs: 15_000 },
+  liveLatency: { linesBefore: 200, linesAfter: 200, intervalMs: 50, capMs: 60_000, exitWaitMs: 35_000 },
+  resume: { cuts: 30, linesPerAttach: 20, intervalMs: 50, capMs: 90_000, exitWaitMs: 35_000, rttSamples: 200 },
 };
 
 /** The smoke run: every code path, tiny sizes, well under a few seconds. */
@@ -41,6 +72,9 @@ export const SMOKE: BenchConfig = {
   drain: { runs: 2, rttSamples: 5 },
   memory: { chunkBytes: 64 * 1024, count: 64, marks: [16, 32, 64], runs: 1 },
   concurrency: { executions: 8, lines: 5, settleMs: 100 },
+  liveLatency: { linesBefore: 3, linesAfter: 3, intervalMs: 50, capMs: 10_000, exitWaitMs: 5_000 },
+  resume: { cuts: 2, linesPerAttach: 3, intervalMs: 50, capMs: 10_000, exitWaitMs: 5_000, rttSamples: 5 },
+  reconnect: { initialDelay: 20 },
 };
 
 /** What every benchmark gets: its sizes, the emulator, and where to print. */

@@ -5,6 +5,7 @@
 
 import type { AttachFault, ScriptSource } from '../dist/testing.js';
 import type { ExecRequest } from '../dist/index.js';
+import { TICKER, tickerScript } from './ticker.js';
 
 /** How the first attach of a `lines` execution is cut (`none`: a clean attach). */
 export type CutKind = 'none' | 'upgrade' | 'mid' | 'before-exit';
@@ -71,4 +72,6 @@ export const benchScripts: Readonly<Record<string, ScriptSource>> = {
       attachFaults: [cutFault(cut as CutKind, Buffer.byteLength(text))],
     };
   },
+  // Figures 7 and 8: a line every 50 ms, its cuts planned by `TickerPlanner` (see ticker.ts).
+  [TICKER]: tickerScript,
 };

@@ -1,5 +1,5 @@
 /**
- * The whole suite in order, on one emulator process: figures 1 to 6.
+ * The whole suite in order, on one emulator process: figures 1 to 8 (6 is computed from 1, 2 and 5).
  */
 
 import { concurrency } from './concurrency.js';
@@ -7,8 +7,10 @@ import type { BenchConfig } from './config.js';
 import { drainLatency } from './drainLatency.js';
 import { startEmulatorHost } from './emulatorHost.js';
 import { keepingUp } from './keepingUp.js';
+import { liveLatency } from './liveLatency.js';
 import { memory } from './memory.js';
 import type { Figure, Log } from './report.js';
+import { resumeTime } from './resumeTime.js';
 import { throughputLarge } from './throughputLarge.js';
 import { throughputSmall } from './throughputSmall.js';
 
@@ -23,7 +25,9 @@ export async function runBenchmarks(config: BenchConfig, log: Log): Promise<Figu
     const mem = await memory(ctx);
     const many = await concurrency(ctx);
     const kept = keepingUp({ large: large.throughput.droppedChunks, small: small.throughput.droppedChunks, concurrency: many.droppedChunks });
-    return [...large.figures, ...small.figures, ...drain.figures, ...mem.figures, ...many.figures, kept];
+    const live = await liveLatency(ctx);
+    const resume = await resumeTime(ctx);
+    return [...large.figures, ...small.figures, ...drain.figures, ...mem.figures, ...many.figures, kept, ...live.figures, ...resume.figures];
   } finally {
     await host.close();
   }

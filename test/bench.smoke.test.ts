@@ -13,7 +13,7 @@ describe('bench smoke run', () => {
     const lines: string[] = [];
     const figures = await runBenchmarks(SMOKE, (line) => lines.push(line));
 
-    expect(figures.map((figure) => figure.id)).toEqual(['1a', '1b', '2', '3', '4', '5', '6']);
+    expect(figures.map((figure) => figure.id)).toEqual(['1a', '1b', '2', '3', '4', '5', '6', '7', '8']);
     for (const figure of figures) {
       expect(typeof figure.met).toBe('boolean');
       for (const text of [figure.name, figure.ours, figure.baseline, figure.ratio, figure.target]) expect(text).not.toBe('');
@@ -28,8 +28,19 @@ describe('bench smoke run', () => {
     expect(byId.get('4')?.ours).toBeGreaterThanOrEqual(0);
     expect(byId.get('5')).toMatchObject({ exact: SMOKE.concurrency.executions, executions: SMOKE.concurrency.executions });
     expect(byId.get('6')).toHaveProperty('total');
+    // Figures 7 and 8 (SMOKE sets a 20 ms first reconnect delay): they complete, with latencies
+    // measured on both sides of the cut, every cut resumed, and no line lost, repeated or garbled.
+    const exactLines = { lost: 0, repeated: 0, malformed: 0, undelivered: 0, capped: 0 };
+    expect(byId.get('7')).toMatchObject(exactLines);
+    expect(byId.get('7')?.linesBefore).toBe(SMOKE.liveLatency.linesBefore);
+    expect(byId.get('7')?.linesAfter).toBeGreaterThanOrEqual(SMOKE.liveLatency.linesAfter);
+    expect(byId.get('7')?.p99Before).toBeGreaterThan(0);
+    expect(byId.get('7')?.p99After).toBeGreaterThan(0);
+    expect(byId.get('8')).toMatchObject({ ...exactLines, cuts: SMOKE.resume.cuts, cutsApplied: SMOKE.resume.cuts, cutsResumed: SMOKE.resume.cuts });
+    expect(byId.get('8')?.p50).toBeGreaterThan(0);
+    expect(byId.get('8')?.rttMs).toBeGreaterThan(0);
     // The raw numbers are printed along the way: per client, per figure.
-    for (const what of ['1. throughput', '2. throughput', '3. drain latency', '4. memory', '5. concurrency']) {
+    for (const what of ['1. throughput', '2. throughput', '3. drain latency', '4. memory', '5. concurrency', '7. live latency', '8. resume time']) {
       expect(lines.some((line) => line.startsWith(what))).toBe(true);
     }
     expect(lines.filter((line) => line.includes('boxlite-rx')).length).toBeGreaterThanOrEqual(5);

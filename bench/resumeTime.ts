@@ -1,0 +1,126 @@
+/**
+ * Figure 8: resume time. A running command prints a 100-byte line every 50 ms, each line carrying
+ * the time the emulator wrote it; each of its first `cuts` accepted attaches is cut (TCP close, no
+ * Close frame) in the middle of a line, `linesPerAttach` live lines after the attach's replay, so
+ * every re-attach has resumed the stream before the next cut. Per cut, the resume time is the worst
+ * latency (arrival at the subscriber minus write time, one clock) of the lines from the one the cut
+ * split up to the one the next cut splits (exclusive; up to the end for the last cut): the split
+ * line, written just before the cut, can only arrive through the re-attach. Reported: median and
+ * p99 over the cuts, the loopback RTT of the same run, and lines lost or repeated.
+ * Target: median ≤ 3 RTT + 5 ms, p99 ≤ 50 ms, every cut resumed, nothing lost or repeated.
+ *
+ * The client runs with the library's defaults (the bench config may set `reconnect` for the smoke
+ * run only). With a slow reconnect policy the run would take minutes: it is capped at `capMs`, and
+ * the figure then says how many cuts completed.
+ */
+
+import { createRunnerClient } from '../dist/index.js';
+import type { BenchContext } from './config.js';
+import { fixed, median, percentile, type Figure } from './report.js';
+import { loopbackRtt } from './rtt.js';
+import { attachCycles, describeEnd, runTicker, stopAfterLastCut } from './tickerRun.js';
+
+/** One cut, as measured. */
+interface CutResult {
+  readonly splitLine: number;
+  /** Whether the split line reached the subscriber. */
+  readonly resumed: boolean;
+  /** Worst latency of the cut's lines that arrived (ms); counted only for a resumed cut. */
+  readonly resumeMs: number;
+  /** Emulator clock: the cut socket gone → the next attach accepted. */
+  readonly reconnectMs: number;
+}
+
+/** Runs figure 8. */
+export async function resumeTime(ctx: BenchContext): Promise<{ figures: Figure[] }> {
+  const { cuts, linesPerAttach, intervalMs, capMs, exitWaitMs, rttSamples } = ctx.config.resume;
+  const reconnect = ctx.config.reconnect;
+  ctx.log(
+    `8. resume time: a 100-byte line every ${intervalMs} ms, ${cuts} cuts (each attach cut in a line ${linesPerAttach} live lines after its replay), ` +
+      `cap ${fixed(capMs / 1000, 0)} s; client: library defaults` +
+      (reconnect === undefined ? '' : ` except reconnect ${JSON.stringify(reconnect)}`),
+  );
+  const rtt = await loopbackRtt(ctx.host.echoPort, rttSamples);
+  const clock = await ctx.host.clockOffset(20);
+  const client = createRunnerClient({ baseUrl: ctx.host.url, token: ctx.host.token, ...(reconnect === undefined ? {} : { reconnect }) });
+  const run = await runTicker({
+    host: ctx.host,
+    client,
+    plan: { count: Math.ceil((capMs + exitWaitMs) / intervalMs) + linesPerAttach * 2, intervalMs, cuts, linesPerAttach },
+    shouldStop: stopAfterLastCut(cuts, linesPerAttach),
+    capMs,
+    exitWaitMs,
+  });
+
+  // A cut planned on an attach fires when its split line is written; the last one may not have
+  // fired when the command was stopped (the cap).
+  const planned = run.state?.cuts ?? [];
+  const applied = planned.filter((cut) => cut.splitLine < (run.state?.linesWritten ?? 0));
+  const cycles = run.state === undefined ? [] : attachCycles(run.state);
+  const bySeq = new Map(run.arrivals.map((line) => [line.seq, line]));
+  const results: CutResult[] = applied.map((cut, c) => {
+    const end = applied[c + 1]?.splitLine ?? Number.POSITIVE_INFINITY;
+    const lines = run.arrivals.filter((line) => line.seq >= cut.splitLine && line.seq < end);
+    const k = cycles.findIndex((cycle) => cycle.attempt === cut.attempt);
+    const next = cycles[k + 1];
+    const gone = cycles[k]?.detachedAt;
+    return {
+      splitLine: cut.splitLine,
+      resumed: bySeq.has(cut.splitLine),
+      resumeMs: lines.length === 0 ? Number.NaN : Math.max(...lines.map((line) => line.latencyMs)),
+      reconnectMs: next === undefined || gone === undefined ? Number.NaN : next.attachedAt - gone,
+    };
+  });
+  const resumed = results.filter((r) => r.resumed);
+  const resumeMs = resumed.map((r) => r.resumeMs);
+  const p50 = median(resumeMs);
+  const p99 = percentile(resumeMs, 99);
+  const bound = 3 * rtt + 5;
+  const conflicts = run.state?.attaches.filter((attach) => attach.status === 409).length ?? Number.NaN;
+  const exact = run.lost === 0 && run.repeated === 0 && run.malformed === 0 && run.undelivered === 0;
+  const timeMet = p50 <= bound && p99 <= 50;
+  const allResumed = resumed.length === cuts;
+
+  ctx.log(`  loopback RTT (TCP echo, median of ${rttSamples}): ${fixed(rtt * 1000, 0)} µs; bound 3 RTT + 5 ms = ${fixed(bound, 2)} ms`);
+  ctx.log(`  clock: clockNow() = performance.timeOrigin + performance.now() in both processes; emulator − client offset ${fixed(clock.offsetMs, 3)} ms ± ${fixed(clock.uncertaintyMs, 3)} ms (not corrected)`);
+  ctx.log(`  ${describeEnd(run)}; ${run.state?.linesWritten ?? '?'} lines written, ${run.arrivals.length} delivered`);
+  ctx.log(
+    `  cuts made ${applied.length}${planned.length > applied.length ? ` (one more planned on the last attach, not reached when the command stopped)` : ''}, ` +
+      `resumed ${resumed.length} of ${cuts}; 409 answers ${conflicts}`,
+  );
+  ctx.log(`  resume time per cut (ms): ${results.map((r) => (r.resumed ? fixed(r.resumeMs, 1) : 'not resumed')).join(', ') || 'none'}`);
+  ctx.log(`  cut → re-attach accepted, emulator clock (ms): ${results.map((r) => fixed(r.reconnectMs, 1)).join(', ') || 'none'}`);
+  ctx.log(`  resume time over ${resumed.length} resumed cuts: median ${fixed(p50, 2)} ms, p99 ${fixed(p99, 2)} ms`);
+  ctx.log(`  lines lost ${run.lost}, repeated ${run.repeated}, malformed ${run.malformed}, undelivered at the end ${run.undelivered}; notices: ${run.notices.length === 0 ? 'none' : run.notices.join(' | ')}`);
+  if (run.capped) ctx.log(`  CAPPED at ${fixed(capMs / 1000, 0)} s: ${resumed.length} of ${cuts} cuts completed (resumed)`);
+  ctx.log(`  target median ≤ 3 RTT + 5 ms, p99 ≤ 50 ms: ${timeMet && allResumed ? 'met' : 'NOT met'}; 0 lost / repeated: ${exact ? 'met' : 'NOT met'}`);
+  return {
+    figures: [
+      {
+        id: '8',
+        name: `Resume time after a cut (${cuts} cuts), median / p99`,
+        ours: `${fixed(p50, 1)} / ${fixed(p99, 1)} ms (${resumed.length}/${cuts} cuts${run.capped ? `, CAPPED at ${fixed(capMs / 1000, 0)} s` : ''}); lost ${run.lost}, repeated ${run.repeated}`,
+        baseline: `RTT ${fixed(rtt * 1000, 0)} µs`,
+        ratio: '–',
+        target: `median ≤ 3 RTT + 5 ms (${fixed(bound, 2)} ms), p99 ≤ 50 ms; 0 lost / repeated`,
+        met: timeMet && allResumed && exact && run.exit !== undefined,
+        values: {
+          p50,
+          p99,
+          rttMs: rtt,
+          boundMs: bound,
+          cuts,
+          cutsApplied: applied.length,
+          cutsResumed: resumed.length,
+          lost: run.lost,
+          repeated: run.repeated,
+          malformed: run.malformed,
+          undelivered: run.undelivered,
+          capped: run.capped ? 1 : 0,
+          conflicts,
+          clockOffsetMs: clock.offsetMs,
+        },
+      },
+    ],
+  };
+}
