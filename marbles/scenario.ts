@@ -50,8 +50,12 @@ export interface MarbleScenario {
 
 export interface ScenarioTiming {
   readonly drainTimeout?: number;
+  /** Silence after a drain socket's open (or its last event) that ends the drain (default 5000). */
+  readonly drainSettle?: number;
   readonly reconnectDelay?: number;
   readonly reconnectBudget?: number;
+  /** `reconnect.healthyAfter`: how long an open socket must live to count as progress. */
+  readonly healthyAfter?: number;
   readonly conflictDelay?: number;
   /** The server's buffer per stream, in bytes (default 262144); small, to fill or wrap it in a few letters. */
   readonly ringBytes?: number;

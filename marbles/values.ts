@@ -4,8 +4,9 @@ import {
   AttachRejectedError,
   ExecutionGoneError,
   ReconnectBudgetExceededError,
+  TokenProviderError,
 } from '../src/errors.js';
-import { notice, type ExecEvent, type NoticeEvent } from '../src/events.js';
+import { notice, type ExecEvent, type NoticeEvent, type ReconnectReason } from '../src/events.js';
 import type { ProbeResult } from '../src/observables/probeResult.js';
 
 /** The delivery notices, exactly as the pipeline builds them. */
@@ -27,6 +28,15 @@ export const serverError = (message: string): NoticeEvent => notice('server-erro
 export const drainIncomplete = (reason: string, exitCode: number): NoticeEvent =>
   notice('drain-incomplete', `${reason}; exit code ${exitCode} from the status endpoint`);
 
+/**
+ * Not an event: in a socket lane, the moment the server accepts the upgrade (HTTP 101). The
+ * harness recognises this very object, turns it into `outbox.connect(…)` (so `outbox.opens`
+ * emits) and passes nothing on. A notice in shape only, so that the diagrams can draw it.
+ */
+export const socketOpens: ExecEvent = Object.freeze(
+  notice('reconnected', 'not an event: the socket opens (HTTP 101), outbox.opens emits; nothing reaches the subscriber'),
+);
+
 export const completed = (exitCode: number): ProbeResult => ({ state: 'terminal', status: 'completed', exitCode });
 export const running: ProbeResult = { state: 'running' };
 export const unavailable: ProbeResult = { state: 'unavailable', status: 503, reason: 'HTTP 503' };
@@ -40,6 +50,14 @@ export const errors = {
   evicted: () => new AttachRejectedError('attach refused: execution exec-1 not found', 404),
   gone: () => new ExecutionGoneError('exec-1', 'execution gone: execution exec-1 not found'),
   budget: () => new ReconnectBudgetExceededError(4),
+  token: () => new TokenProviderError('token provider threw (see cause)', 'threw'),
 } as const;
 
 export type ErrorName = keyof typeof errors;
+
+/** The `reconnecting` notice `reconnectWithBackoff` emits before attempt `attempt`. */
+export const reconnecting = (attempt: number, reason: ReconnectReason, delay: number): NoticeEvent =>
+  notice('reconnecting', `reconnecting (attempt ${attempt}, ${reason}) in ${delay} ms`, { attempt, reason, delay });
+
+/** The `reconnected` notice: the socket of a reconnect opened, after `attempt` attempts in its run. */
+export const reconnected = (attempt: number): NoticeEvent => notice('reconnected', `reconnected after ${attempt} attempt(s)`, { attempt });

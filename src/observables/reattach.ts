@@ -8,24 +8,34 @@ export interface ConflictBackoff {
   readonly initialDelay?: number;
   /** Largest delay in ms (default 2000). */
   readonly maxDelay?: number;
-  /** Milliseconds after which a 409 is final (default 60000: the server frees a silently cut slot within 45 s). */
+  /**
+   * Milliseconds after which a 409 is final (default 60000: the server frees a silently cut slot
+   * within 45 s). No wait passes it: the last attempt is made at the deadline.
+   */
   readonly deadline?: number;
 }
 
 /**
  * The attach used to drain the server's buffer after a cut: `attach$`, retried immediately and
- * then with short backoff while the server answers 409 (its slot still held by the cut socket).
+ * then with short backoff while the server answers 409 (its slot still held by the cut socket),
+ * until `deadline`.
  *
  * ```
  * attach$ (1st):  --409|
  * attach$ (2nd):         --409|           50 ms later
  * attach$ (3rd):                   --a--x|   100 ms later
  * reattach:       ---------------------a--x|
+ *
+ * deadline 3000, the slot freed at 2500:
+ * attempts at     0, 50, 150, 350, 750, 1550 (409 each), 3000 (101)
+ *                 the wait after 1550 would be 1600: cut to the 1450 ms left
  * ```
  *
- * Only a 409 is retried, and only before `deadline`; any other failure, or a 409 past the deadline,
- * errors at once with the same error. No event is emitted before a successful upgrade, so a retry
- * never repeats output.
+ * Only a 409 is retried. Each wait is the backoff (`initialDelay` doubling to `maxDelay`), cut
+ * short where it would pass `deadline`, so the last attempt is made at the deadline itself; a 409
+ * at or after the deadline is final. Any other failure errors at once with the same error, and so
+ * does that final 409. No event is emitted before a successful upgrade, so a retry never repeats
+ * output. The deadline runs from the subscription, in scheduler time (`TestScheduler` drives it).
  *
  * @example
  * reattach(client.attach(boxId, executionId)).subscribe(console.log);
@@ -38,10 +48,10 @@ export function reattach(attach$: Observable<ExecEvent>, backoff: ConflictBackof
     return attach$.pipe(
       retry({
         delay: (error: unknown, attempt: number) => {
-          const wait = Math.min(initialDelay * 2 ** (attempt - 1), maxDelay);
           const conflict = isAttachRejectedError(error) && error.status === 409;
-          if (!conflict || asyncScheduler.now() - start + wait > deadline) return throwError(() => error);
-          return timer(wait);
+          const left = deadline - (asyncScheduler.now() - start);
+          if (!conflict || left <= 0) return throwError(() => error);
+          return timer(Math.min(initialDelay * 2 ** (attempt - 1), maxDelay, left));
         },
       }),
     );

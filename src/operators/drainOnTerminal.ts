@@ -5,11 +5,17 @@ import {
   concatMap,
   defaultIfEmpty,
   defer,
+  filter,
+  map,
+  merge,
   of,
+  retry,
   take,
   takeUntil,
+  takeWhile,
   tap,
   throwError,
+  timeout,
   timer,
   type MonoTypeOperatorFunction,
   type Observable,
@@ -20,17 +26,46 @@ import type { ProbeResult } from '../observables/probeResult.js';
 
 const NO_PROBE_RESULT: ProbeResult = { state: 'unavailable', reason: 'the probe gave no result' };
 
+/** The largest delay a timer takes (2^31 - 1 ms); a longer one fires at once. */
+const MAX_DELAY = 2_147_483_647;
+
 /** Configuration of `drainOnTerminal`. */
 export interface DrainOnTerminalConfig {
   /** Asks the server what became of the execution (`probe`); subscribed once per cut. */
   readonly probe: () => Observable<ProbeResult>;
-  /** The drain attach (`reattach`); subscribed at most once per cut, and only after a terminal probe. */
+  /**
+   * The drain attach (`reattach`); subscribed only after a terminal probe, once per cut, and once
+   * more for each re-attach after a cut that followed its open (see `drainReattempts`).
+   */
   readonly reattach: () => Observable<ExecEvent>;
   /**
-   * Milliseconds the drain may take in all, 409 retries included, before the probed exit code is
-   * used instead of the server's exit frame. Default 60000.
+   * Milliseconds the drain may take in all, 409 retries and re-attaches included, before the
+   * probed exit code is used instead of the server's exit frame. Default 60000.
    */
   readonly drainTimeout?: number;
+  /**
+   * Milliseconds a re-attach whose socket opened may go without an event (output, notice, exit
+   * frame) before the probed exit code is used: the process has ended, so the server sends its
+   * buffer and the exit frame at once, or not at all. The clock starts at the open and restarts at
+   * every event; 409 retries before the open are bounded by `drainTimeout` only. Default 5000.
+   */
+  readonly drainSettle?: number;
+  /**
+   * How many times a re-attach cut after its open is attached again, at once, within
+   * `drainTimeout`. The process has ended, so each one replays the same buffer; `skipReplayed` on
+   * the re-attach (as `exec` puts it) delivers nothing twice, except that on a `chunks` server a
+   * short run of delivered chunks that a cut kept it from proving is delivered again after a
+   * `replay-overlap-unknown` notice. A refused connect does not count: that is `reattach`'s 409
+   * path. Default 3.
+   */
+  readonly drainReattempts?: number;
+  /**
+   * Emits when an attach socket opens (the server accepted the upgrade); `exec` passes
+   * `outbox.opens`. Listened to only while a re-attach runs. An event of the re-attach counts as
+   * its open too (frames come only over an open socket), so without it the first event starts the
+   * settle clock.
+   */
+  readonly opened?: Observable<unknown>;
   /**
    * Which errors count as a cut. Default: `AttachDisconnectedError` only. `exec` also counts a
    * failed connect (a 502 from a load balancer, a 409, a network error) so it takes the same path.
@@ -41,54 +76,78 @@ export interface DrainOnTerminalConfig {
 }
 
 /**
- * When the attach stream is cut, asks whether the process ended, and if it did, splices in one
+ * When the attach stream is cut, asks whether the process ended, and if it did, splices in a
  * re-attach that drains the server's buffer before the exit.
  *
  * The server keeps every byte of output in a replay ring and sends it to each new attach, so a
  * cut that races the exit frame loses nothing if the client attaches once more, at once.
  *
  * ```
- * source:    --a--#                 # AttachDisconnectedError
- * probe:          --t|              t terminal, exit code 0
- * reattach:          --a--b--x|     the ring replayed, then the server's exit frame x
- * result:    --a--------a--b--x|
+ * source:    --a--#                   # AttachDisconnectedError
+ * probe:          --t|                t terminal, exit code 0
+ * reattach:         -o-a--b--x|       o its socket opens (`opened`), the ring is
+ *                                     replayed, then the server's exit frame x
+ * result:    --a-------a--b--x|
  *
- * reattach:          --#            refused, cut again, or not done within drainTimeout
- * result:    --a--------(nx|)       n drain-incomplete notice, x exit code from the probe
+ * reattach:         -o-a-#            cut after its open: re-attached at once,
+ * reattach:              -o-a--b--x|  up to drainReattempts times (the same ring:
+ * result:    --a-------a----a--b--x|  skipReplayed drops the repeated a)
  *
- * probe:          --r|              r running (or u unavailable)
- * result:    --a------#             ReconnectRequiredError: retry downstream
+ * reattach:         -o-a-----         silent for drainSettle (5 here) after its
+ * result:    --a-------a----(nx|)     open or last event: n drain-incomplete,
+ *                                     x the exit code from the probe
  *
- * probe:          --g|              g gone (404)
- * result:    --a------#             ExecutionGoneError
+ * reattach:         --#               refused (404, or 409 past reattach's deadline),
+ * result:    --a------(nx|)           or cut with no re-attach left; likewise when
+ *                                     drainTimeout passes: n, then x from the probe
+ *
+ * probe:          --r|                r running (or u unavailable)
+ * result:    --a----#                 ReconnectRequiredError: retry downstream
+ *
+ * probe:          --g|                g gone (404)
+ * result:    --a----#                 ExecutionGoneError
  * ```
  *
  * Exactly one exit leaves the drain: the re-attach's own exit frame when it arrives, otherwise the
- * probed exit code (source `probe`) after a `drain-incomplete` notice. The drain never waits
- * longer than `drainTimeout`, so a server that never sends exit cannot hang the client. The
- * re-attach replays bytes the source already delivered; put `skipReplayed` on both streams (as
- * `exec` does) to drop them. Errors that are not cuts pass through untouched: a `TimeoutError`
- * stays a `TimeoutError`. Source completion and unsubscription pass through as they are.
+ * probed exit code (source `probe`) after a `drain-incomplete` notice that says why. The drain is
+ * bounded three ways: `drainTimeout` in all; `drainSettle` of silence once a socket opened, so a
+ * server that never sends exit holds the execution seconds, not a minute; and `drainReattempts`
+ * re-attaches after cuts that followed an open. A cut before any open (a refused connect) is final
+ * here: `reattach` already waited out the 409s. The re-attach replays bytes the source already
+ * delivered; put `skipReplayed` on both streams (as `exec` does) to drop them. Errors that are not
+ * cuts pass through untouched: a `TimeoutError` stays a `TimeoutError`. Source completion and
+ * unsubscription pass through as they are.
  *
  * @example
  * attach$.pipe(
- *   drainOnTerminal({ probe: () => probe$, reattach: () => reattach$ }),
+ *   drainOnTerminal({ probe: () => probe$, reattach: () => reattach$, opened: outbox.opens }),
  *   retry({ delay: (error) => (isReconnectRequiredError(error) ? timer(15_000) : throwError(() => error)) }),
  * );
  * @see reattach
  * @see probe
  * @see docs/marbles/README.md
- * @param config The probe and re-attach to use, and the drain's bound.
+ * @param config The probe and re-attach to use, and the drain's bounds.
  * @returns An operator that mirrors the source and heals a cut that races the exit.
  */
 export function drainOnTerminal(config: DrainOnTerminalConfig): MonoTypeOperatorFunction<ExecEvent> {
-  const { drainTimeout = 60_000, isDisconnect = isAttachDisconnectedError } = config;
-  if (!(drainTimeout > 0)) throw new RangeError(`drainOnTerminal: drainTimeout must be > 0, got ${drainTimeout}`);
+  const {
+    drainTimeout = 60_000,
+    drainSettle = 5_000,
+    drainReattempts = 3,
+    opened = EMPTY,
+    isDisconnect = isAttachDisconnectedError,
+  } = config;
+  checkDelay('drainTimeout', drainTimeout);
+  checkDelay('drainSettle', drainSettle);
+  if (!Number.isInteger(drainReattempts) || drainReattempts < 0) {
+    throw new RangeError(`drainOnTerminal: drainReattempts must be an integer >= 0, got ${drainReattempts}`);
+  }
+  const bounds: DrainBounds = { reattach: config.reattach, opened, drainTimeout, drainSettle, drainReattempts, isDisconnect };
 
   const afterProbe = (result: ProbeResult, cut: unknown): Observable<ExecEvent> => {
     switch (result.state) {
       case 'terminal':
-        return drain(config.reattach, result, drainTimeout);
+        return drain(bounds, result);
       case 'gone':
         return throwError(() => new ExecutionGoneError(config.executionId ?? 'unknown', `execution gone: ${result.message}`, { cause: cut }));
       default:
@@ -109,13 +168,44 @@ export function drainOnTerminal(config: DrainOnTerminalConfig): MonoTypeOperator
     );
 }
 
-function drain(
-  reattach: () => Observable<ExecEvent>,
-  probed: Extract<ProbeResult, { state: 'terminal' }>,
-  drainTimeout: number,
-): Observable<ExecEvent> {
+function checkDelay(name: string, value: number): void {
+  if (!(value > 0)) throw new RangeError(`drainOnTerminal: ${name} must be > 0, got ${value}`);
+  if (!(value <= MAX_DELAY)) throw new RangeError(`drainOnTerminal: ${name} must be at most ${MAX_DELAY} ms, got ${value}`);
+}
+
+/** What one drain needs: the re-attach and the three bounds. */
+interface DrainBounds {
+  readonly reattach: () => Observable<ExecEvent>;
+  readonly opened: Observable<unknown>;
+  readonly drainTimeout: number;
+  readonly drainSettle: number;
+  readonly drainReattempts: number;
+  readonly isDisconnect: (error: unknown) => boolean;
+}
+
+/** Marks, among a re-attach's events, the moment its socket opened. */
+const OPENED = Symbol('opened');
+/** Marks the end of a re-attach's events. */
+const ENDED = Symbol('ended');
+/** What one re-attach yields to the drain: its events, and `OPENED` where its socket opened. */
+type SocketItem = ExecEvent | typeof OPENED;
+
+/** One re-attach as socket items; it ends when the re-attach does (`opened` never ends). */
+function socketItems(reattach: () => Observable<ExecEvent>, opened: Observable<unknown>): Observable<SocketItem> {
+  const events = concat(reattach(), of<typeof ENDED>(ENDED));
+  return merge(opened.pipe(map((): typeof OPENED => OPENED)), events).pipe(takeWhile((item): item is SocketItem => item !== ENDED));
+}
+
+/**
+ * The drain after a terminal probe: re-attaches until the server's exit frame, or falls back to
+ * the probed exit code after a `drain-incomplete` notice naming the bound that ended it.
+ */
+function drain(bounds: DrainBounds, probed: Extract<ProbeResult, { state: 'terminal' }>): Observable<ExecEvent> {
+  const { drainTimeout, drainSettle, drainReattempts, isDisconnect } = bounds;
   return defer(() => {
     let exited = false;
+    /** Whether the socket of the current re-attach opened (an event proves it too). */
+    let open = false;
     let failure = 'the re-attach ended without an exit frame';
     const fallback = defer(() => {
       if (exited) return EMPTY;
@@ -127,17 +217,36 @@ function drain(
       };
       return of(notice('drain-incomplete', `${failure}; exit code ${probed.exitCode} from the status endpoint`), exit);
     });
+    const timedOut = `the re-attach did not finish within ${drainTimeout} ms`;
+    // One socket: until its open, only drainTimeout bounds it; from then on, drainSettle of silence ends it.
+    const attempt = defer(() => {
+      open = false;
+      return socketItems(bounds.reattach, bounds.opened).pipe(
+        tap((item) => {
+          open = true;
+          if (item !== OPENED && item.type === 'exit') exited = true;
+        }),
+        timeout({
+          first: drainTimeout,
+          each: drainSettle,
+          with: ({ seen }) => {
+            failure = seen === 0 ? timedOut : `the re-attach sent nothing for ${drainSettle} ms`;
+            return EMPTY;
+          },
+        }),
+        filter((item): item is ExecEvent => item !== OPENED),
+      );
+    });
     const deadline = timer(drainTimeout).pipe(
       tap(() => {
-        failure = `the re-attach did not finish within ${drainTimeout} ms`;
+        failure = timedOut;
       }),
     );
     return concat(
-      reattach().pipe(
+      attempt.pipe(
+        // A cut after the open: attach again at once (the server freed the slot, or reattach waits out its 409s).
+        retry({ count: drainReattempts, delay: (error: unknown) => (open && isDisconnect(error) ? of(true) : throwError(() => error)) }),
         takeUntil(deadline),
-        tap((event) => {
-          if (event.type === 'exit') exited = true;
-        }),
         catchError((error: unknown) => {
           failure = `the re-attach failed: ${error instanceof Error ? error.message : String(error)}`;
           return EMPTY;

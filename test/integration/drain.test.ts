@@ -10,6 +10,7 @@ import {
   REPLAY_MODES,
   STDERR,
   STDOUT,
+  attachAttempt,
   attachLog,
   clientFor,
   emulator,
@@ -67,26 +68,77 @@ describe.each(REPLAY_MODES)('%s replay', (replay) => {
       expect(em.stats.rejected409).toBe(log.length - 2);
     });
 
+    // The re-attach waits out 409s up to its deadline (here drainTimeout: the last attempt is at
+    // 200 ms), so what ends this drain is drainTimeout; only a machine slow enough to take 50 ms
+    // for a 409 sees the final 409 first.
     it('gives up at the drain deadline and falls back to the probed exit code', async () => {
       const em = await emulator({ replay, scripts: { job: { ...fastJob, attachFaults: [{ cut: { after: 'upgrade', holdSlotMs: 5_000 } }] } } });
       const result = await finish(clientFor(em, { drainTimeout: 200 }).exec('box', { command: 'job' }));
       expect(result).toMatchObject({ stdout: '', stderr: '', exit: { exitCode: EXIT_CODE, source: 'probe' } });
       expect(result.notices.map((notice) => notice.kind)).toEqual(['drain-incomplete']);
-      expect(result.notices[0]?.message).toMatch(/^the re-attach failed: attach refused: execution \S+ already has an attached client; exit code 3 from the status endpoint$/);
+      expect(result.notices[0]?.message).toMatch(
+        /^the re-attach (did not finish within 200 ms|failed: attach refused: execution \S+ already has an attached client); exit code 3 from the status endpoint$/,
+      );
+      expect(em.stats.rejected409).toBeGreaterThanOrEqual(3);
+    });
+
+    it('a slot held until shortly before the deadline: the last wait is cut to the time left, and that attempt drains all output', async () => {
+      // The slot is free 1000 ms after the cut; the 409 deadline is 1200 ms. Attempts at 0, 100,
+      // 300, 700 ms get 409; the next wait (800 ms) would pass the deadline, so it is cut to 500:
+      // the attempt at 1200 ms gets the replay and the exit frame.
+      const em = await emulator({ replay, scripts: { job: { ...fastJob, attachFaults: [{ cut: { after: { outputBytes: 9 }, holdSlotMs: 1_000 } }] } } });
+      const attempts: { status: number; at: number }[] = [];
+      em.events.subscribe((event) => {
+        if (event.type === 'attach') attempts.push({ status: event.status, at: performance.now() });
+      });
+      const client = clientFor(em, { drainTimeout: 5_000, conflictBackoff: { initialDelay: 100, maxDelay: 1_000, deadline: 1_200 } });
+      const result = await finish(client.exec('box', { command: 'job' }));
+      expect(result).toMatchObject({ stdout: STDOUT, stderr: STDERR, exit: { exitCode: EXIT_CODE, source: 'frame' }, notices: [] });
+      const drains = attempts.slice(1);
+      expect(drains.map((attempt) => attempt.status)).toEqual([409, 409, 409, 409, 101]);
+      const last = drains.at(-1) as { at: number };
+      expect(last.at - (drains[0] as { at: number }).at).toBeGreaterThanOrEqual(1_150);
     });
   });
 
   describe('case 6: the re-attach is cut again, or never sends the exit frame', () => {
-    // The first attach delivered the whole frames within 12 bytes; the drain, cut after 30, brings
-    // the whole frames within 30: what it received is delivered (aligned, nothing twice), then the
-    // probed exit code and drain-incomplete.
-    it("cut again after 30 bytes: the probed exit code, the drain's whole frames once, and the notice", async () => {
+    // The first attach delivered the whole frames within 12 bytes; the drain, cut after 30 after
+    // its open, is attached again at once (the process has ended: the same replay), and that one
+    // brings the rest and the exit frame: all output once.
+    it('cut again after 30 bytes: attached again at once, all output once and the exit frame', async () => {
       const em = await emulator({
         replay,
         scripts: { job: { ...fastJob, attachFaults: [{ cut: { after: { outputBytes: 12 } } }, { cut: { after: { outputBytes: 30 } } }] } },
       });
+      const log = attachLog(em);
       const result = await finish(clientFor(em).exec('box', { command: 'job' }));
-      expect(result.stdoutBytes.equals(replayFrames(30, replay).stdout)).toBe(true);
+      expect(result).toMatchObject({ stdout: STDOUT, stderr: STDERR, exit: { exitCode: EXIT_CODE, source: 'frame' }, notices: [] });
+      expect(em.stats.cuts).toBe(2);
+      expect(log).toEqual(['0:101', '1:101', '2:101']);
+    });
+
+    it.each([
+      ['at its upgrade', 'upgrade' as const],
+      ['after 12 bytes', { outputBytes: 12 }],
+    ])('first attach cut %s, the drain cut after its replay, then drained again: all output once, and the exit frame', async (_name, after) => {
+      const em = await emulator({ replay, scripts: { job: { ...fastJob, attachFaults: [{ cut: { after } }, { cut: { after: 'replay' } }] } } });
+      const log = attachLog(em);
+      const result = await finish(clientFor(em).exec('box', { command: 'job' }));
+      expect(result).toMatchObject({ stdout: STDOUT, stderr: STDERR, exit: { exitCode: EXIT_CODE, source: 'frame' }, notices: [] });
+      expect(log).toEqual(['0:101', '1:101', '2:101']);
+      expect(em.stats.cuts).toBe(2);
+    });
+
+    // Each drain socket opens and is cut before any frame: only the open signal (`outbox.opens`)
+    // shows the server accepted it, and that is what lets it be attached again.
+    it('cut right after its open every time: attached again 3 times (drainReattempts), then the probed exit code', async () => {
+      const em = await emulator({
+        replay,
+        scripts: { job: { ...fastJob, attachFaults: [{ cut: { after: { outputBytes: 12 } } }, ...Array.from({ length: 5 }, () => ({ cut: { after: 'upgrade' as const } }))] } },
+      });
+      const log = attachLog(em);
+      const result = await finish(clientFor(em).exec('box', { command: 'job' }));
+      expect(result.stdoutBytes.equals(replayFrames(12, replay).stdout)).toBe(true);
       expect(result.exit).toEqual({ type: 'exit', exitCode: EXIT_CODE, source: 'probe' });
       expect(result.notices.map((notice) => [notice.kind, notice.message])).toEqual([
         [
@@ -94,7 +146,7 @@ describe.each(REPLAY_MODES)('%s replay', (replay) => {
           `the re-attach failed: attach: socket closed before the exit frame (code 1006); exit code ${EXIT_CODE} from the status endpoint`,
         ],
       ]);
-      expect(em.stats.cuts).toBe(2);
+      expect(log).toEqual(['0:101', '1:101', '2:101', '3:101', '4:101']);
     });
 
     // The drain receives the whole replay but never the exit frame: every byte it received is
@@ -113,6 +165,25 @@ describe.each(REPLAY_MODES)('%s replay', (replay) => {
       expect(em.stats.openSockets).toBe(0);
       if (em.execution(id)?.attached === true) await nextEvent(em, 'slot-released', id);
       expect(em.execution(id)?.attached).toBe(false);
+    });
+
+    // The drain's socket opens, replays, and then sends nothing: drainSettle after its last frame,
+    // not drainTimeout, the probed exit code ends the execution.
+    it('no exit frame (suppressExit): the probed exit code drainSettle after the replay, long before drainTimeout', async () => {
+      const em = await emulator({ replay, scripts: { job: { ...fastJob, attachFaults: [{ cut: { after: { outputBytes: 12 } } }, { suppressExit: true }] } } });
+      const drainOpened = attachAttempt(em, 1);
+      const started = performance.now();
+      const result = await finish(clientFor(em, { drainTimeout: 8_000, drainSettle: 300 }).exec('box', { command: 'job' }));
+      const ended = performance.now();
+      await drainOpened;
+      expect(result).toMatchObject({ stdout: STDOUT, stderr: STDERR, exit: { exitCode: EXIT_CODE, source: 'probe' } });
+      expect(result.notices.map((notice) => [notice.kind, notice.message])).toEqual([
+        ['drain-incomplete', `the re-attach sent nothing for 300 ms; exit code ${EXIT_CODE} from the status endpoint`],
+      ]);
+      expect(ended - started).toBeGreaterThanOrEqual(300);
+      expect(ended - started).toBeLessThan(4_000);
+      await socketsClosed(em);
+      expect(em.stats.openSockets).toBe(0);
     });
   });
 });

@@ -1,12 +1,14 @@
-import { defer, type Observable } from 'rxjs';
+import { defer, filter, finalize, type Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { expect } from 'vitest';
 import { followExecution } from '../../src/client/follow.js';
 import { resolveOptions } from '../../src/client/options.js';
 import type { ExecEvent } from '../../src/events.js';
 import type { ProbeResult } from '../../src/observables/probeResult.js';
+import type { Outbox } from '../../src/transport/outbox.js';
+import type { SocketHandle } from '../../src/transport/webSocket.js';
 import type { MarbleScenario } from '../../marbles/index.js';
-import { errors } from '../../marbles/values.js';
+import { errors, socketOpens } from '../../marbles/values.js';
 
 /** Errors compare by name, message and their typed fields; stacks and causes are not the claim. */
 function normalize(value: unknown): unknown {
@@ -28,6 +30,25 @@ export function createTestScheduler(): TestScheduler {
   });
 }
 
+/**
+ * A socket lane as the attach the pipeline subscribes to: each `socketOpens` in it becomes
+ * `outbox.connect` of a socket of its own (so `outbox.opens` emits) instead of an event, and the
+ * socket is disconnected when the lane's subscription ends, as `attach` does.
+ */
+function opening(lane: Observable<ExecEvent>, outbox: Outbox): Observable<ExecEvent> {
+  return defer(() => {
+    const handle: SocketHandle = { isOpen: () => true, seesPings: false, send: () => undefined, dispose: () => undefined };
+    return lane.pipe(
+      filter((event) => {
+        if (event !== socketOpens) return true;
+        outbox.connect(handle);
+        return false;
+      }),
+      finalize(() => outbox.disconnect(handle)),
+    );
+  });
+}
+
 /** Runs one scenario through the real recovery pipeline on a fresh TestScheduler. */
 export function runScenario(scenario: MarbleScenario): void {
   const scheduler = createTestScheduler();
@@ -36,12 +57,14 @@ export function runScenario(scenario: MarbleScenario): void {
     const options = resolveOptions({
       baseUrl: 'http://runner.test',
       drainTimeout: timing.drainTimeout ?? 20,
+      ...(timing.drainSettle === undefined ? {} : { drainSettle: timing.drainSettle }),
       ringBytes: timing.ringBytes ?? 262_144,
       replayShape: timing.replayShape ?? 'ring',
       reconnect: {
         initialDelay: timing.reconnectDelay ?? 5,
         maxDelay: (timing.reconnectDelay ?? 5) * 2,
         budget: timing.reconnectBudget ?? 100,
+        ...(timing.healthyAfter === undefined ? {} : { healthyAfter: timing.healthyAfter }),
       },
       conflictBackoff: { initialDelay: timing.conflictDelay ?? 2, maxDelay: (timing.conflictDelay ?? 2) * 2 },
     });
@@ -59,8 +82,9 @@ export function runScenario(scenario: MarbleScenario): void {
           return lane;
         });
     };
+    const nextSocket = sequence(sockets, 'socket');
     const result$ = followExecution(
-      { options, attach: sequence(sockets, 'socket'), probe: sequence(probes, 'probe') },
+      { options, attach: (outbox) => opening(nextSocket(), outbox), probe: sequence(probes, 'probe') },
       'exec-1',
       {},
     );
