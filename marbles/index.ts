@@ -4,6 +4,9 @@ import { cutBeforeAnyFrame } from './case02-cut-before-any-frame.js';
 import { cutMidStream } from './case03-cut-mid-stream.js';
 import { reattachEvicted } from './case04-reattach-evicted.js';
 import { reattachConflict } from './case05-reattach-conflict.js';
+import { reconnectConflict } from './case05-reconnect-conflict.js';
+import { drainCutAndDrainedAgain } from './case06-drain-cut-and-drained-again.js';
+import { drainNoExitSettles } from './case06-drain-no-exit-settles.js';
 import { drainCutAfterReplay } from './case06-drain-cut-after-replay.js';
 import { reattachCutAgain } from './case06-reattach-cut-again.js';
 import { reattachNeverExits } from './case06-reattach-never-exits.js';
@@ -12,12 +15,14 @@ import { probeRunning } from './case07-probe-running.js';
 import { replayDecidedAtFirstFrame } from './case07-replay-decided-at-first-frame.js';
 import { probeGone } from './case08-probe-gone.js';
 import { probeUnavailable } from './case08-probe-unavailable.js';
+import { tokenProviderFailure } from './case08-token-provider-failure.js';
 import { firstConnect502 } from './case09-first-connect-502.js';
 import { silentCommand } from './case10-silent-command.js';
 import { errorAndMalformedFrames } from './case11-error-and-malformed-frames.js';
 import { unsubscribeDuringAttach, unsubscribeDuringProbe, unsubscribeDuringReattach } from './case12-unsubscribe.js';
 import { firstAttachFullRing, firstAttachShortRing } from './case14-first-attach-full-ring.js';
 import { wrappedRingChanceOverlap } from './case14-wrapped-ring-chance-overlap.js';
+import { recycledSockets } from './case15-recycled-sockets.js';
 import { reconnectBudgetExceeded } from './reconnect-budget-exceeded.js';
 import type { MarbleScenario } from './scenario.js';
 
@@ -29,14 +34,18 @@ export const scenarios: Readonly<Record<string, MarbleScenario>> = {
   cutMidStream,
   reattachEvicted,
   reattachConflict,
+  reconnectConflict,
   reattachCutAgain,
   reattachNeverExits,
   drainCutAfterReplay,
+  drainNoExitSettles,
+  drainCutAndDrainedAgain,
   probeRunning,
   replayDecidedAtFirstFrame,
   chunkReplayFrameByFrame,
   chunkReplayShortRun,
   probeUnavailable,
+  tokenProviderFailure,
   probeGone,
   firstConnect502,
   silentCommand,
@@ -47,5 +56,6 @@ export const scenarios: Readonly<Record<string, MarbleScenario>> = {
   wrappedRingChanceOverlap,
   firstAttachFullRing,
   firstAttachShortRing,
+  recycledSockets,
   reconnectBudgetExceeded,
 };

@@ -28,10 +28,13 @@ export interface ExitEvent {
  * - `malformed-frame`: a frame could not be used (unknown channel, bad JSON, …) and was skipped.
  * - `drain-incomplete`: the re-attach after a cut did not end with an exit frame; the exit code
  *   comes from the probe and output produced after the cut may be missing.
- * - `replay-overlap-unknown`: a replay may have wrapped and could not be aligned: up to `bytes`
- *   bytes may repeat, or output before the replay may be missing.
- * - `output-lost`: the server's ring wrapped while disconnected: bytes before the replay are (or,
- *   after a short chance match, may be) missing.
+ * - `replay-overlap-unknown`: a replay could not be aligned with certainty and was delivered
+ *   whole: up to `bytes` bytes may repeat, and output written while disconnected may be missing.
+ * - `output-lost`: the server's buffer no longer holds some output: bytes before the replay are
+ *   (or, for a first replay that filled the buffer, may be) missing.
+ * - `reconnecting`: the connection was lost while the process may run; attempt `attempt` of the
+ *   current run of failures follows in `delay` ms, for `reason`.
+ * - `reconnected`: the server accepted a new attach socket.
  * See docs/delivery.md for exactly when each appears.
  */
 export interface NoticeEvent {
@@ -41,14 +44,29 @@ export interface NoticeEvent {
   readonly stream?: OutputStream;
   /** How many bytes the notice concerns, when known. */
   readonly bytes?: number;
+  /** `reconnecting`: which attempt of the current run of failures this is (1, 2, …). */
+  readonly attempt?: number;
+  /** `reconnecting`: why. */
+  readonly reason?: ReconnectReason;
+  /** `reconnecting`: milliseconds until the attempt. */
+  readonly delay?: number;
 }
+
+/**
+ * Why a reconnect is needed: `cut` (the socket ended while the process runs), `conflict` (409: the
+ * server still holds the old socket's slot), `refused` (another refused or failed connect),
+ * `token` (the token provider failed), `unavailable` (the status probe failed: network, timeout, 5xx).
+ */
+export type ReconnectReason = 'cut' | 'conflict' | 'refused' | 'token' | 'unavailable';
 
 export type NoticeKind =
   | 'server-error'
   | 'malformed-frame'
   | 'drain-incomplete'
   | 'replay-overlap-unknown'
-  | 'output-lost';
+  | 'output-lost'
+  | 'reconnecting'
+  | 'reconnected';
 
 /** Everything `attach`, `reattach` and `exec` emit. */
 export type ExecEvent = StartedEvent | OutputEvent | ExitEvent | NoticeEvent;
@@ -57,7 +75,7 @@ export type ExecEvent = StartedEvent | OutputEvent | ExitEvent | NoticeEvent;
 export function notice(
   kind: NoticeKind,
   message: string,
-  extra?: { stream?: OutputStream; bytes?: number },
+  extra?: { stream?: OutputStream; bytes?: number; attempt?: number; reason?: ReconnectReason; delay?: number },
 ): NoticeEvent {
   return { type: 'notice', kind, message, ...extra };
 }

@@ -7,7 +7,7 @@ export { probe, type ProbeConfig, type ProbeResult } from './observables/probe.j
 export { reattach, type ConflictBackoff } from './observables/reattach.js';
 
 export { drainOnTerminal, type DrainOnTerminalConfig } from './operators/drainOnTerminal.js';
-export { reconnectWithBackoff, type ReconnectConfig } from './operators/reconnectWithBackoff.js';
+export { reconnectWithBackoff, type ReconnectConfig, type ReconnectContext } from './operators/reconnectWithBackoff.js';
 export { skipReplayed } from './operators/skipReplayed.js';
 export { decodeUtf8, type DecodedEvent, type TextEvent } from './operators/decodeUtf8.js';
 export { toExecResult, type ExecResult } from './operators/toExecResult.js';
@@ -16,7 +16,7 @@ export { ReplayCursor, DEFAULT_RING_BYTES, type ReplayShape } from './delivery/r
 export { alignRingReplay, type RingAlignment, type RingReplay } from './delivery/alignRing.js';
 export { planChunkReplay, type ChunkPlan, type ChunkReplay } from './delivery/planChunkReplay.js';
 
-export type { ExecEvent, StartedEvent, OutputEvent, ExitEvent, NoticeEvent, NoticeKind } from './events.js';
+export type { ExecEvent, StartedEvent, OutputEvent, ExitEvent, NoticeEvent, NoticeKind, ReconnectReason } from './events.js';
 export type { AttachInput } from './transport/outbox.js';
 export type { FetchLike } from './transport/http.js';
 export type { TokenSource } from './transport/token.js';

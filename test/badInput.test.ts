@@ -161,7 +161,10 @@ describe('malformed status bodies (node:http stub): the probe tolerates them', (
     const result = await run(clientFor(em, { fetch: statusTo(stub) }).exec('box', { command: 'job' }));
     expect(result.error).toBeUndefined();
     expect(result.stdout).toBe(OUTPUT);
-    expect(result.notices).toEqual([]);
+    expect(result.notices.map((notice) => [notice.kind, notice.reason])).toEqual([
+      ['reconnecting', 'unavailable'],
+      ['reconnected', undefined],
+    ]);
     expect(result.exit).toEqual(exitFrame);
   });
 

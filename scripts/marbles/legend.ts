@@ -2,7 +2,7 @@
  * What the letters and error names of a scenario stand for, in words and colours.
  */
 import type { MarbleScenario } from '../../marbles/index.js';
-import { errors, type ErrorName } from '../../marbles/values.js';
+import { errors, socketOpens, type ErrorName } from '../../marbles/values.js';
 import type { ExecEvent } from '../../src/events.js';
 import type { ProbeResult } from '../../src/observables/probeResult.js';
 
@@ -33,6 +33,7 @@ function shown(data: Uint8Array): string {
 }
 
 function describeEvent(event: ExecEvent): { text: string; tone: Tone } {
+  if (event === socketOpens) return { text: 'the socket opens (HTTP 101): not an event, nothing reaches the subscriber', tone: light('#cbd5e1') };
   switch (event.type) {
     case 'started':
       return { text: `started ${event.executionId}`, tone: dark('#64748b') };

@@ -37,7 +37,7 @@ export const USAGE = `Usage:
 Defaults come from BOXLITE_REST_URL, BOXLITE_API_KEY and BOXLITE_REST_PATH_PREFIX.
 exec and attach write the command's stdout and stderr byte for byte, forward stdin, and exit
 with the command's exit code; a failure of the client itself exits 125 with one line on stderr.
---verbose also reports notices (possible loss, server error frames) on stderr.`;
+--verbose also reports notices (reconnects, possible loss, server error frames) on stderr.`;
 
 const VALUE_OPTIONS = new Set(['--url', '--token', '--prefix', '--env', '--cwd', '--timeout', '--port']);
 const FLAG_OPTIONS = new Set(['--tty', '--allow-exec', '--verbose']);

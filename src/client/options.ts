@@ -33,7 +33,16 @@ export interface RunnerClientOptions {
   readonly idleTimeout?: number | false | 'auto';
   /** Bound of the drain after a cut; see `drainOnTerminal` (default 60000). */
   readonly drainTimeout?: number;
-  /** How the drain re-attach waits out a 409 (default 50 ms doubling to 2 s, within 60 s). */
+  /**
+   * Milliseconds a drain re-attach may stay silent after its upgrade (no output, no exit frame)
+   * before the probed exit code is used; see `drainOnTerminal` (default 5000).
+   */
+  readonly drainSettle?: number;
+  /**
+   * How a 409 (slot still held) or another refused connect is retried: the drain's re-attach, until
+   * `deadline` (default 90 % of `drainTimeout`), and a reconnect's refused connects while the
+   * server answers. Default 50 ms doubling to 2 s.
+   */
   readonly conflictBackoff?: ConflictBackoff;
   /** Reconnect policy when the process may still run (default 15 s doubling to 30 s within 270 s). */
   readonly reconnect?: ReconnectConfig;
@@ -54,10 +63,13 @@ export interface RunnerClientOptions {
 export type ResolvedOptions = Required<Omit<RunnerClientOptions, 'token' | 'pathPrefix' | 'fetch' | 'WebSocket' | 'maxPayload'>> &
   Pick<RunnerClientOptions, 'token' | 'pathPrefix' | 'fetch' | 'WebSocket' | 'maxPayload'>;
 
+/** The longest delay a timer can wait: past it, timers fire at once. */
+const MAX_TIMER_MS = 2_147_483_647;
+
 function positive(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
-    throw new RangeError(`createRunnerClient: ${name} must be a positive number of milliseconds, got ${String(value)}`);
+  if (typeof value !== 'number' || !(value > 0) || !(value <= MAX_TIMER_MS)) {
+    throw new RangeError(`createRunnerClient: ${name} must be a positive number of milliseconds up to ${MAX_TIMER_MS}, got ${String(value)}`);
   }
   return value;
 }
@@ -116,7 +128,7 @@ export function resolveOptions(options: RunnerClientOptions): ResolvedOptions {
     }
   }
   checkDelays('conflictBackoff', options.conflictBackoff, ['initialDelay', 'maxDelay', 'deadline']);
-  checkDelays('reconnect', options.reconnect, ['initialDelay', 'maxDelay', 'budget']);
+  checkDelays('reconnect', options.reconnect, ['initialDelay', 'maxDelay', 'budget', 'healthyAfter']);
   byteCount('ringBytes', ringBytes);
   if (replayShape !== 'ring' && replayShape !== 'chunks') {
     throw new TypeError(`createRunnerClient: replayShape must be 'ring' or 'chunks', got ${String(replayShape)}`);
@@ -134,6 +146,7 @@ export function resolveOptions(options: RunnerClientOptions): ResolvedOptions {
     connectTimeout: positive('connectTimeout', options.connectTimeout, 30_000),
     idleTimeout,
     drainTimeout: positive('drainTimeout', options.drainTimeout, 60_000),
+    drainSettle: positive('drainSettle', options.drainSettle, 5_000),
     conflictBackoff: options.conflictBackoff ?? {},
     reconnect: options.reconnect ?? {},
     ringBytes,

@@ -1,69 +1,148 @@
+import { EMPTY, Subject, asyncScheduler, defer, filter, map, merge, retry, takeUntil, tap, timer, type MonoTypeOperatorFunction, type Observable } from 'rxjs';
 import {
-  asyncScheduler,
-  defer,
-  retry,
-  throwError,
-  timer,
-  type MonoTypeOperatorFunction,
-} from 'rxjs';
-import { ReconnectBudgetExceededError, isReconnectRequiredError } from '../errors.js';
+  ReconnectBudgetExceededError,
+  isAttachDisconnectedError,
+  isAttachRejectedError,
+  isReconnectRequiredError,
+  isTokenProviderError,
+  type ReconnectRequiredError,
+} from '../errors.js';
+import { notice, type ExecEvent, type ReconnectReason } from '../events.js';
 
-/** The reconnect policy. Defaults are the reference client's. */
+/** The reconnect policy. Every delay is in milliseconds. */
 export interface ReconnectConfig {
-  /** First delay in ms (default 15000). */
+  /** First delay while the server is unavailable (the status probe failed: network, timeout, 5xx). Default 15000. */
   readonly initialDelay?: number;
-  /** Largest delay in ms (default 30000); each delay doubles up to it. */
+  /** Largest delay while the server is unavailable; each delay doubles up to it. Default 30000. */
   readonly maxDelay?: number;
   /**
-   * Milliseconds a run of failed reconnects may last before giving up (default 270000, inside the
-   * server's 5-minute grace for a detached execution). Any delivered event starts a new run.
+   * How long a run of consecutive failed attempts may last before giving up. Default 270000
+   * (inside the server's 5-minute grace for a detached execution). An attempt that made
+   * progress (see `healthyAfter`) ends the run, so an execution whose sockets keep being accepted
+   * is followed for as long as it runs.
    */
   readonly budget?: number;
+  /** A socket that stays open this long, or delivers anything, made progress. Default 1000. */
+  readonly healthyAfter?: number;
 }
 
+/** What the operator needs beyond the policy. */
+export interface ReconnectContext {
+  /** Delays after a refused connect while the server answers (409, 502): 50 doubling to 2000 by default. */
+  readonly refused?: { readonly initialDelay?: number; readonly maxDelay?: number };
+  /**
+   * Whether the attempt that just failed had a socket accepted long enough to count as progress
+   * (`createRunnerClient` tells it from the socket's open and `healthyAfter`). An attempt that
+   * emitted anything made progress in any case.
+   */
+  readonly accepted?: () => boolean;
+  /** Emits when a socket opens; the first one after a `reconnecting` notice is announced as `reconnected`. */
+  readonly opened?: Observable<unknown>;
+}
+
+/** Why a reconnect is needed, from the probe's answer and the failure behind it. */
+function reasonOf(error: ReconnectRequiredError): ReconnectReason {
+  if (error.probe.state === 'unavailable') return 'unavailable';
+  const { cause } = error;
+  if (isAttachDisconnectedError(cause)) return 'cut';
+  if (isTokenProviderError(cause)) return 'token';
+  return isAttachRejectedError(cause) && cause.status === 409 ? 'conflict' : 'refused';
+}
+
+const doubling = (initial: number, max: number, attempt: number): number => Math.min(initial * 2 ** (attempt - 1), max);
+
 /**
- * Resubscribes to the source after a `ReconnectRequiredError`, with exponential backoff and a total
- * budget; every other error passes through at once.
+ * Resubscribes to the source after a `ReconnectRequiredError`: at once after a cut while the
+ * process runs, with short backoff after a refused connect, with long backoff while the server is
+ * unavailable; every other error passes through at once. Each reconnect is announced first with
+ * a `reconnecting` notice (attempt, reason, delay), and the socket it opens (see `opened`) with a
+ * `reconnected` notice.
  *
  * ```
- * source (1st): --a--#                # ReconnectRequiredError
- * source (2nd):         (15 s) --b--x|
- * result:       --a-------------b--x|
+ * source (1st): --a--#                 # cut, probe: running
+ * source (2nd):      (n)--b--x|        at once
+ * result:       --a--(nr)b--x|         n: reconnecting (cut, 0 ms), r: reconnected (at the open)
  *
- * source:       --#  --#  --#         past the budget
- * result:       --------------#       ReconnectBudgetExceededError (cause: the last failure)
+ * source (1st): --a--#                 # probe: unavailable
+ * source (2nd):      n (15 s) --b--x|
+ *
+ * source:       --#  --#  --#          no progress, past the budget
+ * result:       --n--n--n--#           ReconnectBudgetExceededError (cause: the last failure)
  * ```
  *
- * Built on `retry({ delay, resetOnSuccess: true })` and `timer`, so a `TestScheduler` drives it.
- * The source is expected to start where it left off (as `exec`'s replay cursor makes it).
+ * | the failure | the delay |
+ * |---|---|
+ * | a cut (the socket had opened), probe `running`, first in the run | 0: at once |
+ * | a refused connect (409 slot held, 502, token provider failure), or a repeat, probe `running` | `refused`: 50 ms doubling to 2 s |
+ * | probe `unavailable` (network, timeout, 5xx) | `initialDelay` doubling to `maxDelay` (15 s → 30 s) |
+ *
+ * A run of failures ends when an attempt made progress: it emitted anything, or `accepted()`
+ * says its socket stayed open `healthyAfter` ms. Only a run longer than `budget` gives up.
+ * Built on `retry({ delay })` and `timer`, so a `TestScheduler` drives it. The source is expected
+ * to start where it left off (as `exec`'s replay cursor makes it).
  *
  * @example
- * follow$.pipe(drainOnTerminal(config), reconnectWithBackoff({ initialDelay: 1000 }));
+ * follow$.pipe(drainOnTerminal(config), reconnectWithBackoff({ budget: 60_000 }));
  * @see drainOnTerminal
  */
-export function reconnectWithBackoff<T>(config: ReconnectConfig = {}): MonoTypeOperatorFunction<T> {
+export function reconnectWithBackoff(config: ReconnectConfig = {}, context: ReconnectContext = {}): MonoTypeOperatorFunction<ExecEvent> {
   const { initialDelay = 15_000, maxDelay = 30_000, budget = 270_000 } = config;
+  const { refused = {}, accepted = () => false, opened = EMPTY } = context;
+  const { initialDelay: refusedInitial = 50, maxDelay: refusedMax = 2_000 } = refused;
   if (!(initialDelay >= 0)) throw new RangeError(`reconnect: initialDelay must be >= 0, got ${initialDelay}`);
   if (!(maxDelay >= initialDelay)) throw new RangeError(`reconnect: maxDelay must be >= initialDelay, got ${maxDelay}`);
   if (!(budget >= 0)) throw new RangeError(`reconnect: budget must be >= 0, got ${budget}`);
   return (source) =>
     defer(() => {
+      const notices = new Subject<ExecEvent>();
+      const done = new Subject<void>();
+      let emitted = false;
+      let failures = 0;
+      let unavailable = 0;
+      let refusals = 0;
       let runStart = 0;
-      return source.pipe(
-        retry({
-          // A delivered event resets the count, so attempt 1 always opens a new run of failures.
-          resetOnSuccess: true,
-          delay: (error: unknown, attempt: number) => {
-            if (!isReconnectRequiredError(error)) return throwError(() => error);
-            const now = asyncScheduler.now();
-            if (attempt === 1) runStart = now;
-            const wait = Math.min(initialDelay * 2 ** (attempt - 1), maxDelay);
-            if (now - runStart + wait > budget) {
-              return throwError(() => new ReconnectBudgetExceededError(attempt, { cause: error }));
-            }
-            return timer(wait);
-          },
+      let reconnecting = false;
+      const delayFor = (error: unknown): ReturnType<typeof timer> => {
+        if (!isReconnectRequiredError(error)) throw error;
+        const now = asyncScheduler.now();
+        if (emitted || accepted() || failures === 0) {
+          failures = 0;
+          unavailable = 0;
+          refusals = 0;
+          runStart = now;
+        }
+        emitted = false;
+        failures += 1;
+        const reason = reasonOf(error);
+        let wait = 0;
+        if (reason === 'unavailable') {
+          unavailable += 1;
+          wait = doubling(initialDelay, maxDelay, unavailable);
+        } else if (reason !== 'cut' || failures > 1) {
+          refusals += 1;
+          wait = doubling(refusedInitial, refusedMax, refusals);
+        }
+        if (now - runStart + wait > budget) throw new ReconnectBudgetExceededError(failures, { cause: error });
+        reconnecting = true;
+        notices.next(
+          notice('reconnecting', `reconnecting (attempt ${failures}, ${reason}) in ${wait} ms`, { attempt: failures, reason, delay: wait }),
+        );
+        return timer(wait);
+      };
+      const followed = source.pipe(
+        tap(() => {
+          emitted = true;
+        }),
+        retry({ delay: (error: unknown) => defer(() => delayFor(error)) }),
+        tap({ finalize: () => done.next() }),
+      );
+      const reconnected = opened.pipe(
+        filter(() => reconnecting),
+        map(() => {
+          reconnecting = false;
+          return notice('reconnected', `reconnected after ${failures} attempt(s)`, { attempt: failures });
         }),
       );
+      return merge(merge(notices, reconnected).pipe(takeUntil(done)), followed);
     });
 }

@@ -49,6 +49,9 @@ export class Outbox {
   private readonly failed = new Subject<never>();
   /** Errors once with a `TypeError`/`RangeError` for bad input, or the input's own error. */
   readonly failures: Observable<never> = this.failed.asObservable();
+  private readonly opened = new Subject<void>();
+  /** Emits each time a socket opens (the server accepted an attach): a sign of progress. */
+  readonly opens: Observable<void> = this.opened.asObservable();
 
   constructor(private readonly input: AttachInput) {}
 
@@ -131,6 +134,7 @@ export class Outbox {
       if (this.eof && !pending.includes(STDIN_EOF)) socket.send(STDIN_EOF);
     }
     this.start();
+    this.opened.next();
   }
 
   /** The socket is gone: queue from now on. */

@@ -5,7 +5,7 @@
  * with `ExecutionGoneError`.
  */
 
-import { Subject } from 'rxjs';
+import { Subject, filter, firstValueFrom } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { ExecutionGoneError, ReconnectBudgetExceededError, isExecutionGoneError, isReconnectBudgetExceededError } from '../../src/index.js';
 import type { Script } from '../../src/testing/index.js';
@@ -73,6 +73,60 @@ describe.each(REPLAY_MODES)('%s replay', (replay) => {
     });
   });
 
+  describe('prompt reconnect (the reconnect policy)', () => {
+    it('a cut while the command runs: the re-attach starts at once, announced; the output continues', async () => {
+      const em = await emulator({ replay, scripts: { cat: { ...interactive, attachFaults: [{ cut: { after: { outputBytes: 6 } } }] } } });
+      const stdin = new Subject<string>();
+      const cutAt = firstValueFrom(em.events.pipe(filter((e) => e.type === 'detach')));
+      const second = attachAttempt(em, 1);
+      const finished = finish(clientFor(em, { reconnect: { initialDelay: 60_000, maxDelay: 60_000 } }).exec('box', { command: 'cat' }, { stdin }));
+      await cutAt;
+      const cut = performance.now();
+      await second;
+      // One status probe and one upgrade on loopback: far below any backoff.
+      expect(performance.now() - cut).toBeLessThan(500);
+      stdin.next('middle\n');
+      stdin.complete();
+      const result = await finished;
+      expect(result).toMatchObject({ stdout: 'first\nmiddle\nlast\n', stderr: 'err\n', exit: { exitCode: 5, source: 'frame' }, notices: [] });
+      expect(result.reconnects).toEqual(['reconnecting:cut', 'reconnected']);
+    });
+
+    it('sockets the server accepts are progress: a silent command whose sockets are recycled 20 times is followed to its exit', async () => {
+      const em = await emulator({ replay, scripts: { cat: interactive }, faults: ({ attempt }) => (attempt < 20 ? { cut: { after: 'replay' } } : undefined) });
+      const stdin = new Subject<string>();
+      const last = attachAttempt(em, 20);
+      // Each socket counts as progress at once (healthyAfter 0), so the 300 ms budget bounds only
+      // consecutive failures and is never spent, though the 20 reconnects take longer than that.
+      const client = clientFor(em, { reconnect: { budget: 300, healthyAfter: 0 } });
+      const finished = finish(client.exec('box', { command: 'cat' }, { stdin }));
+      await last;
+      stdin.next('middle\n');
+      stdin.complete();
+      const result = await finished;
+      expect(result).toMatchObject({ stdout: 'first\nmiddle\nlast\n', stderr: 'err\n', exit: { exitCode: 5, source: 'frame' }, notices: [] });
+      expect(result.reconnects.filter((r) => r === 'reconnecting:cut')).toHaveLength(20);
+      expect(em.stats.cuts).toBe(20);
+    });
+
+    it('a 409 while the cut socket still holds the slot: retried with short backoff until the slot is free', async () => {
+      const em = await emulator({ replay, scripts: { cat: { ...interactive, attachFaults: [{ cut: { after: { outputBytes: 6 }, holdSlotMs: 400 } }] } } });
+      const stdin = new Subject<string>();
+      const log = attachLog(em);
+      const finished = finish(clientFor(em).exec('box', { command: 'cat' }, { stdin }));
+      await firstValueFrom(em.events.pipe(filter((e) => e.type === 'attach' && e.status === 101 && e.attempt > 0)));
+      stdin.next('middle\n');
+      stdin.complete();
+      const result = await finished;
+      expect(result.stdout).toBe('first\nmiddle\nlast\n');
+      expect(log.slice(1, -1).every((entry) => entry.endsWith(':409'))).toBe(true);
+      expect(log.length).toBeGreaterThanOrEqual(3);
+      expect(result.reconnects[0]).toBe('reconnecting:cut');
+      expect(result.reconnects.slice(1, -1).every((r) => r === 'reconnecting:conflict')).toBe(true);
+      expect(result.reconnects.at(-1)).toBe('reconnected');
+    });
+  });
+
   describe('the reconnect budget', () => {
     it('every attach cut while the command keeps running: ReconnectBudgetExceededError once the budget is spent', async () => {
       const em = await emulator({ replay, scripts: { cat: interactive }, faults: () => ({ cut: { after: 'upgrade' } }) });
@@ -81,7 +135,11 @@ describe.each(REPLAY_MODES)('%s replay', (replay) => {
       expect(error).toBeInstanceOf(ReconnectBudgetExceededError);
       expect(isReconnectBudgetExceededError(error)).toBe(true);
       expect(error).toMatchObject({ name: 'ReconnectBudgetExceededError', cause: { name: 'ReconnectRequiredError', probe: { state: 'running' } } });
-      expect(events.map((event) => event.type)).toEqual(['started']);
+      // Sockets cut at once made no progress: the first cut reconnects at once, the next ones back off.
+      expect(events.filter((event) => event.type !== 'notice').map((event) => event.type)).toEqual(['started']);
+      const tries = events.flatMap((event) => (event.type === 'notice' && event.kind === 'reconnecting' ? [{ reason: event.reason, delay: event.delay ?? 0 }] : []));
+      expect(tries[0]).toEqual({ reason: 'cut', delay: 0 });
+      expect(tries.slice(1).every(({ reason, delay }) => reason === 'cut' && delay > 0)).toBe(true);
       expect(em.stats.cuts).toBe(em.stats.attachAttempts);
       expect(em.stats.attachAttempts).toBeGreaterThanOrEqual(3);
     });

@@ -110,8 +110,13 @@ export interface Finished {
   readonly stderr: string;
   readonly stdoutBytes: Buffer;
   readonly exit: ExitEvent;
+  /** Every notice but the reconnect ones: what a user must be warned of. */
   readonly notices: readonly NoticeEvent[];
+  /** The `reconnecting` and `reconnected` notices, as `kind:reason` (`reconnected` has no reason). */
+  readonly reconnects: readonly string[];
 }
+
+const isReconnectNotice = (notice: NoticeEvent): boolean => notice.kind === 'reconnecting' || notice.kind === 'reconnected';
 
 const bytesOf = (events: readonly ExecEvent[], stream: 'stdout' | 'stderr'): Buffer =>
   Buffer.concat(events.flatMap((e) => (e.type === stream ? [e.data] : [])));
@@ -131,7 +136,8 @@ export async function finish(events$: Observable<ExecEvent>, ms = WAIT_MS): Prom
     stderr: bytesOf(events, 'stderr').toString('utf8'),
     stdoutBytes,
     exit: exits[0] as ExitEvent,
-    notices: events.filter((e): e is NoticeEvent => e.type === 'notice'),
+    notices: events.filter((e): e is NoticeEvent => e.type === 'notice' && !isReconnectNotice(e)),
+    reconnects: events.flatMap((e) => (e.type === 'notice' && isReconnectNotice(e) ? [e.reason === undefined ? e.kind : `${e.kind}:${e.reason}`] : [])),
   };
 }
 

@@ -26,6 +26,7 @@ describe('resolveOptions: defaults', () => {
       connectTimeout: 30_000,
       idleTimeout: 'auto',
       drainTimeout: 60_000,
+      drainSettle: 5000,
       conflictBackoff: {},
       reconnect: {},
       ringBytes: 262_144,
@@ -51,6 +52,7 @@ describe('resolveOptions: defaults', () => {
       connectTimeout: 3,
       idleTimeout: 45_000,
       drainTimeout: 4,
+      drainSettle: 7,
       conflictBackoff: { initialDelay: 10 },
       reconnect: { budget: 1000 },
       ringBytes: 1,
@@ -69,6 +71,7 @@ describe('resolveOptions: defaults', () => {
       connectTimeout: 3,
       idleTimeout: 45_000,
       drainTimeout: 4,
+      drainSettle: 7,
       conflictBackoff: { initialDelay: 10 },
       reconnect: { budget: 1000 },
       ringBytes: 1,
@@ -150,19 +153,20 @@ describe('resolveOptions: validation', () => {
     expect(error.message).toBe(`createRunnerClient: webSocketAuth must be 'header' or 'none', got ${String(webSocketAuth)}`);
   });
 
-  describe.each(['probeTimeout', 'requestTimeout', 'connectTimeout', 'drainTimeout', 'idleTimeout'])('%s', (name) => {
+  describe.each(['probeTimeout', 'requestTimeout', 'connectTimeout', 'drainTimeout', 'drainSettle', 'idleTimeout'])('%s', (name) => {
     it.each([
       [0, '0'],
       [-1, '-1'],
       [Number.NaN, 'NaN'],
       [Number.POSITIVE_INFINITY, 'Infinity'],
+      [2_147_483_648, '2147483648'],
       ['100', '100'],
       [null, 'null'],
     ])('rejects %j with a RangeError naming it', (value, shown) => {
       const error = thrown({ ...base, [name]: value });
       expect(error).toBeInstanceOf(RangeError);
       expect(error.name).toBe('RangeError');
-      expect(error.message).toBe(`createRunnerClient: ${name} must be a positive number of milliseconds, got ${shown}`);
+      expect(error.message).toBe(`createRunnerClient: ${name} must be a positive number of milliseconds up to 2147483647, got ${shown}`);
     });
   });
 
