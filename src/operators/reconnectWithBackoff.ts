@@ -1,4 +1,4 @@
-import { EMPTY, Subject, asyncScheduler, defer, filter, map, merge, retry, takeUntil, tap, timer, type MonoTypeOperatorFunction, type Observable } from 'rxjs';
+import { EMPTY, Subject, asyncScheduler, defer, filter, map, merge, of, retry, takeUntil, tap, timer, type MonoTypeOperatorFunction, type Observable } from 'rxjs';
 import {
   ReconnectBudgetExceededError,
   isAttachDisconnectedError,
@@ -102,7 +102,7 @@ export function reconnectWithBackoff(config: ReconnectConfig = {}, context: Reco
       let refusals = 0;
       let runStart = 0;
       let reconnecting = false;
-      const delayFor = (error: unknown): ReturnType<typeof timer> => {
+      const delayFor = (error: unknown): Observable<unknown> => {
         if (!isReconnectRequiredError(error)) throw error;
         const now = asyncScheduler.now();
         if (emitted || accepted() || failures === 0) {
@@ -127,7 +127,8 @@ export function reconnectWithBackoff(config: ReconnectConfig = {}, context: Reco
         notices.next(
           notice('reconnecting', `reconnecting (attempt ${failures}, ${reason}) in ${wait} ms`, { attempt: failures, reason, delay: wait }),
         );
-        return timer(wait);
+        // At once means in this tick: even timer(0) would cost a macrotask (a millisecond in Node).
+        return wait === 0 ? of(0) : timer(wait);
       };
       const followed = source.pipe(
         tap(() => {
