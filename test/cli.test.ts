@@ -85,6 +85,27 @@ describe('boxlite-rx exec (the built CLI against a real server on 127.0.0.1)', (
   });
 });
 
+describe('boxlite-rx exec --replay-shape (boxlite serve)', () => {
+  // 100 chunks of 3000 bytes, all written before the first attach: boxlite serve's backlog drops
+  // whole chunks past 256 KiB, so the first replay is 87 chunks and the head is gone.
+  const chunk = 'y\n'.repeat(1500);
+  const many = { steps: [...Array.from({ length: 100 }, () => ({ stdout: chunk })), { exit: 0 }] };
+
+  it('with chunks, a first replay that filled the backlog is announced on stderr (--verbose)', async () => {
+    const em = await start({ replay: 'chunked', scripts: { many } });
+    const run = await runCli(['exec', ...connect(em), '--replay-shape', 'chunks', '--verbose', 'box-1', '--', 'many']);
+    expect(run.code).toBe(0);
+    expect(run.stdout.length).toBe(87 * 3000);
+    expect(run.stderr.toString()).toContain("notice (output-lost): stdout: the server's replay filled its 262144-byte buffer before anything of this stream was delivered; output written before it may be missing");
+  });
+
+  it('names a bad value and exits 125', async () => {
+    const run = await runCli(['exec', '--url', 'http://127.0.0.1:1', '--replay-shape', 'lines', 'box-1', '--', 'x']);
+    expect(run.code).toBe(125);
+    expect(run.stderr.toString()).toBe('boxlite-rx: --replay-shape must be ring or chunks, got "lines" (see boxlite-rx --help)\n');
+  });
+});
+
 describe('boxlite-rx exec: signals', () => {
   it('forwards Ctrl-C to the command in-band and exits with the command code', async () => {
     const em = await start({ scripts: { sleepy: { steps: [{ stdout: 'ready\n' }, { waitMs: 10_000 }, { exit: 0 }] } } });

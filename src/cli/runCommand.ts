@@ -37,6 +37,7 @@ export function runCommand(command: Extract<Command, { kind: 'exec' | 'attach' }
     WebSocket: WebSocket as unknown as WebSocketConstructor,
     ...(connection.token === undefined ? {} : { token: connection.token }),
     ...(connection.prefix === undefined ? {} : { pathPrefix: connection.prefix }),
+    replayShape: connection.replayShape,
   });
   let interrupted: (() => void) | undefined;
   let interrupts = 0;

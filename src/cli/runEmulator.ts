@@ -11,6 +11,7 @@ export async function runEmulator(command: Extract<Command, { kind: 'emulator' }
     port: command.port,
     ...(command.token === undefined ? {} : { token: command.token }),
     allowProcesses: command.allowExec,
+    replay: command.replay,
   });
   io.stdout.write(
     [
@@ -18,6 +19,7 @@ export async function runEmulator(command: Extract<Command, { kind: 'emulator' }
       `export BOXLITE_REST_URL=${emulator.url}`,
       `export BOXLITE_API_KEY=${emulator.token}`,
       command.allowExec ? 'real processes: enabled (commands run on this machine)' : 'real processes: disabled (scripted commands only; --allow-exec to enable)',
+      command.replay === 'chunked' ? 'replay: one frame per stored chunk, like boxlite serve (use exec --replay-shape chunks)' : 'replay: the whole ring in one frame, like the Go runner',
       'Ctrl-C to stop.',
       '',
     ].join('\n'),

@@ -1,7 +1,7 @@
 import type { NoticeEvent } from '../events.js';
 import type { OutputStream } from '../protocol/types.js';
 import { overlapUnknown, wrappedPast } from './notices.js';
-import { bytesEqual, smallestPeriod } from './overlap.js';
+import { bytesEqual, smallestPeriod, suffixPrefixOverlaps } from './overlap.js';
 import { isDistinctOverlap } from './trust.js';
 
 /** What is known when the first frame of a stream arrives on an attach to a `chunks` server. */
@@ -50,7 +50,7 @@ export type ChunkPlan =
  * | equals exactly one delivered chunk, and the run from it is a distinct overlap | `run` |
 | … the stream's first chunk, the run short but not periodic, in a drain | `drain-run` |
  * | equals several delivered chunks, or the run is short or periodic | `deliver`, `replay-overlap-unknown` |
- * | equals no delivered chunk | `deliver`, `output-lost` (the newest delivered chunk, too large to retain, again: `replay-overlap-unknown`) |
+ * | equals no delivered chunk | `deliver`, `output-lost`; `replay-overlap-unknown` if it starts with delivered bytes (a ring replay) or is the newest delivered chunk, too large to retain, again |
  */
 export function planChunkReplay(input: ChunkReplay, drain = false): ChunkPlan {
   const { stream, delivered, history, lengths, first } = input;
@@ -58,7 +58,11 @@ export function planChunkReplay(input: ChunkReplay, drain = false): ChunkPlan {
   const candidates = chunks.flatMap((chunk, index) => (bytesEqual(chunk, first) ? [index] : []));
   const [only, ...others] = candidates;
   if (only === undefined) {
-    return { kind: 'deliver', notice: mayRepeatNewest(input) ? overlapUnknown(stream, first.length) : wrappedPast(stream, delivered) };
+    if (mayRepeatNewest(input)) return { kind: 'deliver', notice: overlapUnknown(stream, first.length) };
+    // Not a stored chunk, yet it may start with delivered bytes (a server that replays a ring):
+    // then it repeats them, and the notice must say so.
+    const overlap = suffixPrefixOverlaps(history, first)[0];
+    return { kind: 'deliver', notice: overlap === undefined ? wrappedPast(stream, delivered) : overlapUnknown(stream, overlap) };
   }
   const bytes = history.length - offsetOf(history, lengths, only);
   const expected = chunks.slice(only + 1);

@@ -129,6 +129,13 @@ describe('planChunkReplay', () => {
     expect(planChunkReplay({ ...delivered(enc('a'), enc('b')), first: enc('c') })).toEqual({ kind: 'deliver', notice: wrappedPast('stdout', 2) });
   });
 
+  it('a first frame that is no stored chunk but starts with delivered bytes (a ring server): replay-overlap-unknown, not output-lost', () => {
+    expect(planChunkReplay({ ...delivered(enc('line 1\n'), enc('line 2\n')), first: enc('line 1\nline 2\nline 3\n') })).toEqual({
+      kind: 'deliver',
+      notice: overlapUnknown('stdout', 14),
+    });
+  });
+
   it('the newest delivered chunk, too large to retain, again: replay-overlap-unknown, not output-lost', () => {
     const big = logBytes(200, 4);
     const history = big.subarray(100);
