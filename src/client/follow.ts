@@ -42,13 +42,21 @@ export function followExecution(context: FollowContext, executionId: string, inp
   return defer(() => {
     const outbox = input instanceof Outbox ? input : new Outbox(input).start();
     const cursor = new ReplayCursor(options.ringBytes, options.replayShape);
+    /** The last socket's life: from its open to its end (a cut), or to now while it lives. */
     let openedAt: number | undefined;
+    let endedAt: number | undefined;
     const connect = (): Observable<ExecEvent> => {
       openedAt = undefined;
+      endedAt = undefined;
       return context.attach(outbox);
     };
-    const attach$ = defer(connect).pipe(skipReplayed(cursor));
-    const drain$ = defer(connect).pipe(skipReplayed(cursor, { drain: true }));
+    const markEnd = tap<ExecEvent>({
+      error: () => {
+        endedAt = asyncScheduler.now();
+      },
+    });
+    const attach$ = defer(connect).pipe(markEnd, skipReplayed(cursor));
+    const drain$ = defer(connect).pipe(markEnd, skipReplayed(cursor, { drain: true }));
     const opened$ = outbox.opens.pipe(
       tap(() => {
         openedAt = asyncScheduler.now();
@@ -67,7 +75,7 @@ export function followExecution(context: FollowContext, executionId: string, inp
       }),
       reconnectWithBackoff(options.reconnect, {
         refused: options.conflictBackoff,
-        accepted: () => openedAt !== undefined && asyncScheduler.now() - openedAt >= healthyAfter,
+        accepted: () => openedAt !== undefined && (endedAt ?? asyncScheduler.now()) - openedAt >= healthyAfter,
         opened: opened$,
       }),
     );
