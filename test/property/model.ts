@@ -6,12 +6,17 @@
  *
  * It speaks in `ExecEvent`s, as `FollowContext.attach` does: frames are already decoded, and a
  * cut is the `AttachDisconnectedError` the real attach raises, late by the plan's detection delay.
+ * Like the real attach, it tells the client's `Outbox` when a socket opens (`connect`, at the
+ * upgrade, before any frame) and when it is gone (`disconnect`, at the subscription's end); a
+ * refused connect or a failed token provider opens none.
  */
 import { Observable, type SchedulerAction, type SchedulerLike, type Subscriber, type Subscription } from 'rxjs';
-import { AttachDisconnectedError, AttachRejectedError } from '../../src/errors.js';
+import { AttachDisconnectedError, AttachRejectedError, TokenProviderError } from '../../src/errors.js';
 import type { ExecEvent } from '../../src/events.js';
 import type { ProbeResult } from '../../src/observables/probeResult.js';
 import type { OutputStream } from '../../src/protocol/types.js';
+import type { Outbox } from '../../src/transport/outbox.js';
+import type { SocketHandle } from '../../src/transport/webSocket.js';
 
 /** One write of the process, at an absolute virtual time. */
 export interface ModelWrite {
@@ -36,11 +41,16 @@ export type CutPoint =
   /** Inside the replay: after `n % replayFrames` frames. */
   | { readonly at: 'replay'; readonly n: number }
   /** All output sent, the exit frame never is. */
-  | { readonly at: 'before-exit' };
+  | { readonly at: 'before-exit' }
+  /** `ms` virtual ms after the upgrade, whatever was sent by then (0: before any frame). */
+  | { readonly at: 'after'; readonly ms: number };
 
 /** What one attach subscription does. */
 export type AttachPlan = {
-  /** Virtual ms from the subscription to the upgrade (or the refusal). */
+  /**
+   * Virtual ms from the subscription to the upgrade (or the refusal). For `token`: until the
+   * provider fails; 0: it throws at once, inside the subscription.
+   */
   readonly connectMs: number;
   /** Virtual ms between two frames of this socket (0: a burst). */
   readonly frameGapMs: number;
@@ -50,6 +60,8 @@ export type AttachPlan = {
   | { readonly kind: 'healthy' }
   /** 409: the slot is held; 502: a proxy; 404: evicted (PROTOCOL §6 case 4). */
   | { readonly kind: 'refuse'; readonly status: 409 | 502 | 404 }
+  /** The token provider fails before any connection is made (a `TokenProviderError`): no upgrade. */
+  | { readonly kind: 'token' }
   /** `detectMs`: how long the client takes to notice the cut. */
   | { readonly kind: 'cut'; readonly point: CutPoint; readonly detectMs: number }
 );
@@ -71,6 +83,8 @@ export interface ModelSpec {
   readonly process: ModelProcess;
   readonly attaches: readonly AttachPlan[];
   readonly probes: readonly ProbePlan[];
+  /** Attaches subscribed once the process has ended skip their plan and are healthy (the plan is used up all the same). */
+  readonly healthyAfterExit?: boolean;
 }
 
 const HEALTHY: AttachPlan = { kind: 'healthy', connectMs: 1, frameGapMs: 0, stderrFirst: false };
@@ -154,6 +168,23 @@ export class SubscriptionLog {
 
 type Item = { readonly kind: 'output'; readonly event: ExecEvent } | { readonly kind: 'exit' };
 
+/** The client's end of one model socket, as the `Outbox` sees it: open until the attach subscription ends. */
+class ModelSocket implements SocketHandle {
+  open = true;
+  readonly seesPings = false;
+  /** What the outbox sent over this socket. */
+  readonly sent: (string | Uint8Array)[] = [];
+  readonly isOpen = (): boolean => this.open;
+
+  send(data: string | Uint8Array): void {
+    this.sent.push(data);
+  }
+
+  dispose(): void {
+    // The model's teardown closes it (see `ModelRunner.attach`).
+  }
+}
+
 /** What an attach session needs from its runner. */
 interface SessionHost {
   readonly scheduler: SchedulerLike;
@@ -193,8 +224,11 @@ class AttachSession {
         this.pump();
       });
     }
-    if (this.plan.kind === 'cut' && this.plan.point.at === 'start') this.cut();
-    else this.pump();
+    const { plan } = this;
+    const point = plan.kind === 'cut' ? plan.point : undefined;
+    if (point?.at === 'start' || (point?.at === 'after' && point.ms === 0)) return this.cut();
+    if (point?.at === 'after') this.later(point.ms, () => this.cut());
+    this.pump();
   }
 
   /** Stops everything (the subscriber unsubscribed). */
@@ -254,6 +288,8 @@ export class ModelRunner implements SessionHost {
   readonly rings: Record<OutputStream, ModelRing>;
   readonly attachLog = new SubscriptionLog();
   readonly probeLog = new SubscriptionLog();
+  /** Sockets handed to the outbox (`connect`) and taken back (`disconnect`). */
+  readonly socketLog = new SubscriptionLog();
   /** Whether a probe answered `gone` (the run must then end in `ExecutionGoneError`). */
   answeredGone = false;
   ended = false;
@@ -309,25 +345,49 @@ export class ModelRunner implements SessionHost {
     return () => this.live.delete(listener);
   }
 
-  /** One attach attempt per subscription, following the next plan. */
-  attach(): Observable<ExecEvent> {
+  /**
+   * One attach attempt per subscription, following the next plan. At the upgrade the socket is
+   * handed to `outbox` (`connect`), before any frame, as the real attach does at the open; it is
+   * taken back (`disconnect`) when the subscription ends.
+   */
+  attach(outbox?: Outbox): Observable<ExecEvent> {
     return new Observable<ExecEvent>((subscriber) => {
       const close = this.attachLog.open();
-      const plan = this.spec.attaches[this.attachIndex] ?? HEALTHY;
+      const planned = this.spec.attaches[this.attachIndex] ?? HEALTHY;
+      const plan = this.ended && this.spec.healthyAfterExit === true ? HEALTHY : planned;
       this.attachIndex += 1;
+      if (plan.kind === 'token' && plan.connectMs === 0) {
+        // A synchronous provider that throws: the attach errors inside its subscription.
+        subscriber.error(new TokenProviderError('token provider threw (see cause)', 'threw'));
+        return close;
+      }
       let session: AttachSession | undefined;
+      let socket: ModelSocket | undefined;
+      let closeSocket: (() => void) | undefined;
       const connect = this.scheduler.schedule(() => {
+        if (plan.kind === 'token') {
+          subscriber.error(new TokenProviderError('token provider rejected (see cause)', 'rejected'));
+          return;
+        }
         if (plan.kind === 'refuse') {
           subscriber.error(new AttachRejectedError(`attach refused: HTTP ${plan.status}`, plan.status));
           return;
         }
         this.onUpgrade?.({ stdout: this.rings.stdout.dropped, stderr: this.rings.stderr.dropped });
+        socket = new ModelSocket();
+        closeSocket = this.socketLog.open();
+        outbox?.connect(socket);
         session = new AttachSession(this, plan, subscriber);
         session.start();
       }, plan.connectMs);
       return () => {
         connect.unsubscribe();
         session?.dispose();
+        if (socket !== undefined) {
+          socket.open = false;
+          outbox?.disconnect(socket);
+          closeSocket?.();
+        }
         close();
       };
     });
