@@ -20,9 +20,9 @@ const BURST_GAP_MS = 250;
  * attach:   --"abc"--"d"--x|      "abc" is shorter than the ring: the stream from byte 0
  * result:   --"c"----"d"--x|      "ab" skipped exactly, at once
  *
- * cursor: delivered "a" "b"       chunks server: one frame per stored chunk
- * attach:   --"a"-"b"-"c"--x|     "a" is delivered chunk 1, "b" chunk 2; "c" is new
- * result:   ----------"c"--x|
+ * cursor: delivered A B           chunks server: one frame per stored chunk (A, B: 4 KiB of logs)
+ * attach:   --A-B-c--x|           A and B are the delivered chunks, a distinct run; c is new
+ * result:   ------c--x|
  *
  * attach:   --R-------x|          a full ring that only chance could align
  * result:   --(nR)----x|          n: replay-overlap-unknown, R delivered whole
@@ -37,6 +37,8 @@ const BURST_GAP_MS = 250;
  * the run (or the exit frame comes first), they are delivered after a notice. A stream with
  * nothing delivered whose replay fills the server's buffer (a ring frame of `ringBytes`, or a
  * burst of chunks that reaches it) gets an `output-lost` notice: its oldest output may be gone.
+ * With `{ drain: true }` (the process has ended, so the exit frame follows the whole backlog), a
+ * short run of chunks is held until that exit frame proves it (`planChunkReplay`'s `drain-run`).
  *
  * @example
  * const cursor = new ReplayCursor(262_144, 'ring');
