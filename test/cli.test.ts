@@ -78,10 +78,10 @@ describe('boxlite-rx exec (the built CLI against a real server on 127.0.0.1)', (
     expect(run.stderr.toString()).toMatch(/^boxlite-rx: POST http:\/\/127\.0\.0\.1:\d+\/v1\/boxes\/box-1\/exec failed: fetch failed \(ECONNREFUSED\)\n$/);
   });
 
-  it('exits 125 on a usage error, naming it', async () => {
+  it('exits 2 on a usage error, naming it', async () => {
     const run = await runCli(['exec', '--url', 'http://127.0.0.1:1', 'box-1']);
-    expect(run.code).toBe(125);
-    expect(run.stderr.toString()).toBe('boxlite-rx: exec needs a command after -- (see boxlite-rx --help)\n');
+    expect(run.code).toBe(2);
+    expect(run.stderr.toString()).toBe('boxlite-rx: exec needs a command after -- (see boxlite-rx exec --help)\n');
   });
 });
 
@@ -91,18 +91,18 @@ describe('boxlite-rx exec --replay-shape (boxlite serve)', () => {
   const chunk = 'y\n'.repeat(1500);
   const many = { steps: [...Array.from({ length: 100 }, () => ({ stdout: chunk })), { exit: 0 }] };
 
-  it('with chunks, a first replay that filled the backlog is announced on stderr (--verbose)', async () => {
+  it('with chunks, a first replay that filled the backlog is announced on stderr as a warning', async () => {
     const em = await start({ replay: 'chunked', scripts: { many } });
-    const run = await runCli(['exec', ...connect(em), '--replay-shape', 'chunks', '--verbose', 'box-1', '--', 'many']);
+    const run = await runCli(['exec', ...connect(em), '--replay-shape', 'chunks', 'box-1', '--', 'many']);
     expect(run.code).toBe(0);
     expect(run.stdout.length).toBe(87 * 3000);
-    expect(run.stderr.toString()).toContain("notice (output-lost): stdout: the server's replay filled its 262144-byte buffer before anything of this stream was delivered; output written before it may be missing");
+    expect(run.stderr.toString()).toBe("boxlite-rx: warning: stdout: the server's replay filled its 262144-byte buffer before anything of this stream was delivered; output written before it may be missing\n");
   });
 
-  it('names a bad value and exits 125', async () => {
+  it('names a bad value and exits 2', async () => {
     const run = await runCli(['exec', '--url', 'http://127.0.0.1:1', '--replay-shape', 'lines', 'box-1', '--', 'x']);
-    expect(run.code).toBe(125);
-    expect(run.stderr.toString()).toBe('boxlite-rx: --replay-shape must be ring or chunks, got "lines" (see boxlite-rx --help)\n');
+    expect(run.code).toBe(2);
+    expect(run.stderr.toString()).toBe('boxlite-rx: --replay-shape must be ring or chunks, got "lines" (see boxlite-rx exec --help)\n');
   });
 });
 

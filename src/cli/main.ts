@@ -1,19 +1,21 @@
 #!/usr/bin/env node
-import { USAGE, UsageError, parseArgs } from './args.js';
+import { UsageError, parseArgs } from './args.js';
+import { BROKEN_PIPE, CLIENT_FAILURE, USAGE_ERROR } from './exitStatus.js';
 import { drained } from './processStreams.js';
-import { CLIENT_FAILURE, reportLine, runCommand, type CliIo } from './runCommand.js';
+import { reportLine } from './report.js';
+import { runCommand, type CliIo } from './runCommand.js';
 import { runEmulator } from './runEmulator.js';
+import { USAGE, usageOf } from './usage.js';
 
 declare const PACKAGE_VERSION: string;
 
 async function main(argv: readonly string[]): Promise<number> {
   const io: CliIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
-  let token: string | undefined;
   try {
     const command = parseArgs(argv, process.env);
     switch (command.kind) {
       case 'help':
-        io.stdout.write(`${USAGE}\n`);
+        io.stdout.write(`${command.verb === undefined ? USAGE : usageOf(command.verb)}\n`);
         return 0;
       case 'version':
         io.stdout.write(`${PACKAGE_VERSION}\n`);
@@ -21,16 +23,19 @@ async function main(argv: readonly string[]): Promise<number> {
       case 'emulator':
         return await runEmulator(command, io);
       default:
-        token = command.connection.token;
         return await runCommand(command, io);
     }
   } catch (error: unknown) {
-    const message = error instanceof Error ? error.message : String(error);
-    reportLine(io, error instanceof UsageError ? `${message} (see boxlite-rx --help)` : message, token);
+    if (error instanceof UsageError) {
+      reportLine(io.stderr, `${error.message} (see boxlite-rx ${error.verb === undefined ? '' : `${error.verb} `}--help)`);
+      return USAGE_ERROR;
+    }
+    reportLine(io.stderr, error instanceof Error ? error.message : String(error));
     return CLIENT_FAILURE;
   }
 }
 
 const status = await main(process.argv.slice(2));
-await Promise.all([drained(process.stdout), drained(process.stderr)]);
+// A closed stdout takes no more writes: leave without waiting on it.
+await Promise.all([status === BROKEN_PIPE ? undefined : drained(process.stdout), drained(process.stderr)]);
 process.exit(status);

@@ -17,20 +17,6 @@ export function stdinBytes(stdin: NodeJS.ReadStream): Observable<Uint8Array> {
   });
 }
 
-/** SIGINT and SIGTERM as in-band signal numbers (2, 15), while subscribed. */
-export function processSignals(): Observable<number> {
-  return new Observable<number>((subscriber) => {
-    const onInt = (): void => subscriber.next(2);
-    const onTerm = (): void => subscriber.next(15);
-    process.on('SIGINT', onInt);
-    process.on('SIGTERM', onTerm);
-    return () => {
-      process.off('SIGINT', onInt);
-      process.off('SIGTERM', onTerm);
-    };
-  });
-}
-
 /** Resolves once everything written so far to `stream` has been handed to the OS. */
 export function drained(stream: NodeJS.WriteStream): Promise<void> {
   return new Promise((resolve) => {

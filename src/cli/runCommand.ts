@@ -1,35 +1,26 @@
-import { tap, type Observable } from 'rxjs';
+import { Subject, Subscription, type Observable } from 'rxjs';
 import { WebSocket } from 'ws';
 import { createRunnerClient } from '../client/createRunnerClient.js';
 import type { ExecEvent } from '../events.js';
 import type { WebSocketConstructor } from '../transport/webSocket.js';
 import type { Command } from './args.js';
-import { processSignals, stdinBytes } from './processStreams.js';
+import { BROKEN_PIPE, CLIENT_FAILURE, STRICT_WARNING, signalled } from './exitStatus.js';
+import { stdinBytes } from './processStreams.js';
+import { reportLine } from './report.js';
+import { processSignals } from './signals.js';
+import { isWarning, noticeLine } from './warnings.js';
+import { writeFailure } from './writeFailure.js';
 
-/** Exit status for a failure of the client itself (not of the command). */
-export const CLIENT_FAILURE = 125;
-/** Exit status after a second Ctrl-C (the first is forwarded to the command as SIGINT). */
-const INTERRUPTED = 130;
-const SIGINT = 2;
-
+/** The CLI's standard streams. */
 export interface CliIo {
   readonly stdin: NodeJS.ReadStream;
   readonly stdout: NodeJS.WriteStream;
   readonly stderr: NodeJS.WriteStream;
 }
 
-/** Prints one diagnostic line, with the token (if any) masked wherever it might appear. */
-export function reportLine(io: CliIo, message: string, token: string | undefined): void {
-  const safe = token ? message.split(token).join('***') : message;
-  io.stderr.write(`boxlite-rx: ${safe.replace(/\s*\n\s*/g, ' ')}\n`);
-}
+type ClientCommand = Extract<Command, { kind: 'exec' | 'attach' }>;
 
-/**
- * Runs `exec` or `attach`: the command's bytes go to stdout/stderr untouched, and the promise
- * resolves to the command's exit code, or 125 after one line on stderr. Ctrl-C and SIGTERM are
- * forwarded to the command in-band; a second Ctrl-C leaves at once with 130.
- */
-export function runCommand(command: Extract<Command, { kind: 'exec' | 'attach' }>, io: CliIo): Promise<number> {
+function events(command: ClientCommand, input: { stdin: Observable<Uint8Array>; signal: Observable<number> }): Observable<ExecEvent> {
   const { connection } = command;
   const client = createRunnerClient({
     baseUrl: connection.url,
@@ -39,64 +30,101 @@ export function runCommand(command: Extract<Command, { kind: 'exec' | 'attach' }
     ...(connection.prefix === undefined ? {} : { pathPrefix: connection.prefix }),
     replayShape: connection.replayShape,
   });
-  let interrupted: (() => void) | undefined;
-  let interrupts = 0;
-  const signal = processSignals().pipe(
-    tap((sig) => {
-      if (sig === SIGINT && ++interrupts > 1) interrupted?.();
-    }),
-  );
-  const input = { stdin: stdinBytes(io.stdin), signal };
-  const events$: Observable<ExecEvent> =
-    command.kind === 'exec'
-      ? client.exec(
-          command.boxId,
-          {
-            command: command.command,
-            args: command.args,
-            env: command.env,
-            tty: command.tty,
-            ...(command.cwd === undefined ? {} : { working_dir: command.cwd }),
-            ...(command.timeoutSeconds === undefined ? {} : { timeout_seconds: command.timeoutSeconds }),
-          },
-          input,
-        )
-      : client.follow(command.boxId, command.executionId, input);
+  if (command.kind === 'attach') return client.follow(command.boxId, command.executionId, input);
+  const request = {
+    command: command.command,
+    args: command.args,
+    env: command.env,
+    tty: command.tty,
+    ...(command.cwd === undefined ? {} : { working_dir: command.cwd }),
+    ...(command.timeoutSeconds === undefined ? {} : { timeout_seconds: command.timeoutSeconds }),
+  };
+  return client.exec(command.boxId, request, input);
+}
+
+const isExitStatus = (code: number | undefined): code is number => code !== undefined && Number.isInteger(code) && code >= 0 && code <= 255;
+
+/**
+ * Runs `exec` or `attach`: the command's bytes go to stdout/stderr untouched, and the promise
+ * resolves to the command's exit code, or to one of the statuses of `exitStatus.ts`. Warnings are
+ * always printed, other notices with `--verbose`. SIGINT, SIGTERM and SIGHUP are forwarded
+ * in-band; the same one again, or a closed stdout, closes the socket and leaves at once, the
+ * command left running.
+ */
+export function runCommand(command: ClientCommand, io: CliIo): Promise<number> {
+  const { connection } = command;
+  const say = (message: string): void => reportLine(io.stderr, message, [connection.token]);
+  const forwarded = new Subject<number>();
+  const events$ = events(command, { stdin: stdinBytes(io.stdin), signal: forwarded });
 
   return new Promise<number>((resolve) => {
-    interrupted = () => {
-      reportLine(io, 'interrupted twice: leaving (the command may still run)', undefined);
-      resolve(INTERRUPTED);
+    const subscription = new Subscription();
+    const finish = (status: number): void => {
+      subscription.unsubscribe();
+      resolve(status);
     };
     let exitCode: number | undefined;
-    const fail = (message: string): void => {
-      reportLine(io, message, connection.token);
-      resolve(CLIENT_FAILURE);
-    };
-    events$.subscribe({
-      next(event) {
-        switch (event.type) {
-          case 'stdout':
-            io.stdout.write(event.data);
-            return;
-          case 'stderr':
-            io.stderr.write(event.data);
-            return;
-          case 'notice':
-            if (connection.verbose) reportLine(io, `notice (${event.kind}): ${event.message}`, connection.token);
-            return;
-          case 'exit':
-            exitCode = event.exitCode;
-            return;
-          case 'started':
-            return;
+    let warned = false;
+
+    subscription.add(
+      processSignals().subscribe(({ name, number, repeat }) => {
+        if (repeat) {
+          say(`${name} twice: leaving (the command may still run)`);
+          finish(signalled(number));
+          return;
         }
-      },
-      error: (error: unknown) => fail(error instanceof Error ? error.message : String(error)),
-      complete() {
-        if (exitCode !== undefined && Number.isInteger(exitCode) && exitCode >= 0 && exitCode <= 255) resolve(exitCode);
-        else fail(`the command ended without a usable exit code (${String(exitCode)})`);
-      },
-    });
+        if (connection.verbose) say(`${name} forwarded to the command (${name} again to leave at once)`);
+        forwarded.next(number);
+      }),
+    );
+    subscription.add(
+      writeFailure(io.stdout).subscribe((error) => {
+        if (error.code === 'EPIPE') finish(BROKEN_PIPE);
+        else {
+          say(`stdout: ${error.message}`);
+          finish(CLIENT_FAILURE);
+        }
+      }),
+    );
+    subscription.add(
+      events$.subscribe({
+        next(event) {
+          switch (event.type) {
+            case 'stdout':
+              io.stdout.write(event.data);
+              return;
+            case 'stderr':
+              io.stderr.write(event.data);
+              return;
+            case 'notice': {
+              warned ||= isWarning(event);
+              const line = noticeLine(event, connection.verbose);
+              if (line !== undefined) say(line);
+              return;
+            }
+            case 'started':
+              if (connection.verbose) say(`execution ${event.executionId}`);
+              return;
+            case 'exit':
+              exitCode = event.exitCode;
+              if (event.message !== undefined) say(event.message);
+              return;
+          }
+        },
+        error(error: unknown) {
+          say(error instanceof Error ? error.message : String(error));
+          finish(CLIENT_FAILURE);
+        },
+        complete() {
+          if (!isExitStatus(exitCode)) {
+            say(`the command ended without a usable exit code (${String(exitCode)})`);
+            finish(CLIENT_FAILURE);
+          } else if (connection.strict && warned) {
+            say(`--strict: a warning was printed, so exiting ${STRICT_WARNING} instead of the command's ${exitCode}`);
+            finish(STRICT_WARNING);
+          } else finish(exitCode);
+        },
+      }),
+    );
   });
 }

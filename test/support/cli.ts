@@ -1,6 +1,8 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { afterEach } from 'vitest';
+import { startRunnerEmulator, type RunnerEmulator, type RunnerEmulatorOptions } from '../../src/testing/index.js';
 
 export const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 
@@ -32,3 +34,53 @@ export function runCli(args: readonly string[], options: { stdin?: Buffer | stri
     child.stdin.end(options.stdin ?? '');
   });
 }
+
+/** A running CLI child: its process, the bytes it wrote so far, and its exit status to come. */
+export interface CliChild {
+  readonly child: ChildProcessWithoutNullStreams;
+  readonly stdout: () => Buffer;
+  readonly stderr: () => Buffer;
+  readonly exited: Promise<number | null>;
+}
+
+/**
+ * Starts the built CLI with no BOXLITE_* variables from the outer environment, for tests that
+ * signal it or close its stdout. Bounded: the child is killed after `timeoutMs`.
+ */
+export function spawnCli(args: readonly string[], timeoutMs = 15_000): CliChild {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run 'npm run build' first (npm test does)`);
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('BOXLITE_')));
+  const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const stdout: Buffer[] = [];
+  const stderr: Buffer[] = [];
+  child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+  child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const exited = new Promise<number | null>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+  });
+  return { child, stdout: () => Buffer.concat(stdout), stderr: () => Buffer.concat(stderr), exited };
+}
+
+/**
+ * Registers an `afterEach` that closes the emulator a test started, and returns the starter.
+ * Call once at the top of a test file.
+ */
+export function emulatorPerTest(): (options: RunnerEmulatorOptions) => Promise<RunnerEmulator> {
+  let emulator: RunnerEmulator | undefined;
+  afterEach(async () => {
+    await emulator?.close();
+    emulator = undefined;
+  });
+  return async (options) => {
+    emulator = await startRunnerEmulator(options);
+    return emulator;
+  };
+}
+
+/** `--url` and `--token` for an emulator. */
+export const connect = (em: RunnerEmulator): string[] => ['--url', em.url, '--token', em.token];

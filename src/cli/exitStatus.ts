@@ -1,0 +1,19 @@
+/**
+ * The exit statuses of `boxlite-rx` besides the command's own. A command may itself exit with any
+ * of them; none can be told apart from the command's by the number alone, so each is documented
+ * in `--help` together with the line it prints (or, for 141, the closed stdout that caused it).
+ */
+
+/** Bad command line: one line on stderr (the shell convention for usage errors). */
+export const USAGE_ERROR = 2;
+/** `--strict` and a warning was printed: replaces the command's exit code, after all output. */
+export const STRICT_WARNING = 124;
+/** A failure of the client itself at run time: one line on stderr. */
+export const CLIENT_FAILURE = 125;
+/** Stdout was closed (EPIPE): 128 + SIGPIPE (13), the shell's status for a killed pipe writer. */
+export const BROKEN_PIPE = 141;
+
+/** The status for leaving on signal `signal`: 128 + N, as a shell reports a process it killed. */
+export function signalled(signal: number): number {
+  return 128 + signal;
+}

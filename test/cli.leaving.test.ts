@@ -1,0 +1,84 @@
+import { filter, firstValueFrom } from 'rxjs';
+import { describe, expect, it } from 'vitest';
+import type { RunnerEmulator } from '../src/testing/index.js';
+import { connect, emulatorPerTest, spawnCli } from './support/cli.js';
+
+const start = emulatorPerTest();
+
+/** Resolves with the emulator's next event of this type (subscribe before causing it). */
+function next<T extends string>(em: RunnerEmulator, type: T, where: (event: Record<string, unknown>) => boolean = () => true) {
+  return firstValueFrom(em.events.pipe(filter((event) => event.type === type && where(event as unknown as Record<string, unknown>))));
+}
+
+/** Resolves once the child's stdout has carried `text`. */
+function printed(child: ReturnType<typeof spawnCli>, text: string): Promise<void> {
+  return new Promise((resolve) => {
+    const check = (): void => {
+      if (child.stdout().toString().includes(text)) resolve();
+    };
+    child.child.stdout.on('data', check);
+    check();
+  });
+}
+
+describe('boxlite-rx exec: stdout closed (| head)', () => {
+  it('leaves at once with 141 and no stack trace, closing the socket and leaving the command running', async () => {
+    const em = await start({
+      generateExecutionId: () => 'exec-1',
+      scripts: { seq: { steps: [{ flood: { chunk: 'line\n', count: 100_000_000 } }] } },
+    });
+    const detached = next(em, 'detach');
+    const cli = spawnCli(['exec', ...connect(em), 'box-1', '--', 'seq']);
+    cli.child.stdout.once('data', () => cli.child.stdout.destroy());
+    expect(await cli.exited).toBe(141);
+    expect(cli.stderr().toString()).toBe('');
+    expect(cli.stdout().toString()).toMatch(/^(line\n)*(l|li|lin|line)?$/);
+    await detached;
+    const status = await fetch(`${em.url}/v1/boxes/box-1/executions/exec-1`, { headers: { authorization: `Bearer ${em.token}` } });
+    expect(await status.json()).toMatchObject({ status: 'running' });
+  });
+});
+
+describe('boxlite-rx exec: signals', () => {
+  it('forwards SIGHUP as 1 and exits with the command code', async () => {
+    const em = await start({ scripts: { sleepy: { steps: [{ stdout: 'ready\n' }, { waitMs: 10_000 }, { exit: 0 }] } } });
+    const signalled = next(em, 'signal');
+    const cli = spawnCli(['exec', ...connect(em), 'box-1', '--', 'sleepy']);
+    await printed(cli, 'ready\n');
+    cli.child.kill('SIGHUP');
+    expect(await cli.exited).toBe(129);
+    expect(await signalled).toMatchObject({ signal: 1 });
+    expect(cli.stdout().toString()).toBe('ready\n');
+    expect(cli.stderr().toString()).toBe('');
+  });
+
+  it('with --verbose, says the first Ctrl-C was forwarded', async () => {
+    const em = await start({
+      generateExecutionId: () => 'exec-1',
+      scripts: { sleepy: { steps: [{ stdout: 'ready\n' }, { waitMs: 10_000 }, { exit: 0 }] } },
+    });
+    const cli = spawnCli(['exec', ...connect(em), '-v', 'box-1', '--', 'sleepy']);
+    await printed(cli, 'ready\n');
+    cli.child.kill('SIGINT');
+    expect(await cli.exited).toBe(130);
+    expect(cli.stderr().toString()).toBe('boxlite-rx: execution exec-1\nboxlite-rx: SIGINT forwarded to the command (SIGINT again to leave at once)\n');
+  });
+
+  it('forwards SIGINT then SIGTERM; the same signal again leaves at once with 128+N, the command left running', async () => {
+    const em = await start({ allowProcesses: true, generateExecutionId: () => 'exec-1' });
+    const cli = spawnCli(['exec', ...connect(em), 'box-1', '--', '/bin/sh', '-c', 'trap "" INT TERM; echo ready; exec sleep 30']);
+    await printed(cli, 'ready\n');
+    const interrupted = next(em, 'signal', (event) => event['signal'] === 2);
+    cli.child.kill('SIGINT');
+    await interrupted;
+    const terminated = next(em, 'signal', (event) => event['signal'] === 15);
+    cli.child.kill('SIGTERM');
+    await terminated;
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toBe(143);
+    expect(cli.stdout().toString()).toBe('ready\n');
+    expect(cli.stderr().toString()).toBe('boxlite-rx: SIGTERM twice: leaving (the command may still run)\n');
+    const status = await fetch(`${em.url}/v1/boxes/box-1/executions/exec-1`, { headers: { authorization: `Bearer ${em.token}` } });
+    expect(await status.json()).toMatchObject({ status: 'running' });
+  });
+});

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { USAGE, usageOf } from '../src/cli/usage.js';
+import { connect, emulatorPerTest, runCli } from './support/cli.js';
+
+const start = emulatorPerTest();
+
+describe('boxlite-rx usage', () => {
+  it('-h and --help print the whole usage and exit 0', async () => {
+    for (const flag of ['-h', '--help']) {
+      const run = await runCli([flag]);
+      expect(run.stdout.toString()).toBe(`${USAGE}\n`);
+      expect(run.stderr.toString()).toBe('');
+      expect(run.code).toBe(0);
+    }
+  });
+
+  it('-h and --help on each subcommand print its usage and exit 0, whatever else is given', async () => {
+    for (const verb of ['exec', 'attach', 'emulator'] as const) {
+      for (const flag of ['-h', '--help']) {
+        const run = await runCli([verb, '--url', 'http://127.0.0.1:1', flag, 'extra']);
+        expect(run.stdout.toString()).toBe(`${usageOf(verb)}\n`);
+        expect(run.stderr.toString()).toBe('');
+        expect(run.code).toBe(0);
+      }
+    }
+  });
+
+  it('--help after -- goes to the command', async () => {
+    const em = await start({ allowProcesses: true });
+    const run = await runCli(['exec', ...connect(em), 'box-1', '--', '/bin/sh', '-c', 'echo "$1"', 'sh', '--help']);
+    expect(run.stdout.toString()).toBe('--help\n');
+    expect(run.code).toBe(0);
+  });
+
+  it('-V and --version print the version and exit 0', async () => {
+    for (const flag of ['-V', '--version']) {
+      const run = await runCli([flag]);
+      expect(run.stdout.toString()).toMatch(/^\d+\.\d+\.\d+\S*\n$/);
+      expect(run.code).toBe(0);
+    }
+  });
+
+  it('takes the short flags -t, -e K=V, -w DIR and -v', async () => {
+    const em = await start({ allowProcesses: true, generateExecutionId: () => 'exec-1' });
+    const script = 'console.log(process.env.GREETING, process.cwd()); console.error("err")';
+    const run = await runCli(['exec', ...connect(em), '-t', '-e', 'GREETING=hi', '-w', '/', '-v', 'box-1', '--', process.execPath, '-e', script]);
+    // -t: a TTY execution sends stderr on the stdout channel.
+    expect(run.stdout.toString()).toBe('hi /\nerr\n');
+    expect(run.stderr.toString()).toBe('boxlite-rx: execution exec-1\n');
+    expect(run.code).toBe(0);
+  });
+
+  it('a usage error prints one line with one hint and exits 2', async () => {
+    const cases: [string[], string][] = [
+      [['frobnicate'], 'boxlite-rx: unknown command "frobnicate" (see boxlite-rx --help)\n'],
+      [['exec', '--url', 'http://127.0.0.1:1', '--bogus', 'box-1', '--', 'x'], 'boxlite-rx: exec: unknown option --bogus (see boxlite-rx exec --help)\n'],
+      [['exec', '--url', 'http://127.0.0.1:1', '-x', 'box-1', '--', 'x'], 'boxlite-rx: exec: unknown option -x (see boxlite-rx exec --help)\n'],
+      [['exec', '--url', 'http://127.0.0.1:1', 'box-1'], 'boxlite-rx: exec needs a command after -- (see boxlite-rx exec --help)\n'],
+      [['attach', '--url', 'http://127.0.0.1:1', '-t', 'box-1', 'e'], 'boxlite-rx: attach: unknown option -t (see boxlite-rx attach --help)\n'],
+      [['emulator', '--port', 'x'], 'boxlite-rx: --port must be 0-65535, got "x" (see boxlite-rx emulator --help)\n'],
+      [['exec', 'box-1', '--', 'x'], 'boxlite-rx: no server URL: pass --url or set BOXLITE_REST_URL (see boxlite-rx exec --help)\n'],
+    ];
+    for (const [args, line] of cases) {
+      const run = await runCli(args);
+      expect(run.stderr.toString()).toBe(line);
+      expect(run.stdout.length).toBe(0);
+      expect(run.code).toBe(2);
+    }
+  });
+});
