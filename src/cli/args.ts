@@ -1,5 +1,6 @@
 /** Parsing of the `boxlite-rx` command line. Errors are `UsageError`s with one clear line. */
 
+import { signalNumber } from './signalNames.js';
 import type { Verb } from './usage.js';
 
 /** A bad command line; `verb` names the subcommand whose `--help` to point at, when known. */
@@ -18,11 +19,15 @@ export class UsageError extends Error {
   }
 }
 
-/** How `exec` and `attach` reach the server and report. */
-export interface ConnectionArgs {
+/** How every client subcommand reaches the server. */
+export interface ServerArgs {
   readonly url: string;
   readonly token: string | undefined;
   readonly prefix: string | undefined;
+}
+
+/** How `exec` and `attach` reach the server and report. */
+export interface ConnectionArgs extends ServerArgs {
   /** Print the execution id and every notice, not only warnings. */
   readonly verbose: boolean;
   /** Exit 124 instead of the command's exit code after a warning. */
@@ -45,8 +50,19 @@ export type Command =
       readonly tty: boolean;
       readonly cwd: string | undefined;
       readonly timeoutSeconds: number | undefined;
+      /** Start the command, print its execution id, and leave without attaching. */
+      readonly detach: boolean;
     }
   | { readonly kind: 'attach'; readonly connection: ConnectionArgs; readonly boxId: string; readonly executionId: string }
+  | { readonly kind: 'kill'; readonly connection: ServerArgs; readonly boxId: string; readonly executionId: string }
+  | {
+      readonly kind: 'signal';
+      readonly connection: ServerArgs;
+      readonly boxId: string;
+      readonly executionId: string;
+      /** A whitelisted signal number (never 9: that is `kill`). */
+      readonly signal: number;
+    }
   | {
       readonly kind: 'emulator';
       readonly port: number;
@@ -59,14 +75,16 @@ export type Command =
 const OPTIONS: Readonly<Record<Verb, Readonly<Record<string, boolean>>>> = {
   exec: {
     '--url': false, '--token': false, '--prefix': false, '--env': false, '--cwd': false, '--timeout': false,
-    '--replay-shape': false, '--tty': true, '--verbose': true, '--strict': true,
+    '--replay-shape': false, '--tty': true, '--verbose': true, '--strict': true, '--detach': true,
   },
   attach: { '--url': false, '--token': false, '--prefix': false, '--replay-shape': false, '--verbose': true, '--strict': true },
+  kill: { '--url': false, '--token': false, '--prefix': false },
+  signal: { '--url': false, '--token': false, '--prefix': false },
   emulator: { '--port': false, '--token': false, '--replay': false, '--allow-exec': true },
 };
 
 /** Short spellings, each of a long option. */
-const SHORT: Readonly<Record<string, string>> = { '-t': '--tty', '-e': '--env', '-w': '--cwd', '-v': '--verbose' };
+const SHORT: Readonly<Record<string, string>> = { '-t': '--tty', '-e': '--env', '-w': '--cwd', '-v': '--verbose', '-d': '--detach' };
 
 const HELP = new Set(['-h', '--help']);
 
@@ -123,13 +141,19 @@ function oneOf<T extends string>(parsed: Parsed, name: string, verb: Verb, allow
   return value as T;
 }
 
-function connection(parsed: Parsed, verb: Verb, env: NodeJS.ProcessEnv): ConnectionArgs {
+function server(parsed: Parsed, verb: Verb, env: NodeJS.ProcessEnv): ServerArgs {
   const url = single(parsed, '--url', verb) ?? env['BOXLITE_REST_URL'];
   if (!url) throw new UsageError('no server URL: pass --url or set BOXLITE_REST_URL', verb);
   return {
     url,
     token: single(parsed, '--token', verb) ?? (env['BOXLITE_API_KEY'] || undefined),
     prefix: single(parsed, '--prefix', verb) ?? (env['BOXLITE_REST_PATH_PREFIX'] || undefined),
+  };
+}
+
+function connection(parsed: Parsed, verb: Verb, env: NodeJS.ProcessEnv): ConnectionArgs {
+  return {
+    ...server(parsed, verb, env),
     verbose: parsed.options.has('--verbose'),
     strict: parsed.options.has('--strict'),
     replayShape: oneOf(parsed, '--replay-shape', verb, ['ring', 'chunks'] as const, 'ring'),
@@ -157,6 +181,11 @@ function parseExec(parsed: Parsed, env: NodeJS.ProcessEnv): Command {
   if (timeoutSeconds !== undefined && !(timeoutSeconds >= 0.1)) {
     throw new UsageError(`--timeout must be a number of seconds >= 0.1, got ${JSON.stringify(timeout)}`, 'exec');
   }
+  const detach = parsed.options.has('--detach');
+  // A detached run follows nothing, so the options about following have nothing to act on.
+  for (const name of ['--strict', '--replay-shape'] as const) {
+    if (detach && parsed.options.has(name)) throw new UsageError(`${name} does not apply to --detach (nothing is followed)`, 'exec');
+  }
   return {
     kind: 'exec',
     connection: connection(parsed, 'exec', env),
@@ -167,6 +196,7 @@ function parseExec(parsed: Parsed, env: NodeJS.ProcessEnv): Command {
     tty: parsed.options.has('--tty'),
     cwd: single(parsed, '--cwd', 'exec'),
     timeoutSeconds,
+    detach,
   };
 }
 
@@ -176,6 +206,28 @@ function parseAttach(parsed: Parsed, env: NodeJS.ProcessEnv): Command {
   if (!boxId || !executionId) throw new UsageError('attach needs BOX_ID EXECUTION_ID', 'attach');
   if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`, 'attach');
   return { kind: 'attach', connection: connection(parsed, 'attach', env), boxId, executionId };
+}
+
+/** The `BOX_ID EXECUTION_ID` (and, for `signal`, `SIGNAL`) of `kill` and `signal`: exactly these. */
+function controlTarget(parsed: Parsed, verb: 'kill' | 'signal', names: string): string[] {
+  if (parsed.rest !== undefined) throw new UsageError(`${verb} takes no command`, verb);
+  const count = names.split(' ').length;
+  const given = parsed.positional;
+  if (given.length < count || given.slice(0, count).some((arg) => arg === '')) throw new UsageError(`${verb} needs ${names}`, verb);
+  if (given.length > count) throw new UsageError(`unexpected argument ${JSON.stringify(given[count])}`, verb);
+  return given;
+}
+
+function parseKill(parsed: Parsed, env: NodeJS.ProcessEnv): Command {
+  const [boxId = '', executionId = ''] = controlTarget(parsed, 'kill', 'BOX_ID EXECUTION_ID');
+  return { kind: 'kill', connection: server(parsed, 'kill', env), boxId, executionId };
+}
+
+function parseSignal(parsed: Parsed, env: NodeJS.ProcessEnv): Command {
+  const [boxId = '', executionId = '', text = ''] = controlTarget(parsed, 'signal', 'BOX_ID EXECUTION_ID SIGNAL');
+  const signal = signalNumber(text);
+  if (typeof signal === 'string') throw new UsageError(signal, 'signal');
+  return { kind: 'signal', connection: server(parsed, 'signal', env), boxId, executionId, signal };
 }
 
 function parseEmulator(parsed: Parsed): Command {
@@ -190,6 +242,8 @@ function parseEmulator(parsed: Parsed): Command {
 const PARSERS: Readonly<Record<Verb, (parsed: Parsed, env: NodeJS.ProcessEnv) => Command>> = {
   exec: parseExec,
   attach: parseAttach,
+  kill: parseKill,
+  signal: parseSignal,
   emulator: parseEmulator,
 };
 

@@ -4,6 +4,7 @@ import { BROKEN_PIPE, CLIENT_FAILURE, USAGE_ERROR } from './exitStatus.js';
 import { drained } from './processStreams.js';
 import { reportLine } from './report.js';
 import { runCommand, type CliIo } from './runCommand.js';
+import { runDetached, runKill, runSignal } from './runControl.js';
 import { runEmulator } from './runEmulator.js';
 import { USAGE, usageOf } from './usage.js';
 
@@ -22,7 +23,13 @@ async function main(argv: readonly string[]): Promise<number> {
         return 0;
       case 'emulator':
         return await runEmulator(command, io);
-      default:
+      case 'exec':
+        return await (command.detach ? runDetached(command, io) : runCommand(command, io));
+      case 'kill':
+        return await runKill(command, io);
+      case 'signal':
+        return await runSignal(command, io);
+      case 'attach':
         return await runCommand(command, io);
     }
   } catch (error: unknown) {

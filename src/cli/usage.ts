@@ -1,19 +1,25 @@
 /** The `--help` texts: the whole CLI's, and each subcommand's. */
 
+import { SIGNAL_LIST } from './signalNames.js';
+
 /** A subcommand with its own usage. */
-export type Verb = 'exec' | 'attach' | 'emulator';
+export type Verb = 'exec' | 'attach' | 'kill' | 'signal' | 'emulator';
 
 const SYNOPSIS: Readonly<Record<Verb, string>> = {
-  exec: `boxlite-rx exec [--url URL] [--token TOKEN] [--prefix P] [-t|--tty] [-e|--env K=V]... [-w|--cwd DIR]
-                  [--timeout SECONDS] [--replay-shape ring|chunks] [-v|--verbose] [--strict]
-                  BOX_ID -- COMMAND [ARG...]`,
+  exec: `boxlite-rx exec [--url URL] [--token TOKEN] [--prefix P] [-d|--detach] [-t|--tty] [-e|--env K=V]...
+                  [-w|--cwd DIR] [--timeout SECONDS] [--replay-shape ring|chunks] [-v|--verbose]
+                  [--strict] BOX_ID -- COMMAND [ARG...]`,
   attach: `boxlite-rx attach [--url URL] [--token TOKEN] [--prefix P] [--replay-shape ring|chunks]
                     [-v|--verbose] [--strict] BOX_ID EXECUTION_ID`,
+  kill: 'boxlite-rx kill [--url URL] [--token TOKEN] [--prefix P] BOX_ID EXECUTION_ID',
+  signal: 'boxlite-rx signal [--url URL] [--token TOKEN] [--prefix P] BOX_ID EXECUTION_ID SIGNAL',
   emulator: 'boxlite-rx emulator [--port N] [--token T] [--allow-exec] [--replay single|chunked]',
 };
 
-const CLIENT_NOTES = `Defaults come from BOXLITE_REST_URL, BOXLITE_API_KEY and BOXLITE_REST_PATH_PREFIX.
-exec and attach write the command's stdout and stderr byte for byte, forward stdin (EOF sends
+/** The client subcommands' defaults: the first line of their notes. */
+const DEFAULTS = 'Defaults come from BOXLITE_REST_URL, BOXLITE_API_KEY and BOXLITE_REST_PATH_PREFIX.';
+
+const CLIENT_NOTES = `exec and attach write the command's stdout and stderr byte for byte, forward stdin (EOF sends
 stdin_eof), and exit with the command's exit code. SIGINT, SIGTERM and SIGHUP are forwarded to the
 command; the same signal N a second time leaves at once with 128+N, the command left running.
 A closed stdout (| head) leaves at once with 141; the command is left running on the server.
@@ -24,8 +30,20 @@ A notice that output may be missing or repeated always prints "boxlite-rx: warni
 frames, malformed frames), and says when a signal was forwarded.
 --replay-shape chunks is for \`boxlite serve\` (one replay frame per stored chunk); the default,
 ring, is the Go runner's (the cloud).
+exec -d/--detach starts the command, prints its execution id on stdout (one line) and exits 0 at
+once, without attaching: no output, no stdin, no exit code (--strict and --replay-shape do not
+apply). A runner reaps a command nobody is attached to (the Go runner: SIGHUP after 5 minutes).
+attach takes the id that exec --detach prints, or that exec --verbose prints on stderr as
+"boxlite-rx: execution <id>".
 Exit statuses besides the command's own: 2 bad usage; 124 --strict after a warning; 125 the client
 failed (one line on stderr); 128+N the same signal N twice; 141 stdout closed.`;
+
+const CONTROL_NOTES = `kill and signal take the EXECUTION_ID that exec --detach prints (or exec --verbose).
+kill SIGKILLs the execution and evicts it (DELETE): its output and exit code are gone with it.
+signal sends SIGNAL, a number or a name with or without SIG, in any case, from the runner's
+whitelist: ${SIGNAL_LIST}. SIGKILL is kill's.
+Both print nothing and exit 0. Exit statuses: 2 bad usage, an unknown SIGNAL included; 125 the
+client failed, an execution gone or no longer running included (one line on stderr).`;
 
 const EMULATOR_NOTES = `The emulator prints its URL and token, and runs until SIGINT or SIGTERM. --allow-exec runs real
 processes on this machine; --replay chunked models \`boxlite serve\`. Bad usage exits 2.`;
@@ -34,12 +52,26 @@ processes on this machine; --replay chunked models \`boxlite serve\`. Bad usage 
 export const USAGE = `Usage:
   ${SYNOPSIS.exec}
   ${SYNOPSIS.attach}
+  ${SYNOPSIS.kill}
+  ${SYNOPSIS.signal}
   ${SYNOPSIS.emulator}
   boxlite-rx -h|--help | -V|--version       (SUBCOMMAND -h|--help: its own usage)
 
+${DEFAULTS}
 ${CLIENT_NOTES}
 
+${CONTROL_NOTES}
+
 ${EMULATOR_NOTES}`;
+
+/** The notes each subcommand's usage ends with. */
+const NOTES: Readonly<Record<Verb, string>> = {
+  exec: `${DEFAULTS}\n${CLIENT_NOTES}`,
+  attach: `${DEFAULTS}\n${CLIENT_NOTES}`,
+  kill: `${DEFAULTS}\n${CONTROL_NOTES}`,
+  signal: `${DEFAULTS}\n${CONTROL_NOTES}`,
+  emulator: EMULATOR_NOTES,
+};
 
 /**
  * One subcommand's usage (`boxlite-rx exec --help`).
@@ -47,5 +79,5 @@ ${EMULATOR_NOTES}`;
  * @returns its synopsis and the notes that concern it.
  */
 export function usageOf(verb: Verb): string {
-  return `Usage:\n  ${SYNOPSIS[verb]}\n\n${verb === 'emulator' ? EMULATOR_NOTES : CLIENT_NOTES}`;
+  return `Usage:\n  ${SYNOPSIS[verb]}\n\n${NOTES[verb]}`;
 }
