@@ -68,6 +68,16 @@ describe('boxlite-rx exit reason', () => {
   });
 });
 
+describe('boxlite-rx exit reason from the exit frame', () => {
+  it("a non-zero exit frame: the status endpoint's error_message, one line (one GET after the exit)", async () => {
+    const em = await start({ allowProcesses: true });
+    const run = await runCli(['exec', ...connect(em), 'box-1', '--', 'no-such-program-boxlite-rx']);
+    expect(run.stdout.length).toBe(0);
+    expect(run.stderr.toString()).toBe('boxlite-rx: spawn no-such-program-boxlite-rx ENOENT\n');
+    expect(run.code).toBe(127);
+  });
+});
+
 describe('boxlite-rx secrets', () => {
   it('a short token garbles no message', async () => {
     const em = await start({ errorShape: 'auth' });

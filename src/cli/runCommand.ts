@@ -1,6 +1,6 @@
-import { Subject, Subscription, type Observable } from 'rxjs';
+import { Subject, Subscription, take, type Observable } from 'rxjs';
 import { WebSocket } from 'ws';
-import { createRunnerClient } from '../client/createRunnerClient.js';
+import { createRunnerClient, type RunnerClient } from '../client/createRunnerClient.js';
 import type { ExecEvent } from '../events.js';
 import type { WebSocketConstructor } from '../transport/webSocket.js';
 import type { Command } from './args.js';
@@ -20,9 +20,8 @@ export interface CliIo {
 
 type ClientCommand = Extract<Command, { kind: 'exec' | 'attach' }>;
 
-function events(command: ClientCommand, input: { stdin: Observable<Uint8Array>; signal: Observable<number> }): Observable<ExecEvent> {
-  const { connection } = command;
-  const client = createRunnerClient({
+function clientFor({ connection }: ClientCommand): RunnerClient {
+  return createRunnerClient({
     baseUrl: connection.url,
     // The CLI bundles `ws` (an optional peer of the library), so it passes it rather than load it.
     WebSocket: WebSocket as unknown as WebSocketConstructor,
@@ -30,6 +29,9 @@ function events(command: ClientCommand, input: { stdin: Observable<Uint8Array>; 
     ...(connection.prefix === undefined ? {} : { pathPrefix: connection.prefix }),
     replayShape: connection.replayShape,
   });
+}
+
+function events(client: RunnerClient, command: ClientCommand, input: { stdin: Observable<Uint8Array>; signal: Observable<number> }): Observable<ExecEvent> {
   if (command.kind === 'attach') return client.follow(command.boxId, command.executionId, input);
   const request = {
     command: command.command,
@@ -55,7 +57,9 @@ export function runCommand(command: ClientCommand, io: CliIo): Promise<number> {
   const { connection } = command;
   const say = (message: string): void => reportLine(io.stderr, message, [connection.token]);
   const forwarded = new Subject<number>();
-  const events$ = events(command, { stdin: stdinBytes(io.stdin), signal: forwarded });
+  const client = clientFor(command);
+  const events$ = events(client, command, { stdin: stdinBytes(io.stdin), signal: forwarded });
+  let executionId = command.kind === 'attach' ? command.executionId : undefined;
 
   return new Promise<number>((resolve) => {
     const subscription = new Subscription();
@@ -64,7 +68,29 @@ export function runCommand(command: ClientCommand, io: CliIo): Promise<number> {
       resolve(status);
     };
     let exitCode: number | undefined;
+    let reasonSaid = false;
     let warned = false;
+    const leave = (code: number): void => {
+      if (connection.strict && warned) {
+        say(`--strict: a warning was printed, so exiting ${STRICT_WARNING} instead of the command's ${code}`);
+        finish(STRICT_WARNING);
+      } else finish(code);
+    };
+    /** A command that failed: the status endpoint may say why (`error_message`), at the cost of one GET. */
+    const sayReasonThenLeave = (code: number): void => {
+      if (code === 0 || reasonSaid || executionId === undefined) {
+        leave(code);
+        return;
+      }
+      subscription.add(
+        client.probe(command.boxId, executionId).pipe(take(1)).subscribe({
+          next: (result) => {
+            if (result.state === 'terminal' && result.message !== undefined) say(result.message);
+          },
+          complete: () => leave(code),
+        }),
+      );
+    };
 
     subscription.add(
       processSignals().subscribe(({ name, number, repeat }) => {
@@ -103,10 +129,12 @@ export function runCommand(command: ClientCommand, io: CliIo): Promise<number> {
               return;
             }
             case 'started':
+              executionId = event.executionId;
               if (connection.verbose) say(`execution ${event.executionId}`);
               return;
             case 'exit':
               exitCode = event.exitCode;
+              reasonSaid = event.message !== undefined;
               if (event.message !== undefined) say(event.message);
               return;
           }
@@ -119,10 +147,7 @@ export function runCommand(command: ClientCommand, io: CliIo): Promise<number> {
           if (!isExitStatus(exitCode)) {
             say(`the command ended without a usable exit code (${String(exitCode)})`);
             finish(CLIENT_FAILURE);
-          } else if (connection.strict && warned) {
-            say(`--strict: a warning was printed, so exiting ${STRICT_WARNING} instead of the command's ${exitCode}`);
-            finish(STRICT_WARNING);
-          } else finish(exitCode);
+          } else sayReasonThenLeave(exitCode);
         },
       }),
     );
