@@ -60,7 +60,7 @@ describe('boxlite-rx exec --detach', () => {
     expect(refused.stdout.length).toBe(0);
     expect(refused.stderr.toString()).toBe('boxlite-rx: exec: unknown command no-such-script: not a script, and processes are not allowed\n');
     expect(refused.code).toBe(125);
-    for (const [option, ...value] of [['--strict'], ['--replay-shape', 'chunks']] as const) {
+    for (const [option, ...value] of [['--strict'], ['--replay-shape', 'chunks'], ['--interactive']] as const) {
       const run = await runCli(['exec', ...connect(em), '-d', option, ...value, 'box-1', '--', 'x']);
       expect(run.stderr.toString()).toBe(`boxlite-rx: ${option} does not apply to --detach (nothing is followed) (see boxlite-rx exec --help)\n`);
       expect(run.code).toBe(2);
@@ -201,8 +201,8 @@ describe('usage of the control subcommands', () => {
     const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
     const cli = readme.slice(readme.indexOf('## CLI'), readme.indexOf('\n## ', readme.indexOf('## CLI') + 1));
     const options: Record<'exec' | 'attach' | 'kill' | 'signal', string[]> = {
-      exec: ['--url', '--token', '--prefix', '-d|--detach', '-t|--tty', '-e|--env', '-w|--cwd', '--timeout', '--replay-shape', '-v|--verbose', '--strict'],
-      attach: ['--url', '--token', '--prefix', '--replay-shape', '-v|--verbose', '--strict'],
+      exec: ['--url', '--token', '--prefix', '-d|--detach', '-i|--interactive', '-t|--tty', '-e|--env', '-w|--cwd', '--timeout', '--replay-shape', '-v|--verbose', '--strict'],
+      attach: ['--url', '--token', '--prefix', '-i|--interactive', '--replay-shape', '-v|--verbose', '--strict'],
       kill: ['--url', '--token', '--prefix'],
       signal: ['--url', '--token', '--prefix'],
     };

@@ -50,6 +50,20 @@ describe('boxlite-rx usage', () => {
     expect(run.code).toBe(0);
   });
 
+  it('takes -i and bundles of short flags (-it), docker style; a piped stdin is forwarded with or without -i', async () => {
+    const em = await start({ scripts: { cat: { steps: [{ echoStdin: true }, { exit: 0 }] } } });
+    for (const flags of [['-it'], ['-t'], ['-i'], []]) {
+      const run = await runCli(['exec', ...connect(em), ...flags, 'box-1', '--', 'cat'], { stdin: 'piped\n' });
+      expect(run.stdout.toString()).toBe('piped\n');
+      expect(run.code).toBe(0);
+    }
+    const attached = await runCli(['exec', ...connect(em), '-dt', 'box-1', '--', 'cat']);
+    const id = attached.stdout.toString().trim();
+    const run = await runCli(['attach', ...connect(em), '-iv', 'box-1', id], { stdin: 'again\n' });
+    expect(run.stdout.toString()).toBe('again\n');
+    expect(run.code).toBe(0);
+  });
+
   it('a usage error prints one line with one hint and exits 2', async () => {
     const cases: [string[], string][] = [
       [['frobnicate'], 'boxlite-rx: unknown command "frobnicate" (see boxlite-rx --help)\n'],
@@ -57,6 +71,8 @@ describe('boxlite-rx usage', () => {
       [['exec', '--url', 'http://127.0.0.1:1', '-x', 'box-1', '--', 'x'], 'boxlite-rx: exec: unknown option -x (see boxlite-rx exec --help)\n'],
       [['exec', '--url', 'http://127.0.0.1:1', 'box-1'], 'boxlite-rx: exec needs a command after -- (see boxlite-rx exec --help)\n'],
       [['attach', '--url', 'http://127.0.0.1:1', '-t', 'box-1', 'e'], 'boxlite-rx: attach: unknown option -t (see boxlite-rx attach --help)\n'],
+      [['exec', '--url', 'http://127.0.0.1:1', '-itw', '/', 'box-1', '--', 'x'], 'boxlite-rx: exec: unknown option -itw (see boxlite-rx exec --help)\n'],
+      [['attach', '--url', 'http://127.0.0.1:1', '-it', 'box-1', 'e'], 'boxlite-rx: attach: unknown option -it (see boxlite-rx attach --help)\n'],
       [['emulator', '--port', 'x'], 'boxlite-rx: --port must be 0-65535, got "x" (see boxlite-rx emulator --help)\n'],
       [['exec', 'box-1', '--', 'x'], 'boxlite-rx: no server URL: pass --url or set BOXLITE_REST_URL (see boxlite-rx exec --help)\n'],
     ];

@@ -48,12 +48,21 @@ export type Command =
       readonly args: readonly string[];
       readonly env: Readonly<Record<string, string>>;
       readonly tty: boolean;
+      /** Forward stdin even when it is a terminal (`-i`); a stdin that is not a terminal is forwarded anyway. */
+      readonly interactive: boolean;
       readonly cwd: string | undefined;
       readonly timeoutSeconds: number | undefined;
       /** Start the command, print its execution id, and leave without attaching. */
       readonly detach: boolean;
     }
-  | { readonly kind: 'attach'; readonly connection: ConnectionArgs; readonly boxId: string; readonly executionId: string }
+  | {
+      readonly kind: 'attach';
+      readonly connection: ConnectionArgs;
+      readonly boxId: string;
+      readonly executionId: string;
+      /** As `exec`'s. */
+      readonly interactive: boolean;
+    }
   | { readonly kind: 'kill'; readonly connection: ServerArgs; readonly boxId: string; readonly executionId: string }
   | {
       readonly kind: 'signal';
@@ -75,16 +84,19 @@ export type Command =
 const OPTIONS: Readonly<Record<Verb, Readonly<Record<string, boolean>>>> = {
   exec: {
     '--url': false, '--token': false, '--prefix': false, '--env': false, '--cwd': false, '--timeout': false,
-    '--replay-shape': false, '--tty': true, '--verbose': true, '--strict': true, '--detach': true,
+    '--replay-shape': false, '--tty': true, '--interactive': true, '--verbose': true, '--strict': true,
+    '--detach': true,
   },
-  attach: { '--url': false, '--token': false, '--prefix': false, '--replay-shape': false, '--verbose': true, '--strict': true },
+  attach: {
+    '--url': false, '--token': false, '--prefix': false, '--replay-shape': false, '--interactive': true, '--verbose': true, '--strict': true,
+  },
   kill: { '--url': false, '--token': false, '--prefix': false },
   signal: { '--url': false, '--token': false, '--prefix': false },
   emulator: { '--port': false, '--token': false, '--replay': false, '--allow-exec': true },
 };
 
 /** Short spellings, each of a long option. */
-const SHORT: Readonly<Record<string, string>> = { '-t': '--tty', '-e': '--env', '-w': '--cwd', '-v': '--verbose', '-d': '--detach' };
+const SHORT: Readonly<Record<string, string>> = { '-t': '--tty', '-i': '--interactive', '-e': '--env', '-w': '--cwd', '-v': '--verbose', '-d': '--detach' };
 
 const HELP = new Set(['-h', '--help']);
 
@@ -94,9 +106,20 @@ interface Parsed {
   readonly rest: string[] | undefined;
 }
 
+/** `-it` as `-i -t`: a bundle of short flags (options that take no value), as docker spells it. */
+function unbundle(verb: Verb, argv: readonly string[]): string[] {
+  const end = argv.indexOf('--');
+  return argv.flatMap((arg, i) => {
+    if ((end !== -1 && i >= end) || !/^-[a-zA-Z]{2,}$/.test(arg)) return [arg];
+    const shorts = [...arg.slice(1)].map((c) => `-${c}`);
+    return shorts.every((short) => OPTIONS[verb][SHORT[short] ?? ''] === true) ? shorts : [arg];
+  });
+}
+
 /** Splits `argv` into options, positionals and what follows `--`. */
-function parseOptions(verb: Verb, argv: readonly string[]): Parsed {
+function parseOptions(verb: Verb, given: readonly string[]): Parsed {
   const allowed = OPTIONS[verb];
+  const argv = unbundle(verb, given);
   const options = new Map<string, string[]>();
   const positional: string[] = [];
   for (let i = 0; i < argv.length; i += 1) {
@@ -183,7 +206,7 @@ function parseExec(parsed: Parsed, env: NodeJS.ProcessEnv): Command {
   }
   const detach = parsed.options.has('--detach');
   // A detached run follows nothing, so the options about following have nothing to act on.
-  for (const name of ['--strict', '--replay-shape'] as const) {
+  for (const name of ['--strict', '--replay-shape', '--interactive'] as const) {
     if (detach && parsed.options.has(name)) throw new UsageError(`${name} does not apply to --detach (nothing is followed)`, 'exec');
   }
   return {
@@ -194,6 +217,7 @@ function parseExec(parsed: Parsed, env: NodeJS.ProcessEnv): Command {
     args,
     env: parseEnv(parsed.options.get('--env') ?? []),
     tty: parsed.options.has('--tty'),
+    interactive: parsed.options.has('--interactive'),
     cwd: single(parsed, '--cwd', 'exec'),
     timeoutSeconds,
     detach,
@@ -205,7 +229,7 @@ function parseAttach(parsed: Parsed, env: NodeJS.ProcessEnv): Command {
   const [boxId, executionId, ...extra] = parsed.positional;
   if (!boxId || !executionId) throw new UsageError('attach needs BOX_ID EXECUTION_ID', 'attach');
   if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`, 'attach');
-  return { kind: 'attach', connection: connection(parsed, 'attach', env), boxId, executionId };
+  return { kind: 'attach', connection: connection(parsed, 'attach', env), boxId, executionId, interactive: parsed.options.has('--interactive') };
 }
 
 /** The `BOX_ID EXECUTION_ID` (and, for `signal`, `SIGNAL`) of `kill` and `signal`: exactly these. */

@@ -1,4 +1,4 @@
-import { Subject, Subscription, take, type Observable } from 'rxjs';
+import { EMPTY, Subject, Subscription, take, type Observable } from 'rxjs';
 import { WebSocket } from 'ws';
 import { createRunnerClient, type RunnerClient } from '../client/createRunnerClient.js';
 import type { ExecEvent } from '../events.js';
@@ -8,6 +8,7 @@ import { BROKEN_PIPE, CLIENT_FAILURE, STRICT_WARNING, signalled } from './exitSt
 import { stdinBytes } from './processStreams.js';
 import { reportLine } from './report.js';
 import { processSignals } from './signals.js';
+import { rawMode, terminalSize, type TerminalSize } from './terminal.js';
 import { isWarning, noticeLine } from './warnings.js';
 import { writeFailure } from './writeFailure.js';
 
@@ -31,7 +32,35 @@ function clientFor({ connection }: ClientCommand): RunnerClient {
   });
 }
 
-function events(client: RunnerClient, command: ClientCommand, input: { stdin: Observable<Uint8Array>; signal: Observable<number> }): Observable<ExecEvent> {
+/** What a run reads from the local side: stdin, window sizes, and the raw mode held meanwhile. */
+interface LocalInput {
+  readonly stdin: Observable<Uint8Array> | undefined;
+  readonly resize: Observable<TerminalSize> | undefined;
+  readonly raw: Observable<never>;
+}
+
+/**
+ * The local input of a run, as \`docker exec\` decides it: stdin is forwarded with \`-i\` or when it
+ * is not a terminal; a terminal stdin without \`-i\` is not read (\`exec\` without \`-t\` then sends
+ * \`stdin_eof\` at once, like an empty stdin; \`exec -t\` and \`attach\` send nothing). With \`-t\`,
+ * the window size goes out as resizes, and a forwarded terminal stdin is put in raw mode.
+ */
+function localInput(command: ClientCommand, io: CliIo): LocalInput {
+  const forwardStdin = command.interactive || !io.stdin.isTTY;
+  const tty = command.kind === 'exec' && command.tty;
+  const closedStdin = command.kind === 'exec' && !tty ? EMPTY : undefined;
+  return {
+    stdin: forwardStdin ? stdinBytes(io.stdin) : closedStdin,
+    resize: tty ? terminalSize([io.stdout, io.stderr]) : undefined,
+    raw: tty && forwardStdin ? rawMode(io.stdin) : EMPTY,
+  };
+}
+
+function events(
+  client: RunnerClient,
+  command: ClientCommand,
+  input: { stdin?: Observable<Uint8Array>; resize?: Observable<TerminalSize>; signal: Observable<number> },
+): Observable<ExecEvent> {
   if (command.kind === 'attach') return client.follow(command.boxId, command.executionId, input);
   const request = {
     command: command.command,
@@ -51,14 +80,20 @@ const isExitStatus = (code: number | undefined): code is number => code !== unde
  * resolves to the command's exit code, or to one of the statuses of `exitStatus.ts`. Warnings are
  * always printed, other notices with `--verbose`. SIGINT, SIGTERM and SIGHUP are forwarded
  * in-band; the same one again, or a closed stdout, closes the socket and leaves at once, the
- * command left running.
+ * command left running. With \`-t\` and a forwarded terminal stdin, the terminal is raw while the
+ * run lasts (see \`localInput\`).
  */
 export function runCommand(command: ClientCommand, io: CliIo): Promise<number> {
   const { connection } = command;
   const say = (message: string): void => reportLine(io.stderr, message, [connection.token]);
   const forwarded = new Subject<number>();
   const client = clientFor(command);
-  const events$ = events(client, command, { stdin: stdinBytes(io.stdin), signal: forwarded });
+  const local = localInput(command, io);
+  const events$ = events(client, command, {
+    ...(local.stdin === undefined ? {} : { stdin: local.stdin }),
+    ...(local.resize === undefined ? {} : { resize: local.resize }),
+    signal: forwarded,
+  });
   let executionId = command.kind === 'attach' ? command.executionId : undefined;
 
   return new Promise<number>((resolve) => {
@@ -92,6 +127,8 @@ export function runCommand(command: ClientCommand, io: CliIo): Promise<number> {
       );
     };
 
+    // Raw mode before stdin is read; \`finish\` (every way out) restores it, and so does its exit guard.
+    subscription.add(local.raw.subscribe());
     subscription.add(
       processSignals().subscribe(({ name, number, repeat }) => {
         if (repeat) {

@@ -6,11 +6,11 @@ import { SIGNAL_LIST } from './signalNames.js';
 export type Verb = 'exec' | 'attach' | 'kill' | 'signal' | 'emulator';
 
 const SYNOPSIS: Readonly<Record<Verb, string>> = {
-  exec: `boxlite-rx exec [--url URL] [--token TOKEN] [--prefix P] [-d|--detach] [-t|--tty] [-e|--env K=V]...
-                  [-w|--cwd DIR] [--timeout SECONDS] [--replay-shape ring|chunks] [-v|--verbose]
-                  [--strict] BOX_ID -- COMMAND [ARG...]`,
-  attach: `boxlite-rx attach [--url URL] [--token TOKEN] [--prefix P] [--replay-shape ring|chunks]
-                    [-v|--verbose] [--strict] BOX_ID EXECUTION_ID`,
+  exec: `boxlite-rx exec [--url URL] [--token TOKEN] [--prefix P] [-d|--detach] [-i|--interactive]
+                  [-t|--tty] [-e|--env K=V]... [-w|--cwd DIR] [--timeout SECONDS]
+                  [--replay-shape ring|chunks] [-v|--verbose] [--strict] BOX_ID -- COMMAND [ARG...]`,
+  attach: `boxlite-rx attach [--url URL] [--token TOKEN] [--prefix P] [-i|--interactive]
+                    [--replay-shape ring|chunks] [-v|--verbose] [--strict] BOX_ID EXECUTION_ID`,
   kill: 'boxlite-rx kill [--url URL] [--token TOKEN] [--prefix P] BOX_ID EXECUTION_ID',
   signal: 'boxlite-rx signal [--url URL] [--token TOKEN] [--prefix P] BOX_ID EXECUTION_ID SIGNAL',
   emulator: 'boxlite-rx emulator [--port N] [--token T] [--allow-exec] [--replay single|chunked]',
@@ -20,8 +20,15 @@ const SYNOPSIS: Readonly<Record<Verb, string>> = {
 const DEFAULTS = 'Defaults come from BOXLITE_REST_URL, BOXLITE_API_KEY and BOXLITE_REST_PATH_PREFIX.';
 
 const CLIENT_NOTES = `exec and attach write the command's stdout and stderr byte for byte, forward stdin (EOF sends
-stdin_eof), and exit with the command's exit code. SIGINT, SIGTERM and SIGHUP are forwarded to the
-command; the same signal N a second time leaves at once with 128+N, the command left running.
+stdin_eof), and exit with the command's exit code. As with docker exec, stdin is forwarded with
+-i/--interactive or when it is not a terminal; a terminal stdin without -i is not read (exec
+without -t then sends stdin_eof at once; exec -t and attach send nothing).
+exec -t/--tty runs the command in a terminal: the window size is sent on each attach and on every
+resize, and with -i (-it) the local terminal is raw until the client leaves, however it leaves:
+keys go out one by one, and Ctrl-C, Ctrl-D and Ctrl-Z are sent as bytes to the remote terminal
+(Ctrl-C interrupts the remote command, not the client), as with docker exec -it.
+SIGINT, SIGTERM and SIGHUP are forwarded to the command; the same signal N a second time leaves
+at once with 128+N, the command left running.
 A closed stdout (| head) leaves at once with 141; the command is left running on the server.
 When the exit code comes with a reason from the server, it is printed as one line on stderr.
 A notice that output may be missing or repeated always prints "boxlite-rx: warning: <message>".
@@ -31,7 +38,7 @@ frames, malformed frames), and says when a signal was forwarded.
 --replay-shape chunks is for \`boxlite serve\` (one replay frame per stored chunk); the default,
 ring, is the Go runner's (the cloud).
 exec -d/--detach starts the command, prints its execution id on stdout (one line) and exits 0 at
-once, without attaching: no output, no stdin, no exit code (--strict and --replay-shape do not
+once, without attaching: no output, no stdin, no exit code (--strict, --replay-shape and -i do not
 apply). A runner reaps a command nobody is attached to (the Go runner: SIGHUP after 5 minutes).
 attach takes the id that exec --detach prints, or that exec --verbose prints on stderr as
 "boxlite-rx: execution <id>".
