@@ -1,9 +1,8 @@
 import { EMPTY, Subject, Subscription, take, type Observable } from 'rxjs';
-import { WebSocket } from 'ws';
-import { createRunnerClient, type RunnerClient } from '../client/createRunnerClient.js';
+import type { RunnerClient } from '../client/createRunnerClient.js';
 import type { ExecEvent } from '../events.js';
-import type { WebSocketConstructor } from '../transport/webSocket.js';
 import type { Command } from './args.js';
+import { cliClient, execRequest } from './cliClient.js';
 import { BROKEN_PIPE, CLIENT_FAILURE, STRICT_WARNING, signalled } from './exitStatus.js';
 import { stdinBytes } from './processStreams.js';
 import { reportLine } from './report.js';
@@ -20,17 +19,6 @@ export interface CliIo {
 }
 
 type ClientCommand = Extract<Command, { kind: 'exec' | 'attach' }>;
-
-function clientFor({ connection }: ClientCommand): RunnerClient {
-  return createRunnerClient({
-    baseUrl: connection.url,
-    // The CLI bundles `ws` (an optional peer of the library), so it passes it rather than load it.
-    WebSocket: WebSocket as unknown as WebSocketConstructor,
-    ...(connection.token === undefined ? {} : { token: connection.token }),
-    ...(connection.prefix === undefined ? {} : { pathPrefix: connection.prefix }),
-    replayShape: connection.replayShape,
-  });
-}
 
 /** What a run reads from the local side: stdin, window sizes, and the raw mode held meanwhile. */
 interface LocalInput {
@@ -62,15 +50,7 @@ function events(
   input: { stdin?: Observable<Uint8Array>; resize?: Observable<TerminalSize>; signal: Observable<number> },
 ): Observable<ExecEvent> {
   if (command.kind === 'attach') return client.follow(command.boxId, command.executionId, input);
-  const request = {
-    command: command.command,
-    args: command.args,
-    env: command.env,
-    tty: command.tty,
-    ...(command.cwd === undefined ? {} : { working_dir: command.cwd }),
-    ...(command.timeoutSeconds === undefined ? {} : { timeout_seconds: command.timeoutSeconds }),
-  };
-  return client.exec(command.boxId, request, input);
+  return client.exec(command.boxId, execRequest(command), input);
 }
 
 const isExitStatus = (code: number | undefined): code is number => code !== undefined && Number.isInteger(code) && code >= 0 && code <= 255;
@@ -87,7 +67,7 @@ export function runCommand(command: ClientCommand, io: CliIo): Promise<number> {
   const { connection } = command;
   const say = (message: string): void => reportLine(io.stderr, message, [connection.token]);
   const forwarded = new Subject<number>();
-  const client = clientFor(command);
+  const client = cliClient(command.connection, command.connection.replayShape);
   const local = localInput(command, io);
   const events$ = events(client, command, {
     ...(local.stdin === undefined ? {} : { stdin: local.stdin }),
