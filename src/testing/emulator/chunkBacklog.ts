@@ -3,6 +3,7 @@
  */
 
 import type { OutputBacklog } from './backlog.js';
+import { ChunkDeque } from './chunkDeque.js';
 
 /**
  * A deque of whole output chunks bounded by `capacity` bytes, as `boxlite serve` keeps them.
@@ -26,16 +27,14 @@ import type { OutputBacklog } from './backlog.js';
  * ```
  */
 export class ChunkBacklog implements OutputBacklog {
-  private chunks: Uint8Array[] = [];
-  private start = 0;
-  private size = 0;
+  private readonly chunks = new ChunkDeque();
 
   /** @param capacity byte cap of the chunks kept (the newest chunk is kept even if larger). */
   constructor(readonly capacity: number) {}
 
   /** Bytes currently held (more than `capacity` only while the newest chunk alone is). */
   get byteLength(): number {
-    return this.size;
+    return this.chunks.bytes;
   }
 
   /**
@@ -45,23 +44,13 @@ export class ChunkBacklog implements OutputBacklog {
   push(data: Uint8Array): number {
     if (data.length === 0) return 0;
     this.chunks.push(data);
-    this.size += data.length;
     let dropped = 0;
-    while (this.size > this.capacity && this.start < this.chunks.length - 1) {
-      const oldest = this.chunks[this.start] as Uint8Array;
-      this.start += 1;
-      this.size -= oldest.length;
-      dropped += oldest.length;
-    }
-    if (this.start > 1024 && this.start * 2 > this.chunks.length) {
-      this.chunks = this.chunks.slice(this.start);
-      this.start = 0;
-    }
+    while (this.chunks.bytes > this.capacity && this.chunks.count > 1) dropped += this.chunks.dropOldest();
     return dropped;
   }
 
   /** One frame per stored chunk, oldest first: the chunks themselves, as pushed. */
   replayFrames(): Uint8Array[] {
-    return this.chunks.slice(this.start);
+    return this.chunks.toArray();
   }
 }

@@ -1,4 +1,5 @@
 import type { OutputBacklog } from './backlog.js';
+import { ChunkDeque } from './chunkDeque.js';
 
 /**
  * The Go runner's per-stream output ring (PROTOCOL §4): it holds the last `capacity` bytes
@@ -7,16 +8,14 @@ import type { OutputBacklog } from './backlog.js';
  * its newest bytes.
  */
 export class OutputRing implements OutputBacklog {
-  private chunks: Uint8Array[] = [];
-  private start = 0;
-  private size = 0;
+  private readonly chunks = new ChunkDeque();
 
   /** @param capacity maximum number of bytes kept. */
   constructor(readonly capacity: number) {}
 
   /** Bytes currently held. */
   get byteLength(): number {
-    return this.size;
+    return this.chunks.bytes;
   }
 
   /**
@@ -25,53 +24,42 @@ export class OutputRing implements OutputBacklog {
    */
   push(data: Uint8Array): number {
     if (data.length === 0) return 0;
+    const dropped = Math.max(0, this.chunks.bytes + data.length - this.capacity);
     if (data.length >= this.capacity) {
-      const dropped = this.size + data.length - this.capacity;
-      this.chunks = [data.subarray(data.length - this.capacity)];
-      this.start = 0;
-      this.size = this.capacity;
+      this.chunks.clear();
+      this.chunks.push(data.subarray(data.length - this.capacity));
       return dropped;
     }
-    let excess = this.size + data.length - this.capacity;
-    const dropped = Math.max(0, excess);
+    let excess = dropped;
     while (excess > 0) {
-      const oldest = this.chunks[this.start];
+      const oldest = this.chunks.oldest;
       if (oldest === undefined) break;
       if (oldest.length <= excess) {
-        this.start += 1;
-        this.size -= oldest.length;
-        excess -= oldest.length;
+        excess -= this.chunks.dropOldest();
       } else {
-        this.chunks[this.start] = oldest.subarray(excess);
-        this.size -= excess;
+        this.chunks.trimOldest(excess);
         excess = 0;
       }
     }
-    if (this.start > 1024 && this.start * 2 > this.chunks.length) {
-      this.chunks = this.chunks.slice(this.start);
-      this.start = 0;
-    }
     this.chunks.push(data);
-    this.size += data.length;
     return dropped;
   }
 
   /** The stored chunks, oldest first (a new array of views). */
   snapshotChunks(): Uint8Array[] {
-    return this.chunks.slice(this.start);
+    return this.chunks.toArray();
   }
 
   /** One frame holding the whole ring, or none while it is empty. */
   replayFrames(): Uint8Array[] {
-    return this.size === 0 ? [] : [this.snapshotBytes()];
+    return this.chunks.bytes === 0 ? [] : [this.snapshotBytes()];
   }
 
   /** All stored bytes as one array (empty when nothing is stored). */
   snapshotBytes(): Uint8Array {
-    const out = new Uint8Array(this.size);
+    const out = new Uint8Array(this.chunks.bytes);
     let offset = 0;
-    for (let i = this.start; i < this.chunks.length; i += 1) {
-      const chunk = this.chunks[i] as Uint8Array;
+    for (const chunk of this.chunks.toArray()) {
       out.set(chunk, offset);
       offset += chunk.length;
     }
