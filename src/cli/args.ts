@@ -34,6 +34,21 @@ export interface ConnectionArgs extends ServerArgs {
   readonly strict: boolean;
   /** How the server replays its buffer: `ring` (the Go runner, the default) or `chunks` (`boxlite serve`). */
   readonly replayShape: 'ring' | 'chunks';
+  /** Output bytes a slow reader may leave waiting in memory, per stream, before the rest goes to a temporary file. */
+  readonly outputMemoryBytes: number;
+}
+
+/** The default of `--output-memory`: 64 MiB per stream. */
+export const DEFAULT_OUTPUT_MEMORY_BYTES = 64 * 1024 * 1024;
+
+const SIZE_UNITS: Readonly<Record<string, number>> = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 };
+
+/** `65536`, `64K`, `64M`, `1G` (binary units, optional `i`/`B`) as bytes; undefined when not a size of at least 1 KiB. */
+export function parseSize(text: string): number | undefined {
+  const match = /^(\d+)(?:([KMG])i?B?)?$/i.exec(text.trim());
+  if (match === null) return undefined;
+  const bytes = Number(match[1]) * (SIZE_UNITS[(match[2] ?? '').toUpperCase()] ?? Number.NaN);
+  return Number.isSafeInteger(bytes) && bytes >= 1024 ? bytes : undefined;
 }
 
 /** A parsed command line. */
@@ -84,11 +99,12 @@ export type Command =
 const OPTIONS: Readonly<Record<Verb, Readonly<Record<string, boolean>>>> = {
   exec: {
     '--url': false, '--token': false, '--prefix': false, '--env': false, '--cwd': false, '--timeout': false,
-    '--replay-shape': false, '--tty': true, '--interactive': true, '--verbose': true, '--strict': true,
+    '--replay-shape': false, '--output-memory': false, '--tty': true, '--interactive': true, '--verbose': true, '--strict': true,
     '--detach': true,
   },
   attach: {
-    '--url': false, '--token': false, '--prefix': false, '--replay-shape': false, '--interactive': true, '--verbose': true, '--strict': true,
+    '--url': false, '--token': false, '--prefix': false, '--replay-shape': false, '--output-memory': false, '--interactive': true,
+    '--verbose': true, '--strict': true,
   },
   kill: { '--url': false, '--token': false, '--prefix': false },
   signal: { '--url': false, '--token': false, '--prefix': false },
@@ -180,7 +196,16 @@ function connection(parsed: Parsed, verb: Verb, env: NodeJS.ProcessEnv): Connect
     verbose: parsed.options.has('--verbose'),
     strict: parsed.options.has('--strict'),
     replayShape: oneOf(parsed, '--replay-shape', verb, ['ring', 'chunks'] as const, 'ring'),
+    outputMemoryBytes: outputMemory(parsed, verb),
   };
+}
+
+function outputMemory(parsed: Parsed, verb: Verb): number {
+  const text = single(parsed, '--output-memory', verb);
+  if (text === undefined) return DEFAULT_OUTPUT_MEMORY_BYTES;
+  const bytes = parseSize(text);
+  if (bytes === undefined) throw new UsageError(`--output-memory must be a size of at least 1K (like 64M), got ${JSON.stringify(text)}`, verb);
+  return bytes;
 }
 
 function parseEnv(values: readonly string[]): Record<string, string> {
@@ -206,7 +231,7 @@ function parseExec(parsed: Parsed, env: NodeJS.ProcessEnv): Command {
   }
   const detach = parsed.options.has('--detach');
   // A detached run follows nothing, so the options about following have nothing to act on.
-  for (const name of ['--strict', '--replay-shape', '--interactive'] as const) {
+  for (const name of ['--strict', '--replay-shape', '--output-memory', '--interactive'] as const) {
     if (detach && parsed.options.has(name)) throw new UsageError(`${name} does not apply to --detach (nothing is followed)`, 'exec');
   }
   return {

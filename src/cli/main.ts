@@ -11,7 +11,7 @@ import { USAGE, usageOf } from './usage.js';
 declare const PACKAGE_VERSION: string;
 
 async function main(argv: readonly string[]): Promise<number> {
-  const io: CliIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
+  const io: CliIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, stdoutFd: 1, stderrFd: 2 };
   try {
     const command = parseArgs(argv, process.env);
     switch (command.kind) {

@@ -29,6 +29,6 @@ export function redact(message: string, secrets: readonly (string | undefined)[]
  * @param message the diagnostic.
  * @param secrets values that must not appear.
  */
-export function reportLine(stderr: NodeJS.WritableStream, message: string, secrets: readonly (string | undefined)[] = []): void {
+export function reportLine(stderr: { write(text: string): unknown }, message: string, secrets: readonly (string | undefined)[] = []): void {
   stderr.write(`boxlite-rx: ${redact(message, secrets).replace(/\s*\n\s*/g, ' ')}\n`);
 }

@@ -4,18 +4,20 @@ import type { ExecEvent } from '../events.js';
 import type { Command } from './args.js';
 import { cliClient, execRequest } from './cliClient.js';
 import { BROKEN_PIPE, CLIENT_FAILURE, STRICT_WARNING, signalled } from './exitStatus.js';
+import { OutputQueue } from './outputQueue.js';
 import { stdinBytes } from './processStreams.js';
 import { reportLine } from './report.js';
 import { processSignals } from './signals.js';
 import { rawMode, terminalSize, type TerminalSize } from './terminal.js';
 import { isWarning, noticeLine } from './warnings.js';
-import { writeFailure } from './writeFailure.js';
 
-/** The CLI's standard streams. */
+/** The CLI's standard streams, and their descriptors for output that must not block. */
 export interface CliIo {
   readonly stdin: NodeJS.ReadStream;
   readonly stdout: NodeJS.WriteStream;
   readonly stderr: NodeJS.WriteStream;
+  readonly stdoutFd: number;
+  readonly stderrFd: number;
 }
 
 type ClientCommand = Extract<Command, { kind: 'exec' | 'attach' }>;
@@ -56,16 +58,19 @@ function events(
 const isExitStatus = (code: number | undefined): code is number => code !== undefined && Number.isInteger(code) && code >= 0 && code <= 255;
 
 /**
- * Runs `exec` or `attach`: the command's bytes go to stdout/stderr untouched, and the promise
- * resolves to the command's exit code, or to one of the statuses of `exitStatus.ts`. Warnings are
- * always printed, other notices with `--verbose`. SIGINT, SIGTERM and SIGHUP are forwarded
+ * Runs `exec` or `attach`: the command's bytes go to stdout/stderr untouched, through an
+ * `OutputQueue` each so that a slow reader never stops the socket being read, and the promise
+ * resolves, once they are written, to the command's exit code, or to one of the statuses of
+ * `exitStatus.ts`. Warnings are always printed, other notices with `--verbose`. SIGINT, SIGTERM and SIGHUP are forwarded
  * in-band; the same one again, or a closed stdout, closes the socket and leaves at once, the
  * command left running. With \`-t\` and a forwarded terminal stdin, the terminal is raw while the
  * run lasts (see \`localInput\`).
  */
 export function runCommand(command: ClientCommand, io: CliIo): Promise<number> {
   const { connection } = command;
-  const say = (message: string): void => reportLine(io.stderr, message, [connection.token]);
+  const stdout = new OutputQueue(io.stdoutFd, connection.outputMemoryBytes);
+  const stderr = new OutputQueue(io.stderrFd, connection.outputMemoryBytes);
+  const say = (message: string): void => reportLine(stderr, message, [connection.token]);
   const forwarded = new Subject<number>();
   const client = cliClient(command.connection, command.connection.replayShape);
   const local = localInput(command, io);
@@ -78,9 +83,15 @@ export function runCommand(command: ClientCommand, io: CliIo): Promise<number> {
 
   return new Promise<number>((resolve) => {
     const subscription = new Subscription();
-    const finish = (status: number): void => {
+    /** Every way out: stops the run, then resolves once the output is written (stdout's only when asked). */
+    const finish = (status: number, waitForStdout = true): void => {
       subscription.unsubscribe();
-      resolve(status);
+      void Promise.all([waitForStdout ? stdout.flushed() : undefined, stderr.flushed()]).then(() => {
+        const closedMeanwhile = status !== BROKEN_PIPE && waitForStdout && stdout.failure?.code === 'EPIPE';
+        stdout.close();
+        stderr.close();
+        resolve(closedMeanwhile ? BROKEN_PIPE : status);
+      });
     };
     let exitCode: number | undefined;
     let reasonSaid = false;
@@ -113,7 +124,7 @@ export function runCommand(command: ClientCommand, io: CliIo): Promise<number> {
       processSignals().subscribe(({ name, number, repeat }) => {
         if (repeat) {
           say(`${name} twice: leaving (the command may still run)`);
-          finish(signalled(number));
+          finish(signalled(number), false);
           return;
         }
         if (connection.verbose) say(`${name} forwarded to the command (${name} again to leave at once)`);
@@ -121,11 +132,11 @@ export function runCommand(command: ClientCommand, io: CliIo): Promise<number> {
       }),
     );
     subscription.add(
-      writeFailure(io.stdout).subscribe((error) => {
-        if (error.code === 'EPIPE') finish(BROKEN_PIPE);
+      stdout.failed.subscribe((error) => {
+        if (error.code === 'EPIPE') finish(BROKEN_PIPE, false);
         else {
           say(`stdout: ${error.message}`);
-          finish(CLIENT_FAILURE);
+          finish(CLIENT_FAILURE, false);
         }
       }),
     );
@@ -134,10 +145,10 @@ export function runCommand(command: ClientCommand, io: CliIo): Promise<number> {
         next(event) {
           switch (event.type) {
             case 'stdout':
-              io.stdout.write(event.data);
+              stdout.write(event.data);
               return;
             case 'stderr':
-              io.stderr.write(event.data);
+              stderr.write(event.data);
               return;
             case 'notice': {
               warned ||= isWarning(event);

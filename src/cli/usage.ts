@@ -8,9 +8,11 @@ export type Verb = 'exec' | 'attach' | 'kill' | 'signal' | 'emulator';
 const SYNOPSIS: Readonly<Record<Verb, string>> = {
   exec: `boxlite-rx exec [--url URL] [--token TOKEN] [--prefix P] [-d|--detach] [-i|--interactive]
                   [-t|--tty] [-e|--env K=V]... [-w|--cwd DIR] [--timeout SECONDS]
-                  [--replay-shape ring|chunks] [-v|--verbose] [--strict] BOX_ID -- COMMAND [ARG...]`,
+                  [--replay-shape ring|chunks] [--output-memory SIZE] [-v|--verbose] [--strict]
+                  BOX_ID -- COMMAND [ARG...]`,
   attach: `boxlite-rx attach [--url URL] [--token TOKEN] [--prefix P] [-i|--interactive]
-                    [--replay-shape ring|chunks] [-v|--verbose] [--strict] BOX_ID EXECUTION_ID`,
+                    [--replay-shape ring|chunks] [--output-memory SIZE] [-v|--verbose] [--strict]
+                    BOX_ID EXECUTION_ID`,
   kill: 'boxlite-rx kill [--url URL] [--token TOKEN] [--prefix P] BOX_ID EXECUTION_ID',
   signal: 'boxlite-rx signal [--url URL] [--token TOKEN] [--prefix P] BOX_ID EXECUTION_ID SIGNAL',
   emulator: 'boxlite-rx emulator [--port N] [--token T] [--allow-exec] [--replay single|chunked]',
@@ -30,6 +32,9 @@ keys go out one by one, and Ctrl-C, Ctrl-D and Ctrl-Z are sent as bytes to the r
 SIGINT, SIGTERM and SIGHUP are forwarded to the command; the same signal N a second time leaves
 at once with 128+N, the command left running.
 A closed stdout (| head) leaves at once with 141; the command is left running on the server.
+A slow reader never slows the socket: output waits in memory, up to --output-memory per stream
+(default 64M; K, M, G accepted), then in a temporary file removed on exit; all of it is written
+before the client exits with the command's code.
 When the exit code comes with a reason from the server, it is printed as one line on stderr.
 A notice that output may be missing or repeated always prints "boxlite-rx: warning: <message>".
 --strict: after all output, a run that printed a warning exits 124 instead of the command's code.
@@ -38,8 +43,9 @@ frames, malformed frames), and says when a signal was forwarded.
 --replay-shape chunks is for \`boxlite serve\` (one replay frame per stored chunk); the default,
 ring, is the Go runner's (the cloud).
 exec -d/--detach starts the command, prints its execution id on stdout (one line) and exits 0 at
-once, without attaching: no output, no stdin, no exit code (--strict, --replay-shape and -i do not
-apply). A runner reaps a command nobody is attached to (the Go runner: SIGHUP after 5 minutes).
+once, without attaching: no output, no stdin, no exit code (--strict, --replay-shape,
+--output-memory and -i do not apply). A runner reaps a command nobody is attached to (the Go
+runner: SIGHUP after 5 minutes).
 attach takes the id that exec --detach prints, or that exec --verbose prints on stderr as
 "boxlite-rx: execution <id>".
 Exit statuses besides the command's own: 2 bad usage; 124 --strict after a warning; 125 the client
