@@ -93,6 +93,13 @@ export type Command =
       readonly token: string | undefined;
       readonly allowExec: boolean;
       readonly replay: 'single' | 'chunked';
+    }
+  | {
+      readonly kind: 'doctor';
+      readonly connection: ServerArgs;
+      readonly boxId: string;
+      /** Print the report as one JSON document. */
+      readonly json: boolean;
     };
 
 /** The options each subcommand takes; `true` marks a flag (no value). */
@@ -109,6 +116,7 @@ const OPTIONS: Readonly<Record<Verb, Readonly<Record<string, boolean>>>> = {
   kill: { '--url': false, '--token': false, '--prefix': false },
   signal: { '--url': false, '--token': false, '--prefix': false },
   emulator: { '--port': false, '--token': false, '--replay': false, '--allow-exec': true },
+  doctor: { '--url': false, '--token': false, '--prefix': false, '--json': true },
 };
 
 /** Short spellings, each of a long option. */
@@ -257,8 +265,8 @@ function parseAttach(parsed: Parsed, env: NodeJS.ProcessEnv): Command {
   return { kind: 'attach', connection: connection(parsed, 'attach', env), boxId, executionId, interactive: parsed.options.has('--interactive') };
 }
 
-/** The `BOX_ID EXECUTION_ID` (and, for `signal`, `SIGNAL`) of `kill` and `signal`: exactly these. */
-function controlTarget(parsed: Parsed, verb: 'kill' | 'signal', names: string): string[] {
+/** The `BOX_ID EXECUTION_ID` (and, for `signal`, `SIGNAL`) of `kill` and `signal`, the `BOX_ID` of `doctor`: exactly these. */
+function controlTarget(parsed: Parsed, verb: 'kill' | 'signal' | 'doctor', names: string): string[] {
   if (parsed.rest !== undefined) throw new UsageError(`${verb} takes no command`, verb);
   const count = names.split(' ').length;
   const given = parsed.positional;
@@ -279,6 +287,11 @@ function parseSignal(parsed: Parsed, env: NodeJS.ProcessEnv): Command {
   return { kind: 'signal', connection: server(parsed, 'signal', env), boxId, executionId, signal };
 }
 
+function parseDoctor(parsed: Parsed, env: NodeJS.ProcessEnv): Command {
+  const [boxId = ''] = controlTarget(parsed, 'doctor', 'BOX_ID');
+  return { kind: 'doctor', connection: server(parsed, 'doctor', env), boxId, json: parsed.options.has('--json') };
+}
+
 function parseEmulator(parsed: Parsed): Command {
   if (parsed.positional.length > 0 || parsed.rest !== undefined) throw new UsageError('emulator takes only options', 'emulator');
   const portText = single(parsed, '--port', 'emulator') ?? '0';
@@ -294,6 +307,7 @@ const PARSERS: Readonly<Record<Verb, (parsed: Parsed, env: NodeJS.ProcessEnv) =>
   kill: parseKill,
   signal: parseSignal,
   emulator: parseEmulator,
+  doctor: parseDoctor,
 };
 
 /**

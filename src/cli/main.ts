@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { UsageError, parseArgs } from './args.js';
+import { runDoctor } from './doctor/runDoctor.js';
 import { BROKEN_PIPE, CLIENT_FAILURE, USAGE_ERROR } from './exitStatus.js';
 import { drained } from './processStreams.js';
 import { reportLine } from './report.js';
@@ -23,6 +24,8 @@ async function main(argv: readonly string[]): Promise<number> {
         return 0;
       case 'emulator':
         return await runEmulator(command, io);
+      case 'doctor':
+        return await runDoctor(command, io);
       case 'exec':
         return await (command.detach ? runDetached(command, io) : runCommand(command, io));
       case 'kill':

@@ -1,9 +1,10 @@
 /** The `--help` texts: the whole CLI's, and each subcommand's. */
 
+import { DOCTOR_NOTES, DOCTOR_SYNOPSIS } from './doctor/doctorUsage.js';
 import { SIGNAL_LIST } from './signalNames.js';
 
 /** A subcommand with its own usage. */
-export type Verb = 'exec' | 'attach' | 'kill' | 'signal' | 'emulator';
+export type Verb = 'exec' | 'attach' | 'kill' | 'signal' | 'emulator' | 'doctor';
 
 const SYNOPSIS: Readonly<Record<Verb, string>> = {
   exec: `boxlite-rx exec [--url URL] [--token TOKEN] [--prefix P] [-d|--detach] [-i|--interactive]
@@ -16,6 +17,7 @@ const SYNOPSIS: Readonly<Record<Verb, string>> = {
   kill: 'boxlite-rx kill [--url URL] [--token TOKEN] [--prefix P] BOX_ID EXECUTION_ID',
   signal: 'boxlite-rx signal [--url URL] [--token TOKEN] [--prefix P] BOX_ID EXECUTION_ID SIGNAL',
   emulator: 'boxlite-rx emulator [--port N] [--token T] [--allow-exec] [--replay single|chunked]',
+  doctor: DOCTOR_SYNOPSIS,
 };
 
 /** The client subcommands' defaults: the first line of their notes. */
@@ -68,6 +70,7 @@ export const USAGE = `Usage:
   ${SYNOPSIS.kill}
   ${SYNOPSIS.signal}
   ${SYNOPSIS.emulator}
+  ${SYNOPSIS.doctor}
   boxlite-rx -h|--help | -V|--version       (SUBCOMMAND -h|--help: its own usage)
 
 ${DEFAULTS}
@@ -75,7 +78,9 @@ ${CLIENT_NOTES}
 
 ${CONTROL_NOTES}
 
-${EMULATOR_NOTES}`;
+${EMULATOR_NOTES}
+
+${DOCTOR_NOTES}`;
 
 /** The notes each subcommand's usage ends with. */
 const NOTES: Readonly<Record<Verb, string>> = {
@@ -84,6 +89,7 @@ const NOTES: Readonly<Record<Verb, string>> = {
   kill: `${DEFAULTS}\n${CONTROL_NOTES}`,
   signal: `${DEFAULTS}\n${CONTROL_NOTES}`,
   emulator: EMULATOR_NOTES,
+  doctor: `${DEFAULTS}\n${DOCTOR_NOTES}`,
 };
 
 /**

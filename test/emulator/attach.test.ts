@@ -88,7 +88,16 @@ describe('the attach slot', () => {
     const em = await emulator({ scripts: { w: { steps: [{ waitMs: 60_000 }] } } });
     const id = await startExecution(em, { command: 'w' });
     expect(await tryAttach(em, id, null)).toMatchObject({ kind: 'refused', status: 401 });
-    expect(await tryAttach(em, id, 'wrong')).toMatchObject({ kind: 'refused', status: 401, body: '{"error":"missing or invalid bearer token"}' });
+    const denied = await tryAttach(em, id, 'wrong');
+    expect(denied).toMatchObject({ kind: 'refused', status: 401, contentType: 'application/json; charset=utf-8' });
+    expect(JSON.parse(denied.kind === 'refused' ? denied.body : '')).toEqual({
+      statusCode: 401,
+      message: 'missing or invalid bearer token',
+      code: 'UNAUTHORIZED',
+      timestamp: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/),
+      path: `/v1/boxes/box/executions/${id}/attach`,
+      method: 'GET',
+    });
     expect(await tryAttach(em, 'nope')).toMatchObject({ kind: 'refused', status: 404, body: '{"error":"execution nope not found"}' });
     expect(await tryAttach(em, id, em.token, 'other-box')).toMatchObject({ kind: 'refused', status: 404 });
     expect(em.execution(id)?.attachAttempts).toBe(0);

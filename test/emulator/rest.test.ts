@@ -183,12 +183,26 @@ describe('auth', () => {
   });
 });
 
+/** `2026-08-01T12:00:00.000Z`, as `Date.prototype.toISOString` writes it. */
+const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
 describe('error body shapes', () => {
   const cases = [
     {
       shape: 'runner' as const,
       notFound: { body: { error: 'execution nope not found' }, type: 'application/json' },
-      unauthorized: { body: { error: 'missing or invalid bearer token' }, type: 'application/json' },
+      // The runner's auth middleware answers before its controllers, in its own shape.
+      unauthorized: {
+        body: {
+          statusCode: 401,
+          message: 'missing or invalid bearer token',
+          code: 'UNAUTHORIZED',
+          timestamp: expect.stringMatching(ISO_TIMESTAMP),
+          path: '/v1/boxes/b/executions/nope',
+          method: 'GET',
+        },
+        type: 'application/json',
+      },
     },
     {
       shape: 'auth' as const,
@@ -197,8 +211,9 @@ describe('error body shapes', () => {
           statusCode: 404,
           message: 'execution nope not found',
           code: 'NOT_FOUND',
-          error: 'Not Found',
+          timestamp: expect.stringMatching(ISO_TIMESTAMP),
           path: '/v1/boxes/b/executions/nope',
+          method: 'GET',
         },
         type: 'application/json',
       },
@@ -207,8 +222,9 @@ describe('error body shapes', () => {
           statusCode: 401,
           message: 'missing or invalid bearer token',
           code: 'UNAUTHORIZED',
-          error: 'Unauthorized',
+          timestamp: expect.stringMatching(ISO_TIMESTAMP),
           path: '/v1/boxes/b/executions/nope',
+          method: 'GET',
         },
         type: 'application/json',
       },

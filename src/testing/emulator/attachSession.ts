@@ -1,5 +1,5 @@
 /**
- * One attached WebSocket (PROTOCOL §3-4): the replay of both backlogs, then live frames through a
+ * One attached WebSocket (docs/protocol.md §3-4): the replay of both backlogs, then live frames through a
  * bounded per-subscriber queue, then the exit frame and Close 1000. Also pings, the idle
  * timeout, client control messages, and the faults of this attach attempt.
  *
@@ -15,7 +15,8 @@
  */
 
 import { interval, startWith, Subject, Subscription, switchMap, timer } from 'rxjs';
-import { WebSocket, type RawData } from 'ws';
+import type { Duplex } from 'node:stream';
+import type { RawData, WebSocket } from 'ws';
 import { encodeErrorFrame, encodeExitFrame, encodeOutputFrame } from '../../protocol/frames.js';
 import { CLOSE_GOING_AWAY, CLOSE_NORMAL, SIGNAL_WHITELIST, type OutputStream } from '../../protocol/types.js';
 import { sendBurst, sendTruncatedFrame } from './burst.js';
@@ -29,6 +30,8 @@ import type { MutableStats } from './stats.js';
 /** Everything a session needs. */
 export interface AttachSessionInit {
   readonly ws: WebSocket;
+  /** The connection under `ws`: ended right after the server's own Close that follows the exit frame. */
+  readonly socket: Duplex;
   readonly execution: Execution;
   /** The token holding the execution's attach slot; released when the socket is gone. */
   readonly slotToken: object;
@@ -98,7 +101,7 @@ export class AttachSession {
     });
     const { pingIntervalMs, idleTimeoutMs } = init.options;
     this.pings = interval(pingIntervalMs).subscribe(() => {
-      if (this.ws.readyState === WebSocket.OPEN) this.ws.ping();
+      if (this.ws.readyState === this.ws.OPEN) this.ws.ping();
     });
     this.subscriptions.add(this.pings);
     this.subscriptions.add(
@@ -169,7 +172,7 @@ export class AttachSession {
 
   /** Sends output chunks in one write and waits until it reached the kernel. False if the socket closed meanwhile. */
   private async sendBurst(chunks: readonly OutputItem[]): Promise<boolean> {
-    if (this.isClosed || this.ws.readyState !== WebSocket.OPEN) return false;
+    if (this.isClosed || this.ws.readyState !== this.ws.OPEN) return false;
     const written = sendBurst(this.ws, chunks);
     for (const { data } of chunks) {
       this.init.stats.framesSent += 1;
@@ -210,7 +213,7 @@ export class AttachSession {
   private async send(frame: Uint8Array | string): Promise<boolean> {
     const latency = this.fault?.frameLatencyMs;
     if (latency !== undefined && latency > 0 && !(await this.sleep(latency))) return false;
-    if (this.isClosed || this.ws.readyState !== WebSocket.OPEN) return false;
+    if (this.isClosed || this.ws.readyState !== this.ws.OPEN) return false;
     const written = new Promise<boolean>((resolve) => {
       this.ws.send(frame, { binary: typeof frame !== 'string' }, (error) => resolve(error == null));
     });
@@ -247,7 +250,11 @@ export class AttachSession {
       // A newer runner waits for the client's Close while holding the slot.
       await Promise.race([this.closed, this.sleep(hold)]);
     }
-    if (!this.isClosed && this.ws.readyState === WebSocket.OPEN) this.ws.close(CLOSE_NORMAL);
+    if (this.isClosed || this.ws.readyState !== this.ws.OPEN) return;
+    this.ws.close(CLOSE_NORMAL);
+    // As the Go runner does: the connection is ended once the Close is written, without waiting for
+    // the client's. Only the sending side (FIN): a reset would discard output still in flight.
+    this.init.socket.end();
   }
 
   /** Resolves true after `ms`, or false as soon as the socket is gone. */
@@ -371,7 +378,7 @@ export class AttachSession {
 
   /** A non-fatal error frame, written at once (outside the output queue). */
   private sendError(message: string): void {
-    if (this.isClosed || this.ws.readyState !== WebSocket.OPEN) return;
+    if (this.isClosed || this.ws.readyState !== this.ws.OPEN) return;
     const frame = encodeErrorFrame(message);
     this.init.stats.framesSent += 1;
     this.init.stats.bytesSent += Buffer.byteLength(frame);

@@ -1,8 +1,9 @@
 /**
- * The four error-body shapes of PROTOCOL §2, so a client can be tested against each:
+ * The four error-body shapes of docs/protocol.md §2, so a client can be tested against each:
  *
- * - `runner`: `{"error":"execution <id> not found"}` (the Go runner's controllers)
- * - `auth`: `{"statusCode":401,"message":"…","code":"UNAUTHORIZED","error":"Unauthorized","path":"…"}`
+ * - `runner`: `{"error":"execution <id> not found"}` (the Go runner's controllers); its 401s come
+ *   from its auth middleware, in the `auth` shape
+ * - `auth`: `{"statusCode":401,"message":"…","code":"UNAUTHORIZED","timestamp":"…","path":"…","method":"GET"}`
  *   (the runner's auth middleware, NestJS style)
  * - `serve`: `{"error":{"message":"…","type":"NotFoundError","code":"not_found"}}` (`boxlite serve`, OpenAPI `ErrorResponse`)
  * - `proxy`: what a reverse proxy answers on its own: an nginx-like HTML page for 401, 403, 404 and
@@ -65,6 +66,18 @@ export function htmlStatusPage(status: number): string {
   );
 }
 
+/** The request an error answers: the `auth` shape echoes its path and method. */
+export interface ErrorRequest {
+  /** The raw request path (no query string). */
+  readonly path: string;
+  readonly method: string;
+}
+
+/** The shape of an answer: the runner's 401s come from its auth middleware, not its controllers. */
+function shapeFor(shape: ErrorShape, status: number): ErrorShape {
+  return shape === 'runner' && status === 401 ? 'auth' : shape;
+}
+
 /** Statuses a proxy answers with an HTML page under the `proxy` shape; others get an empty body. */
 const PROXY_HTML_STATUSES: ReadonlySet<number> = new Set([401, 403, 404]);
 
@@ -74,24 +87,31 @@ const PROXY_HTML_STATUSES: ReadonlySet<number> = new Set([401, 403, 404]);
  * @param status the HTTP status.
  * @param code the machine code (used by the `auth` and `serve` shapes).
  * @param message the human-readable message.
- * @param path the request path, echoed by the `auth` shape.
+ * @param request the request answered, echoed by the `auth` shape.
  */
 export function errorResponse(
   shape: ErrorShape,
   status: number,
   code: ErrorCode,
   message: string,
-  path: string,
+  request: ErrorRequest,
 ): ErrorResponse {
   const json = (value: unknown): ErrorResponse => {
     const body = JSON.stringify(value);
     return { status, headers: { 'content-type': 'application/json; charset=utf-8' }, body };
   };
-  switch (shape) {
+  switch (shapeFor(shape, status)) {
     case 'runner':
       return json({ error: message });
     case 'auth':
-      return json({ statusCode: status, message, code: AUTH_CODES[code], error: STATUS_CODES[status] ?? 'Error', path });
+      return json({
+        statusCode: status,
+        message,
+        code: AUTH_CODES[code],
+        timestamp: new Date().toISOString(),
+        path: request.path,
+        method: request.method,
+      });
     case 'serve':
       return json({ error: { message, type: SERVE_TYPES[code], code } });
     case 'proxy':

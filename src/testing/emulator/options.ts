@@ -9,7 +9,7 @@ import type { AttachFaultProvider } from './faults.js';
 import { DEFAULT_ORPHAN_GRACE, type OrphanGrace } from './orphans.js';
 import type { ScriptSource } from './scripted.js';
 
-/** The server modelled: how output is stored per stream, and replayed on every attach (PROTOCOL §4). */
+/** The server modelled: how output is stored per stream, and replayed on every attach (docs/protocol.md §4). */
 export type ReplayMode =
   /** The Go runner: a byte ring of the last `ringBytes` bytes, replayed as ONE frame per stream. */
   | 'single'
@@ -65,7 +65,10 @@ export interface RunnerEmulatorOptions {
   readonly slotHoldAfterExitMs?: number;
   /** Spawn real child processes for commands that are not scripts. Default false. */
   readonly allowProcesses?: boolean;
-  /** Shape of error bodies. Default `'runner'`. */
+  /**
+   * Shape of error bodies. Default `'runner'`: the Go runner's `{"error":"…"}`, and its auth
+   * middleware's `{"statusCode":401,…}` for a missing or wrong token.
+   */
   readonly errorShape?: ErrorShape;
   /** Scripts by command name. */
   readonly scripts?: Readonly<Record<string, ScriptSource>>;

@@ -7,6 +7,9 @@
  * - No pseudo-terminal: a `tty` execution gets pipes, and its stderr is sent on the stdout
  *   channel (TTY executions use only 0x01); `resize` is recorded and otherwise ignored.
  * - A process ended by a signal exits with 128+N.
+ * - Each process leads a process group of its own, and SIGKILL (`DELETE`, `timeout_seconds`, orphan
+ *   reaping, `close()`) goes to the whole group, as the runner kills it: a shell's children die with
+ *   it, so their pipes close and the exit is reported at once. Other signals go to the process only.
  * - A spawn failure (unknown program, bad cwd) still creates the execution, which completes at
  *   once with exit code 127 (ENOENT) or 126 (anything else) and `error_message` set.
  */
@@ -35,6 +38,7 @@ export class ProcessDriver implements ExecutionDriver {
       ...(request.working_dir !== undefined ? { cwd: request.working_dir } : {}),
       stdio: ['pipe', 'pipe', 'pipe'],
       shell: false,
+      detached: true,
       windowsHide: true,
     });
     this.child.stdin?.on('error', () => undefined);
@@ -72,7 +76,9 @@ export class ProcessDriver implements ExecutionDriver {
   }
 
   signal(signal: number): void {
-    if (this.running && this.child.pid !== undefined) this.child.kill(signal);
+    if (!this.running || this.child.pid === undefined) return;
+    if (signal === constants.signals.SIGKILL) this.killGroup();
+    else this.child.kill(signal);
   }
 
   attached(): void {
@@ -82,11 +88,26 @@ export class ProcessDriver implements ExecutionDriver {
   /** SIGKILLs the process if it still runs, drops its pipes, and resolves once it closed. */
   dispose(): Promise<void> {
     if (this.running) {
-      if (this.child.pid !== undefined) this.child.kill('SIGKILL');
+      if (this.child.pid !== undefined) this.killGroup();
       this.child.stdin?.destroy();
       this.child.stdout?.destroy();
       this.child.stderr?.destroy();
     }
     return this.closed;
+  }
+
+  /** SIGKILLs the process group the child leads (on Windows, which has none, the child alone). */
+  private killGroup(): void {
+    const pid = this.child.pid;
+    if (pid === undefined) return;
+    if (process.platform === 'win32') {
+      this.child.kill('SIGKILL');
+      return;
+    }
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      // ESRCH: the whole group is gone already.
+    }
   }
 }

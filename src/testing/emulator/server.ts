@@ -1,5 +1,5 @@
 /**
- * The emulator's HTTP server: bearer auth, REST routing (PROTOCOL §2), and the attach upgrade
+ * The emulator's HTTP server: bearer auth, REST routing (docs/protocol.md §2), and the attach upgrade
  * with its refusals (401, 404, 409, fault statuses) before any 101.
  */
 
@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { Subject, type Observable } from 'rxjs';
-import { WebSocketServer } from 'ws';
+import type { WebSocketServer } from 'ws';
 import { SIGNAL_WHITELIST, type ExecRequest } from '../../protocol/types.js';
 import { AttachSession } from './attachSession.js';
 import { errorResponse, htmlStatusPage, statusLine, type ErrorCode, type ErrorResponse } from './errorBodies.js';
@@ -17,6 +17,7 @@ import type { ExecutionDriver, ExecutionView } from './execution.js';
 import { ExecutionRegistry } from './executions.js';
 import type { AttachFault } from './faults.js';
 import { resolveOptions, type ResolvedOptions, type RunnerEmulatorOptions } from './options.js';
+import { loadWebSocketServer } from './loadWs.js';
 import { ProcessDriver } from './processExecution.js';
 import { parseExecRequest, parseResizeRequest, parseSignalRequest, readJsonBody } from './requests.js';
 import { matchRoute, rawPath, type Route } from './routes.js';
@@ -72,14 +73,14 @@ class EmulatorServer implements RunnerEmulator {
   private sequence = 0;
   private closing: Promise<void> | undefined;
 
-  constructor(options: ResolvedOptions) {
+  constructor(options: ResolvedOptions, Server: typeof WebSocketServer) {
     this.options = options;
     this.token = options.token;
     this.pathPrefix = options.pathPrefix;
     this.tokenBytes = Buffer.from(options.token, 'utf8');
     this.events = this.events$.asObservable();
     this.registry = new ExecutionRegistry(options, this.stats, this.emit);
-    this.wss = new WebSocketServer({ noServer: true, clientTracking: false, maxPayload: MAX_STDIN_FRAME_BYTES });
+    this.wss = new Server({ noServer: true, clientTracking: false, maxPayload: MAX_STDIN_FRAME_BYTES });
     this.server = createServer((req, res) => {
       this.handleRequest(req, res).catch((error: unknown) => {
         if (!res.headersSent) this.sendError(res, req, 500, 'invalid_state', `internal error: ${String(error)}`);
@@ -147,7 +148,7 @@ class EmulatorServer implements RunnerEmulator {
   }
 
   private errorFor(req: IncomingMessage, status: number, code: ErrorCode, message: string): ErrorResponse {
-    return errorResponse(this.options.errorShape, status, code, message, rawPath(req.url));
+    return errorResponse(this.options.errorShape, status, code, message, { path: rawPath(req.url), method: req.method ?? 'GET' });
   }
 
   private sendError(res: ServerResponse, req: IncomingMessage, status: number, code: ErrorCode, message: string): void {
@@ -320,6 +321,7 @@ class EmulatorServer implements RunnerEmulator {
       reported(101);
       const session = new AttachSession({
         ws,
+        socket,
         execution,
         slotToken,
         fault,
@@ -372,10 +374,11 @@ function writeRawResponse(socket: Duplex, status: number, headers: Readonly<Reco
  * await emulator.close();
  * ```
  * @param options see {@link RunnerEmulatorOptions}; validated up front (TypeError/RangeError).
- * @returns the running emulator.
+ * @returns the running emulator; rejects with `MissingPeerDependencyError` where `ws` is not installed.
  */
 export async function startRunnerEmulator(options?: RunnerEmulatorOptions): Promise<RunnerEmulator> {
-  const emulator = new EmulatorServer(resolveOptions(options));
+  const resolved = resolveOptions(options);
+  const emulator = new EmulatorServer(resolved, await loadWebSocketServer());
   await emulator.listen();
   return emulator;
 }
