@@ -1,6 +1,6 @@
 /**
  * Figure 6: keeping up. The emulator drops a live chunk when a client falls a full queue (256
- * chunks) behind (PROTOCOL §4); its counter must stay 0 through figures 1, 2 and 5.
+ * chunks) behind (docs/protocol.md §4); its counter must stay 0 through figures 1, 2 and 5.
  */
 
 import type { Figure } from './report.js';

@@ -1,4 +1,4 @@
-/** Every scenario, in the order of PROTOCOL.md §6. */
+/** Every scenario, in the order of docs/protocol.md §6. */
 import { clean } from './case01-clean.js';
 import { cutBeforeAnyFrame } from './case02-cut-before-any-frame.js';
 import { cutMidStream } from './case03-cut-mid-stream.js';

@@ -1,6 +1,6 @@
 /**
  * The shape of a race-case scenario. Each file in this folder exports one, named after the case
- * of PROTOCOL.md §6 it covers; `test/marbles.test.ts` runs them all through the real recovery
+ * of docs/protocol.md §6 it covers; `test/marbles.test.ts` runs them all through the real recovery
  * pipeline (`followExecution`) on a `TestScheduler`, and the docs draw them.
  *
  * Marbles use the RxJS `TestScheduler` syntax: one character is one millisecond of virtual time.
@@ -29,7 +29,7 @@ export interface ProbeLane {
 }
 
 export interface MarbleScenario {
-  /** The case number in PROTOCOL.md §6 (0 for cases beyond the list). */
+  /** The case number in docs/protocol.md §6 (0 for cases beyond the list). */
   readonly protocolCase: number;
   readonly title: string;
   /** One sentence: what must hold. */

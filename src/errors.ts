@@ -1,15 +1,44 @@
 /**
- * Typed errors. Each has a stable `name`; branch on them with the `isXxxError` guards, which
- * compare names and so work when the package is loaded twice (ESM and CJS side by side).
+ * Typed errors. Every error this library creates extends `BoxliteError`; each has a stable `name`.
+ * Branch on them with the guards: `isBoxliteError` checks a brand registered with `Symbol.for`,
+ * the `isXxxError` guards compare names, so all of them work when the package is loaded twice (ESM
+ * and CJS side by side), where `instanceof` does not.
  */
 import type { ProbeResult } from './observables/probeResult.js';
+
+/** The brand of every error of this library: a registry symbol, the same in every copy of the package. */
+const BRAND: unique symbol = /* @__PURE__ */ Symbol.for('boxlite-rx.error');
 
 function hasName(value: unknown, name: string): boolean {
   return typeof value === 'object' && value !== null && (value as { name?: unknown }).name === name;
 }
 
-/** What the two HTTP-answer errors share: the status and the body's machine code. */
-export abstract class HttpStatusError extends Error {
+/**
+ * The base class of every error this library creates, so one `catchError` can tell them from the
+ * rest. Bad options and arguments are the exception: they throw plain `TypeError`/`RangeError`.
+ *
+ * @example
+ * client.exec(box, request).pipe(catchError((e) => (isBoxliteError(e) ? of(fallback) : throwError(() => e))));
+ */
+export class BoxliteError extends Error {
+  /** The brand `isBoxliteError` checks. */
+  readonly [BRAND] = true;
+  override readonly name: string = 'BoxliteError';
+}
+
+/**
+ * Whether `value` is an error of this library (any subclass of `BoxliteError`), from any copy of
+ * the package: ES module and CommonJS builds loaded side by side included.
+ */
+export function isBoxliteError(value: unknown): value is BoxliteError {
+  return typeof value === 'object' && value !== null && (value as { [BRAND]?: unknown })[BRAND] === true;
+}
+
+/**
+ * What the two HTTP-answer errors share (`BoxliteHttpError`, `AttachRejectedError`): the status
+ * and the body's machine code. Its message never holds the token, even when a server echoes it.
+ */
+export abstract class HttpStatusError extends BoxliteError {
   constructor(
     message: string,
     /** HTTP status (404, 409, 401, 502, …); `undefined` when no answer came (network error, timeout). */
@@ -34,8 +63,11 @@ export class AttachRejectedError extends HttpStatusError {
 }
 export const isAttachRejectedError = (e: unknown): e is AttachRejectedError => hasName(e, 'AttachRejectedError');
 
+/** Whether `e` is one of the two HTTP-answer errors, with a `status` and maybe a `code`. */
+export const isHttpStatusError = (e: unknown): e is HttpStatusError => isBoxliteHttpError(e) || isAttachRejectedError(e);
+
 /** The attach socket ended (or went silent) before the exit frame. */
-export class AttachDisconnectedError extends Error {
+export class AttachDisconnectedError extends BoxliteError {
   override readonly name = 'AttachDisconnectedError';
   constructor(
     message: string,
@@ -50,7 +82,7 @@ export const isAttachDisconnectedError = (e: unknown): e is AttachDisconnectedEr
   hasName(e, 'AttachDisconnectedError');
 
 /** The server no longer knows the execution (404: unknown or evicted). Final. */
-export class ExecutionGoneError extends Error {
+export class ExecutionGoneError extends BoxliteError {
   override readonly name = 'ExecutionGoneError';
   constructor(
     readonly executionId: string,
@@ -66,7 +98,7 @@ export const isExecutionGoneError = (e: unknown): e is ExecutionGoneError => has
  * The connection was lost while the execution may still run (probe said `running`, or could
  * not tell). Retryable: a downstream `retry` reconnects.
  */
-export class ReconnectRequiredError extends Error {
+export class ReconnectRequiredError extends BoxliteError {
   override readonly name = 'ReconnectRequiredError';
   constructor(
     /** What the probe said. */
@@ -80,7 +112,7 @@ export const isReconnectRequiredError = (e: unknown): e is ReconnectRequiredErro
   hasName(e, 'ReconnectRequiredError');
 
 /** Reconnecting did not succeed within the configured budget. `cause` is the last failure. */
-export class ReconnectBudgetExceededError extends Error {
+export class ReconnectBudgetExceededError extends BoxliteError {
   override readonly name = 'ReconnectBudgetExceededError';
   constructor(
     readonly attempts: number,
@@ -101,7 +133,7 @@ export type TokenProviderFailure = 'threw' | 'rejected' | 'unusable' | 'timeout'
  * may not hold, such as CR or LF), or did not answer within the connection's budget. The message
  * never contains a token; `cause` is the provider's own error, when it gave one.
  */
-export class TokenProviderError extends Error {
+export class TokenProviderError extends BoxliteError {
   override readonly name = 'TokenProviderError';
   constructor(
     message: string,
@@ -113,3 +145,23 @@ export class TokenProviderError extends Error {
   }
 }
 export const isTokenProviderError = (e: unknown): e is TokenProviderError => hasName(e, 'TokenProviderError');
+
+/**
+ * An optional peer dependency is needed here and not installed: `ws` to attach from Node without a
+ * `WebSocket` option (`exec` checks before its `POST`, so no command starts that could not be
+ * followed) and for the emulator of `boxlite-rx/testing`; `cross-fetch` where there is no global
+ * `fetch`. The message names the package and the install command.
+ */
+export class MissingPeerDependencyError extends BoxliteError {
+  override readonly name = 'MissingPeerDependencyError';
+  constructor(
+    message: string,
+    /** The package to install (`ws`, `cross-fetch`). */
+    readonly packageName: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+export const isMissingPeerDependencyError = (e: unknown): e is MissingPeerDependencyError =>
+  hasName(e, 'MissingPeerDependencyError');

@@ -1,13 +1,15 @@
 /**
- * The package as a user gets it: `npm pack`, installed into fresh projects. Imported as ESM and as
- * CommonJS, each running one exec against the emulator from `boxlite-rx/testing`; bundled for a
- * browser, which must pull in neither `ws` nor `cross-fetch`; and its CLI, run where `ws` (an
- * optional peer) is not installed.
+ * The package as a user gets it: `npm pack` in a fresh clone (no `dist/`: `prepack` builds it),
+ * installed into fresh projects. Imported as ESM and as CommonJS, each running one exec against
+ * the emulator from `boxlite-rx/testing`; one error guard across both builds; bundled for a
+ * browser, which must pull in neither `ws` nor `cross-fetch`; and, where `ws` (an optional peer)
+ * is not installed, its CLI runs, while `exec` and the emulator fail with one message naming it,
+ * before any request.
  */
-import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -81,6 +83,55 @@ if (!require.resolve('boxlite-rx').endsWith('index.cjs')) throw new Error('not t
 ${program('', 'cjs', 'cut')}})();
 `;
 
+/** Errors from the CommonJS build pass the ES module build's guards, and the other way round; `instanceof` does not. */
+const DUAL = `import { createRequire } from 'node:module';
+import * as esm from 'boxlite-rx';
+const cjs = createRequire(import.meta.url)('boxlite-rx');
+const fromCjs = new cjs.ExecutionGoneError('e1');
+const fromEsm = new esm.ExecutionGoneError('e1');
+console.log(JSON.stringify({
+  distinctCopies: esm.BoxliteError !== cjs.BoxliteError,
+  esmGuardsCjsError: esm.isBoxliteError(fromCjs) && esm.isExecutionGoneError(fromCjs),
+  cjsGuardsEsmError: cjs.isBoxliteError(fromEsm) && cjs.isExecutionGoneError(fromEsm),
+  instanceofAcross: fromCjs instanceof esm.BoxliteError,
+}));
+`;
+
+/** Without `ws`: `exec` fails before its POST (the server counts requests), and the emulator names `ws`. */
+const WITHOUT_WS = `import { createServer } from 'node:http';
+import { createRunnerClient, isBoxliteError, isMissingPeerDependencyError } from 'boxlite-rx';
+import { firstValueFrom } from 'rxjs';
+let requests = 0;
+const server = createServer((req, res) => {
+  requests += 1;
+  res.writeHead(201, { 'content-type': 'application/json' }).end('{"execution_id":"e1"}');
+});
+await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+const client = createRunnerClient({ baseUrl: 'http://127.0.0.1:' + server.address().port, token: 'secret-token' });
+const execError = await firstValueFrom(client.exec('box-1', { command: 'echo' })).catch((error) => error);
+server.close();
+const testing = await import('boxlite-rx/testing');
+const emulatorError = await testing.startRunnerEmulator().catch((error) => error);
+const describe = (error) => ({ name: error.name, message: error.message, peer: isMissingPeerDependencyError(error) && isBoxliteError(error) });
+console.log(JSON.stringify({ requests, exec: describe(execError), emulator: describe(emulatorError) }));
+`;
+
+/**
+ * A fresh clone of the working tree: the files git would commit (tracked and new, none it
+ * ignores, so no `dist/`), with the repository's `node_modules` linked in for the build tools.
+ */
+function freshClone(into: string): string {
+  const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], { cwd: ROOT, encoding: 'utf8' })
+    .split('\0')
+    .filter((file) => file !== '' && existsSync(join(ROOT, file)));
+  for (const file of files) {
+    mkdirSync(dirname(join(into, file)), { recursive: true });
+    cpSync(join(ROOT, file), join(into, file));
+  }
+  symlinkSync(join(ROOT, 'node_modules'), join(into, 'node_modules'), 'dir');
+  return into;
+}
+
 describe('the packed package in a fresh project', () => {
   let dir = '';
   /** Has the tarball, rxjs, ws and cross-fetch. */
@@ -90,9 +141,12 @@ describe('the packed package in a fresh project', () => {
   let packedFiles: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(join(ROOT, 'dist', 'index.js'))) throw new Error("dist/ is missing: run 'npm run build' first (npm test does)");
     dir = mkdtempSync(join(tmpdir(), 'boxlite-rx-consumer-'));
-    const [packed] = JSON.parse(await npm(['pack', '--json', '--ignore-scripts', '--pack-destination', dir], ROOT)) as {
+    const clone = freshClone(join(dir, 'clone'));
+    expect(existsSync(join(clone, 'dist'))).toBe(false);
+    // The build that prepack runs prints to the same stdout, before the JSON report.
+    const report = await npm(['pack', '--json', '--pack-destination', dir], clone);
+    const [packed] = JSON.parse(report.slice(report.search(/^\[\s*$/m))) as {
       filename: string;
       files: { path: string }[];
     }[];
@@ -112,14 +166,16 @@ describe('the packed package in a fresh project', () => {
     ]);
     writeFileSync(join(app, 'esm.mjs'), ESM);
     writeFileSync(join(app, 'cjs.cjs'), CJS);
-  }, 2 * STEP_TIMEOUT_MS);
+    writeFileSync(join(app, 'dual.mjs'), DUAL);
+    writeFileSync(join(cli, 'without-ws.mjs'), WITHOUT_WS);
+  }, 3 * STEP_TIMEOUT_MS);
 
   afterAll(() => {
     if (dir !== '') rmSync(dir, { recursive: true, force: true });
   });
 
-  it('ships only the build, package.json and the README', () => {
-    expect(packedFiles.filter((path) => !path.startsWith('dist/') && path !== 'package.json' && path !== 'README.md')).toEqual([]);
+  it('ships the build that prepack made, package.json, the README, the LICENSE and docs/protocol.md', () => {
+    expect(packedFiles.filter((path) => !path.startsWith('dist/')).sort()).toEqual(['LICENSE', 'README.md', 'docs/protocol.md', 'package.json']);
     expect(packedFiles).toEqual(expect.arrayContaining(['dist/index.js', 'dist/index.cjs', 'dist/testing.d.ts', 'dist/testing.d.cts', 'dist/cli.js']));
   });
 
@@ -131,6 +187,36 @@ describe('the packed package in a fresh project', () => {
   it('runs an exec from CommonJS through a cut and the drain: exact output and exit code', async () => {
     const result = await run(process.execPath, ['cjs.cjs'], app, 15_000);
     expect(result).toEqual({ code: 0, stdout: 'drained in cjs\n', stderr: 'exit source: frame, attaches: 2\n' });
+  });
+
+  it('one guard recognises the errors of both builds, loaded side by side', async () => {
+    const result = await run(process.execPath, ['dual.mjs'], app, 15_000);
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout)).toEqual({
+      distinctCopies: true,
+      esmGuardsCjsError: true,
+      cjsGuardsEsmError: true,
+      instanceofAcross: false,
+    });
+  });
+
+  it('without ws: exec fails before its POST, and the emulator of boxlite-rx/testing names ws', async () => {
+    expect(existsSync(join(cli, 'node_modules', 'ws'))).toBe(false);
+    const result = await run(process.execPath, ['without-ws.mjs'], cli, 15_000);
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout)).toEqual({
+      requests: 0,
+      exec: {
+        name: 'MissingPeerDependencyError',
+        message: "boxlite-rx: attaching from Node without a `WebSocket` option needs the optional peer dependency 'ws': npm install ws",
+        peer: true,
+      },
+      emulator: {
+        name: 'MissingPeerDependencyError',
+        message: "boxlite-rx/testing: the runner emulator needs the peer dependency 'ws': npm install --save-dev ws",
+        peer: true,
+      },
+    });
   });
 
   it('bundles for a browser without ws or cross-fetch', async () => {

@@ -20,7 +20,7 @@ export function renderMarblesReadme(scenarios: Readonly<Record<string, MarbleSce
     '',
     'Each diagram draws one scenario of [`marbles/`](../../marbles/index.ts), the same data',
     '`test/marbles.test.ts` runs through the real recovery pipeline on an RxJS `TestScheduler`,',
-    'covering the cases of PROTOCOL.md §6. `test/marbleDiagrams.test.ts` fails when a diagram here',
+    'covering the cases of [docs/protocol.md §6](../protocol.md). `test/marbleDiagrams.test.ts` fails when a diagram here',
     'no longer matches its scenario.',
     '',
     'How to read them:',

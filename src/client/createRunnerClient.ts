@@ -1,4 +1,4 @@
-import { concat, concatMap, defer, finalize, map, merge, of, takeWhile, type Observable } from 'rxjs';
+import { concat, concatMap, defer, finalize, map, merge, of, switchMap, takeWhile, type Observable } from 'rxjs';
 import { BoxliteHttpError } from '../errors.js';
 import type { ExecEvent } from '../events.js';
 import { attach } from '../observables/attach.js';
@@ -8,7 +8,7 @@ import { reattach } from '../observables/reattach.js';
 import { assertId, assertIds, attachUrl, boxUrl, executionUrl, type EndpointBase } from '../protocol/paths.js';
 import { isTerminalDimension, signalProblem, type ExecRequest } from '../protocol/types.js';
 import { validateExecRequest } from '../protocol/validateExecRequest.js';
-import { defaultFetch } from '../transport/defaults.js';
+import { defaultFetch, loadDefaultWebSocket } from '../transport/defaults.js';
 import { parseJson, type FetchLike, type HttpResponse, type HttpTransport } from '../transport/http.js';
 import { Outbox, type AttachInput } from '../transport/outbox.js';
 import { followExecution } from './follow.js';
@@ -23,7 +23,9 @@ export interface RunnerClient {
    * or one typed error. Unsubscribing closes the socket and aborts requests; it does not kill
    * the process (use `kill`). `input` is read from the subscription on, before the `POST` goes
    * out: what it emits before the first socket opens (during the `POST`, or a refused first
-   * connect) is queued and sent once, in order. A bad input value errors the execution after
+   * connect) is queued and sent once, in order. The WebSocket implementation is resolved before
+   * the `POST`: without the `WebSocket` option in Node and without `ws` installed, it errors with
+   * `MissingPeerDependencyError` and no command is started that could not be followed. A bad input value errors the execution after
    * `started`, so the id of the process it started is known. A token provider that fails on the
    * `POST` errors with `TokenProviderError`; on an attach, it takes the reconnect path.
    */
@@ -56,6 +58,8 @@ export function createRunnerClient(clientOptions: RunnerClientOptions): RunnerCl
   const base: EndpointBase = { baseUrl: options.baseUrl, pathPrefix: options.pathPrefix };
   const fetch: FetchLike = options.fetch ?? ((url, init) => defaultFetch().then((impl) => impl(url, init)));
   const http: HttpTransport = { fetch, token: options.token };
+  /** Emits once the socket implementation is known (loaded on first use): nothing to follow with, no `POST`. */
+  const webSocketReady$: Observable<unknown> = options.WebSocket ? of(options.WebSocket) : defer(loadDefaultWebSocket);
 
   const attachWith = (boxId: string, executionId: string, outbox: Outbox): Observable<ExecEvent> =>
     attach({
@@ -103,7 +107,8 @@ export function createRunnerClient(clientOptions: RunnerClientOptions): RunnerCl
       // The outbox reads the input before the POST goes out: nothing written meanwhile is lost.
       return defer(() => {
         const outbox = new Outbox(input).start();
-        return restCall(http, 'exec', 'POST', boxUrl(base, boxId, '/exec'), options.requestTimeout, request).pipe(
+        return webSocketReady$.pipe(
+          switchMap(() => restCall(http, 'exec', 'POST', boxUrl(base, boxId, '/exec'), options.requestTimeout, request)),
           map(readExecutionId),
           concatMap((id) => {
             assertIds(boxId, id);

@@ -2,7 +2,7 @@ import { DEFAULT_RING_BYTES, type ReplayShape } from '../delivery/replayCursor.j
 import type { ConflictBackoff } from '../observables/reattach.js';
 import type { ReconnectConfig } from '../operators/reconnectWithBackoff.js';
 import type { FetchLike } from '../transport/http.js';
-import type { TokenSource } from '../transport/token.js';
+import { tokenProblem, type TokenSource } from '../transport/token.js';
 import type { WebSocketConstructor } from '../transport/webSocket.js';
 
 /** Options of `createRunnerClient`. Only `baseUrl` is required. */
@@ -117,6 +117,8 @@ export function resolveOptions(options: RunnerClientOptions): ResolvedOptions {
     throw new TypeError('createRunnerClient: token must be a string or a function returning one');
   }
   if (token === '') throw new TypeError('createRunnerClient: token must not be empty');
+  const problem = typeof token === 'string' ? tokenProblem(token) : undefined;
+  if (problem !== undefined) throw new TypeError(`createRunnerClient: token cannot be sent as a bearer token: a token ${problem}`);
   if (pathPrefix !== undefined && typeof pathPrefix !== 'string') throw new TypeError('createRunnerClient: pathPrefix must be a string');
   if (webSocketAuth !== 'header' && webSocketAuth !== 'none') {
     throw new TypeError(`createRunnerClient: webSocketAuth must be 'header' or 'none', got ${String(webSocketAuth)}`);

@@ -1,10 +1,11 @@
-import { Observable, defer, from, interval, map, of, switchMap, tap, timer, type Subscriber, type Subscription, type TeardownLogic } from 'rxjs';
+import { Observable, defer, interval, map, of, switchMap, tap, timer, type Subscriber, type Subscription, type TeardownLogic } from 'rxjs';
 import { AttachDisconnectedError, AttachRejectedError } from '../errors.js';
 import type { ExecEvent } from '../events.js';
 import { parseErrorBody } from '../protocol/errorBody.js';
 import { decodeBinaryFrame, decodeTextFrame } from '../protocol/frames.js';
 import type { Outbox } from '../transport/outbox.js';
-import { defaultWebSocket } from '../transport/defaults.js';
+import { loadDefaultWebSocket } from '../transport/defaults.js';
+import { redact } from '../transport/redact.js';
 import { authHeaders, resolveToken, tokenTimeout, type TokenSource } from '../transport/token.js';
 import {
   openSocket,
@@ -46,16 +47,6 @@ export interface AttachConfig {
   readonly maxPayload?: number | undefined;
 }
 
-/** The default constructor, loaded on first use only: an `import()` per attach costs a module-loader round trip. */
-let defaultCtor: Promise<WebSocketConstructor> | undefined;
-const defaultCtor$ = defer(() => {
-  defaultCtor ??= defaultWebSocket().catch((error: unknown) => {
-    defaultCtor = undefined;
-    throw error;
-  });
-  return from(defaultCtor);
-});
-
 /** The watchdog checks this many times per idle period, so silence is detected within 4/3 of it. */
 const WATCHDOG_TICKS = 3;
 
@@ -95,7 +86,7 @@ const WATCHDOG_TICKS = 3;
  * @see drainOnTerminal
  */
 export function attach(config: AttachConfig): Observable<ExecEvent> {
-  const Ctor$ = config.WebSocket ? of(config.WebSocket) : defaultCtor$;
+  const Ctor$ = config.WebSocket ? of(config.WebSocket) : defer(loadDefaultWebSocket);
   const token$ = config.sendAuthHeader ? resolveToken(config.token) : of(undefined);
   return new Observable<ExecEvent>((subscriber) => {
     let tokenKnown = false;
@@ -117,7 +108,7 @@ export function attach(config: AttachConfig): Observable<ExecEvent> {
         next: ({ Ctor, token }) => {
           const socketOptions = { headers: config.sendAuthHeader ? authHeaders(token) : undefined, maxPayload: config.maxPayload };
           try {
-            subscriber.add(attachSocket(config, Ctor, socketOptions, subscriber, connectTimer));
+            subscriber.add(attachSocket(config, Ctor, socketOptions, token, subscriber, connectTimer));
           } catch (error: unknown) {
             subscriber.error(error);
           }
@@ -131,11 +122,16 @@ export function attach(config: AttachConfig): Observable<ExecEvent> {
 /** The default idle bound where pings are visible: three missed pings. */
 const AUTO_IDLE_TIMEOUT = 45_000;
 
-/** Opens the socket and feeds `subscriber`; stops `connectTimer` on open; returns the teardown that closes it. */
+/**
+ * Opens the socket and feeds `subscriber`; stops `connectTimer` on open; returns the teardown that
+ * closes it. What the server says in words (a refusal's body, a close reason, an error frame) is
+ * passed on with `token`, the one sent on this upgrade, masked.
+ */
 function attachSocket(
   config: AttachConfig,
   Ctor: WebSocketConstructor,
   socketOptions: SocketOptions,
+  token: string | undefined,
   subscriber: Subscriber<ExecEvent>,
   connectTimer: Subscription,
 ): TeardownLogic {
@@ -164,14 +160,14 @@ function attachSocket(
     text(text) {
       silentTicks = 0;
       const event = decodeTextFrame(text);
-      subscriber.next(event);
+      subscriber.next(event.type === 'notice' ? { ...event, message: redact(event.message, token) } : event);
       if (event.type === 'exit') subscriber.complete();
     },
     alive() {
       silentTicks = 0;
     },
     end(end) {
-      subscriber.error(end.opened ? disconnected(end) : rejected(end));
+      subscriber.error(end.opened ? disconnected(end, token) : rejected(end, token));
     },
   };
   const handle: SocketHandle = openSocket(Ctor, config.url, socketOptions, listener);
@@ -182,18 +178,18 @@ function attachSocket(
   };
 }
 
-function disconnected(end: SocketEnd): AttachDisconnectedError {
-  const reason = end.reason ? `: ${end.reason}` : '';
+function disconnected(end: SocketEnd, token: string | undefined): AttachDisconnectedError {
+  const reason = end.reason ? `: ${redact(end.reason, token)}` : '';
   return new AttachDisconnectedError(`attach: socket closed before the exit frame (code ${end.code}${reason})`, end.code, {
     cause: end.cause,
   });
 }
 
-function rejected(end: SocketEnd): AttachRejectedError {
+function rejected(end: SocketEnd, token: string | undefined): AttachRejectedError {
   if (end.status === undefined) {
-    const detail = end.cause instanceof Error ? `: ${end.cause.message}` : '';
+    const detail = end.cause instanceof Error ? `: ${redact(end.cause.message, token)}` : '';
     return new AttachRejectedError(`attach: could not connect${detail}`, undefined, undefined, { cause: end.cause });
   }
-  const body = parseErrorBody(end.status, end.body ?? '');
+  const body = parseErrorBody(end.status, redact(end.body ?? '', token));
   return new AttachRejectedError(`attach refused: ${body.message}`, end.status, body.code);
 }

@@ -1,5 +1,5 @@
 /**
- * Reads the four error-body shapes of PROTOCOL §2 into one `{ code, message }`:
+ * Reads the four error-body shapes of docs/protocol.md §2 into one `{ code, message }`:
  * 1. runner: `{"error":"execution <id> not found"}`
  * 2. auth middleware: `{"statusCode":401,"message":"…","code":"UNAUTHORIZED"}`
  * 3. `boxlite serve` / OpenAPI: `{"error":{"message":"…","type":"…","code":"not_found"}}`

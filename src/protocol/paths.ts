@@ -1,5 +1,5 @@
 /**
- * URL building for the REST and WebSocket endpoints (PROTOCOL §1). Every id is one
+ * URL building for the REST and WebSocket endpoints (docs/protocol.md §1). Every id is one
  * percent-encoded path segment, so no id can change the path.
  */
 

@@ -1,5 +1,5 @@
 /**
- * Wire types of the BoxLite exec-attach protocol (see PROTOCOL.md §2-3).
+ * Wire types of the BoxLite exec-attach protocol (docs/protocol.md §2-3).
  * These mirror the JSON the server speaks; field names stay in snake_case.
  */
 

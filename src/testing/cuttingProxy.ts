@@ -1,7 +1,7 @@
 /**
  * A cutting proxy: a real TCP proxy on a loopback port that forwards REST calls and attach
  * WebSockets to a runner, and cuts an attach right after its 101 response, the way the proxies
- * and load balancers in front of BoxLite did in PR #627 (PROTOCOL §5). It can also answer a
+ * and load balancers in front of BoxLite did in PR #627 (docs/protocol.md §5). It can also answer a
  * request itself with an error status, as a load balancer does (502, 503).
  */
 

@@ -5,19 +5,25 @@
  * kept out of bundlers' sight (a variable specifier, ignore comments), so a browser build neither
  * bundles them nor fails when they are not installed.
  */
+import { MissingPeerDependencyError } from '../errors.js';
 import type { FetchLike } from './http.js';
 import type { WebSocketConstructor } from './webSocket.js';
 
-const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+/** Whether this is Node (asked when needed: a module-level check would be a side effect on import). */
+function isNode(): boolean {
+  return typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+}
 
-/** Loads an optional peer dependency, or says which one to install and why. */
+/** Loads an optional peer dependency, or says which one to install and why (`MissingPeerDependencyError`). */
 async function importOptional(name: 'ws' | 'cross-fetch', why: string): Promise<Record<string, unknown>> {
   try {
     return (await import(/* webpackIgnore: true */ /* @vite-ignore */ name)) as Record<string, unknown>;
   } catch (cause) {
     const code = (cause as { code?: unknown } | null)?.code;
     if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND') throw cause;
-    throw new Error(`boxlite-rx: ${why} needs the optional peer dependency '${name}': npm install ${name}`, { cause });
+    throw new MissingPeerDependencyError(`boxlite-rx: ${why} needs the optional peer dependency '${name}': npm install ${name}`, name, {
+      cause,
+    });
   }
 }
 
@@ -26,13 +32,28 @@ async function importOptional(name: 'ws' | 'cross-fetch', why: string): Promise<
  * pings and refusal statuses), the platform's own elsewhere.
  */
 export async function defaultWebSocket(): Promise<WebSocketConstructor> {
-  if (isNode) {
+  if (isNode()) {
     const ws = await importOptional('ws', 'attaching from Node without a `WebSocket` option');
     return (ws['WebSocket'] ?? ws['default']) as WebSocketConstructor;
   }
   const native = (globalThis as { WebSocket?: unknown }).WebSocket;
   if (typeof native !== 'function') throw new TypeError('no WebSocket implementation: pass the `WebSocket` option');
   return native as WebSocketConstructor;
+}
+
+/** The default constructor once loaded: an `import()` per attach costs a module-loader round trip. */
+let loadedWebSocket: Promise<WebSocketConstructor> | undefined;
+
+/**
+ * `defaultWebSocket()`, loaded on first use and kept; a failed load is not kept, so installing
+ * the package later works without a restart.
+ */
+export function loadDefaultWebSocket(): Promise<WebSocketConstructor> {
+  loadedWebSocket ??= defaultWebSocket().catch((error: unknown) => {
+    loadedWebSocket = undefined;
+    throw error;
+  });
+  return loadedWebSocket;
 }
 
 /** The fetch used when none is given: the platform's own, else `cross-fetch`. */

@@ -1,6 +1,7 @@
 import { Observable, switchMap } from 'rxjs';
 import { BoxliteHttpError } from '../errors.js';
 import { parseErrorBody } from '../protocol/errorBody.js';
+import { redact } from './redact.js';
 import { authHeaders, resolveToken, type TokenSource } from './token.js';
 
 /** The subset of `fetch` this library uses; inject the browser's or any compatible one. */
@@ -51,7 +52,8 @@ export function httpRequest(
 /**
  * The request part of `httpRequest`, the token known: emits the answer (any status) and
  * completes, or errors with a `BoxliteHttpError` without a status when no answer came.
- * Unsubscribing aborts the request.
+ * The answer's body and status text come with `token` masked (`***`): a server that echoes it
+ * cannot put it in an error message, a notice or an exit message. Unsubscribing aborts the request.
  *
  * @example
  * sendRequest(fetch, 'DELETE', url, token).subscribe((response) => console.log(response.status));
@@ -74,7 +76,7 @@ export function sendRequest(
       }
       const response = await fetch(url, init);
       const text = await response.text();
-      return { status: response.status, statusText: response.statusText, body: text };
+      return { status: response.status, statusText: redact(response.statusText, token), body: redact(text, token) };
     })().then(
       (response) => {
         subscriber.next(response);
@@ -82,7 +84,8 @@ export function sendRequest(
       },
       (cause: unknown) => {
         if (abort.signal.aborted) return;
-        subscriber.error(new BoxliteHttpError(`${method} ${url} failed: ${describeFailure(cause)}`, undefined, undefined, { cause }));
+        const message = `${method} ${url} failed: ${redact(describeFailure(cause), token)}`;
+        subscriber.error(new BoxliteHttpError(message, undefined, undefined, { cause }));
       },
     );
     return () => abort.abort();

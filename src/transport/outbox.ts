@@ -15,8 +15,9 @@ export interface AttachInput {
 
 /** The runner's limit for one stdin frame. */
 const MAX_STDIN_FRAME = 1024 * 1024;
-const STDIN_EOF = encodeControlMessage({ type: 'stdin_eof' });
-const encoder = new TextEncoder();
+// Pure: nothing runs on import, so a bundle that does not use the outbox drops both.
+const STDIN_EOF = /* @__PURE__ */ encodeControlMessage({ type: 'stdin_eof' });
+const encoder = /* @__PURE__ */ new TextEncoder();
 
 /**
  * Carries stdin and control messages across sockets.

@@ -9,15 +9,24 @@ const NOT_IN_HEADER = /[^\t\x20-\x7e\x80-\xff]/;
 /** Whitespace that `fetch` would strip from the header's edge, changing the token sent. */
 const EDGE_WHITESPACE = /^[\t ]|[\t ]$/;
 
-/** Why an answer cannot be sent as a bearer token, or `undefined` when it can. Never quotes the answer. */
+/**
+ * Why a string cannot be sent as a bearer token (`with …`), or `undefined` when it can. Never
+ * quotes it: a header `fetch` refuses would put it in the refusal's message.
+ */
+export function tokenProblem(token: string): string | undefined {
+  if (NOT_IN_HEADER.test(token)) {
+    return 'with a character an HTTP header may not hold (a control character such as CR or LF, or one above U+00FF)';
+  }
+  if (EDGE_WHITESPACE.test(token)) return 'with leading or trailing whitespace';
+  return undefined;
+}
+
+/** Why a provider's answer cannot be sent as a bearer token, or `undefined` when it can. Never quotes the answer. */
 function unusable(token: unknown): string | undefined {
   if (typeof token !== 'string') return `returned ${token === null ? 'null' : typeof token}, not a string`;
   if (token === '') return 'returned an empty string';
-  if (NOT_IN_HEADER.test(token)) {
-    return 'returned a token with a character an HTTP header may not hold (a control character such as CR or LF, or one above U+00FF)';
-  }
-  if (EDGE_WHITESPACE.test(token)) return 'returned a token with leading or trailing whitespace';
-  return undefined;
+  const problem = tokenProblem(token);
+  return problem === undefined ? undefined : `returned a token ${problem}`;
 }
 
 function checked(token: unknown): string {

@@ -1,5 +1,5 @@
 /**
- * The two output stores and their replays (PROTOCOL §4): the Go runner's byte ring
+ * The two output stores and their replays (docs/protocol.md §4): the Go runner's byte ring
  * (`replay: 'single'`, one frame per stream) and the `boxlite serve` deque of whole chunks
  * (`replay: 'chunked'`, one frame per stored chunk). Frames are compared byte for byte.
  */

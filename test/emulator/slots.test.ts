@@ -1,5 +1,5 @@
 /**
- * The attach slot (PROTOCOL §3): held after the exit frame while a newer runner waits for the
+ * The attach slot (docs/protocol.md §3): held after the exit frame while a newer runner waits for the
  * client's Close (`slotHoldAfterExitMs`), and held by a half-open connection until the server's
  * idle deadline (`cut.how: 'half-open'`). Every wait is bounded; durations are measured, never slept.
  */

@@ -1,5 +1,5 @@
 /**
- * PROTOCOL §6 cases 1, 2, 3 and 9 through `createRunnerClient(...).exec(...)` against the
+ * docs/protocol.md §6 cases 1, 2, 3 and 9 through `createRunnerClient(...).exec(...)` against the
  * emulator on 127.0.0.1: a clean run, and every way the first attach can fail before the exit
  * frame while the command has already finished. In each, the output arrives whole and once.
  */

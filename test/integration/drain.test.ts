@@ -1,5 +1,5 @@
 /**
- * PROTOCOL §6 cases 4, 5 and 6 through `exec` against the emulator: the drain re-attach after a
+ * docs/protocol.md §6 cases 4, 5 and 6 through `exec` against the emulator: the drain re-attach after a
  * cut meets an evicted execution (404), a slot still held (409), a second cut, or a server that
  * never sends the exit frame. The drain is bounded and always ends in exactly one exit.
  */

@@ -1,5 +1,5 @@
 /**
- * PROTOCOL §6 cases 10, 11 and 12 through `exec` against the emulator: a silent command is not a
+ * docs/protocol.md §6 cases 10, 11 and 12 through `exec` against the emulator: a silent command is not a
  * dead socket, error and malformed frames become notices without harming the output, and an
  * unsubscribe at any moment closes the socket and aborts what is in flight.
  */

@@ -1,5 +1,5 @@
 /**
- * PROTOCOL §6 cases 7 and 8 through `exec` against the emulator: after a cut the probe says the
+ * docs/protocol.md §6 cases 7 and 8 through `exec` against the emulator: after a cut the probe says the
  * command still runs, or cannot tell (a 503 from a real proxy in front of the runner): the client
  * reconnects with backoff and the output continues without a repeated byte. A 404 probe ends it
  * with `ExecutionGoneError`.

@@ -1,5 +1,5 @@
 /**
- * Beyond PROTOCOL §6 case 7: the server's ring wraps while the client is disconnected, so the
+ * Beyond docs/protocol.md §6 case 7: the server's ring wraps while the client is disconnected, so the
  * reconnect's replay starts after the last byte the client has. That output is gone from the
  * server; the client must say so with an `output-lost` notice rather than lose it silently.
  */

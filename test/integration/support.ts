@@ -243,5 +243,5 @@ export function replayFrames(n: number, replay: (typeof REPLAY_MODES)[number]): 
   return { stdout: Buffer.from(received.stdout), stderr: Buffer.from(received.stderr) };
 }
 
-/** The two replay framings of PROTOCOL §4: one frame per stream (Go runner), one per chunk (`boxlite serve`). */
+/** The two replay framings of docs/protocol.md §4: one frame per stream (Go runner), one per chunk (`boxlite serve`). */
 export const REPLAY_MODES = ['single', 'chunked'] as const;

@@ -152,7 +152,7 @@ function firstDeliveredFrom(timeline: readonly TimelineEntry[], stream: OutputSt
  *
  * One scope, counted in the tally: a stream whose ring wrapped before any byte of it was delivered
  * starts where the replay that first delivered it started. No offset in the protocol shows that
- * loss (PROTOCOL §4).
+ * loss (docs/protocol.md §4).
  */
 export function checkOutcome(scenario: Scenario, outcome: Outcome, tally: Tally): void {
   const { model, timeline, errors, completions, endedAt } = outcome;

@@ -1,6 +1,6 @@
 /**
  * A model BoxLite runner for one execution, on virtual time: the process writes output on a
- * schedule into a per-stream ring (PROTOCOL §4), and every attach subscription gets the replay of
+ * schedule into a per-stream ring (docs/protocol.md §4), and every attach subscription gets the replay of
  * the current ring, then live frames, then the exit frame, unless its plan refuses or cuts it.
  * Probes answer by plan too. Every subscription is counted, so a test can show none is left open.
  *
@@ -58,7 +58,7 @@ export type AttachPlan = {
   readonly stderrFirst: boolean;
 } & (
   | { readonly kind: 'healthy' }
-  /** 409: the slot is held; 502: a proxy; 404: evicted (PROTOCOL §6 case 4). */
+  /** 409: the slot is held; 502: a proxy; 404: evicted (docs/protocol.md §6 case 4). */
   | { readonly kind: 'refuse'; readonly status: 409 | 502 | 404 }
   /** The token provider fails before any connection is made (a `TokenProviderError`): no upgrade. */
   | { readonly kind: 'token' }
@@ -92,7 +92,7 @@ const TRUTH: ProbePlan = { delayMs: 1, answer: 'truth' };
 const STREAMS: readonly OutputStream[] = ['stdout', 'stderr'];
 
 /**
- * The output store of one stream, shaped by the server modelled (PROTOCOL §4). `'single'` (Go
+ * The output store of one stream, shaped by the server modelled (docs/protocol.md §4). `'single'` (Go
  * runner): a byte ring holding the last `capacity` bytes, a partly dropped chunk trimmed to its
  * newest bytes, replayed as one frame. `'chunked'` (`boxlite serve`): whole chunks, the longest
  * suffix of the writes of at most `capacity` bytes (or the newest chunk alone if it is larger),

@@ -1,5 +1,5 @@
 /**
- * What an execution stores of each output stream, and how an attach replays it (PROTOCOL §4).
+ * What an execution stores of each output stream, and how an attach replays it (docs/protocol.md §4).
  * The shape depends on the server modelled: a byte ring (`OutputRing`, the Go runner) or a
  * deque of whole chunks (`ChunkBacklog`, `boxlite serve`).
  */

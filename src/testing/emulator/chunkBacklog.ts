@@ -1,5 +1,5 @@
 /**
- * The `boxlite serve` backlog of one output stream (PROTOCOL §4): a deque of whole chunks.
+ * The `boxlite serve` backlog of one output stream (docs/protocol.md §4): a deque of whole chunks.
  */
 
 import type { OutputBacklog } from './backlog.js';

@@ -1,5 +1,5 @@
 /**
- * Orphan reaping (PROTOCOL §4): a running execution with no client attached gets SIGHUP after
+ * Orphan reaping (docs/protocol.md §4): a running execution with no client attached gets SIGHUP after
  * `hupMs`, SIGTERM `termMs` later and SIGKILL `killMs` after that. Attaching resets the clock.
  */
 

@@ -2,7 +2,7 @@ import type { OutputBacklog } from './backlog.js';
 import { ChunkDeque } from './chunkDeque.js';
 
 /**
- * The Go runner's per-stream output ring (PROTOCOL §4): it holds the last `capacity` bytes
+ * The Go runner's per-stream output ring (docs/protocol.md §4): it holds the last `capacity` bytes
  * written, dropping the oldest bytes on overflow, and replays them as ONE frame. Chunks are
  * stored as given (never copied, never mutated), and a partly dropped chunk is kept as a view of
  * its newest bytes.

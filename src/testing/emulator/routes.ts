@@ -1,5 +1,5 @@
 /**
- * Routing of the emulator's paths (PROTOCOL §1-2). The raw request path is split on `/` first
+ * Routing of the emulator's paths (docs/protocol.md §1-2). The raw request path is split on `/` first
  * and each segment percent-decoded afterwards, so an encoded `/`, `..`, `?` or `#` inside an id
  * stays inside that id and never changes the route. Nothing is normalized.
  */

@@ -1,0 +1,51 @@
+/**
+ * What an import of `boxlite-rx` costs a browser bundle: esbuild bundles the built package
+ * (`dist/index.js`) for the browser, minified, with esbuild's defaults otherwise, and the result is
+ * gzipped. `npx tsx scripts/bundle-size.ts` (after `npm run build`) prints the table that
+ * docs/packaging.md shows; `test/bundleSize.test.ts` holds the budgets.
+ */
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** One measured import. */
+export interface BundleSize {
+  readonly imports: string;
+  /** Minified bytes. */
+  readonly minified: number;
+  /** Gzipped bytes (zlib's default level). */
+  readonly gzipped: number;
+}
+
+/** The imports measured: one guard alone, and the typical pair. */
+export const MEASURED_IMPORTS = ['isExecutionGoneError', 'createRunnerClient, toExecResult'] as const;
+
+/** Bundles `export { <imports> } from 'dist/index.js'` for the browser and measures it. */
+export async function measureImport(imports: string): Promise<BundleSize> {
+  const result = await build({
+    stdin: { contents: `export { ${imports} } from './dist/index.js';`, resolveDir: ROOT },
+    bundle: true,
+    minify: true,
+    platform: 'browser',
+    format: 'esm',
+    write: false,
+    logLevel: 'silent',
+  });
+  const [output] = result.outputFiles;
+  if (output === undefined) throw new Error('esbuild wrote no output');
+  return { imports, minified: output.contents.length, gzipped: gzipSync(output.contents).length };
+}
+
+/** The table of docs/packaging.md. */
+export function sizeTable(sizes: readonly BundleSize[]): string {
+  const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB (${bytes} B)`;
+  const rows = sizes.map(({ imports, minified, gzipped }) => `| \`import { ${imports} }\` | ${kb(minified)} | ${kb(gzipped)} |`);
+  return ['| import | minified | gzipped |', '| --- | --- | --- |', ...rows].join('\n');
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const sizes = await Promise.all(MEASURED_IMPORTS.map(measureImport));
+  process.stdout.write(`${sizeTable(sizes)}\n`);
+}

@@ -1,0 +1,50 @@
+/**
+ * Tree-shaking of the built package: nothing in `dist/index.js` runs on import, so a browser
+ * bundle keeps only what it imports. Budgets, gzipped, as scripts/bundle-size.ts measures them
+ * (esbuild for the browser, minified); docs/packaging.md shows the figures.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import { measureImport } from '../scripts/bundle-size.js';
+
+const DIST = new URL('../dist/index.js', import.meta.url);
+
+/** One guard alone: the guard and the error brand, no RxJS. */
+const GUARD_BUDGET = 1024;
+/**
+ * `createRunnerClient` + `toExecResult`: 19 KiB. The issue's 16.8 KB was this import some commits
+ * before this test; it measured 18,998 B when the test was written, before the error base class,
+ * the token masking and the missing-peer error (19,390 B with them).
+ */
+const CLIENT_BUDGET = 19 * 1024;
+
+describe('browser bundle size of dist/index.js', () => {
+  it('the build exists', () => {
+    expect(existsSync(DIST), "dist/ is missing: run 'npm run build' first (npm test does)").toBe(true);
+  });
+
+  it(`one guard: at most ${GUARD_BUDGET} B gzipped, and no RxJS`, async () => {
+    const size = await measureImport('isExecutionGoneError');
+    expect(size.gzipped).toBeLessThanOrEqual(GUARD_BUDGET);
+    const { metafile } = await build({
+      stdin: { contents: "export { isExecutionGoneError } from './dist/index.js';", resolveDir: fileURLToPath(new URL('..', import.meta.url)) },
+      bundle: true,
+      platform: 'browser',
+      format: 'esm',
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+    });
+    const included = Object.values(metafile.outputs).flatMap((output) =>
+      Object.entries(output.inputs).filter(([, input]) => input.bytesInOutput > 0).map(([path]) => path),
+    );
+    expect(included).toEqual(['dist/index.js']);
+  });
+
+  it(`createRunnerClient + toExecResult: at most ${CLIENT_BUDGET} B gzipped`, async () => {
+    const size = await measureImport('createRunnerClient, toExecResult');
+    expect(size.gzipped).toBeLessThanOrEqual(CLIENT_BUDGET);
+  });
+});
