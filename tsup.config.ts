@@ -14,11 +14,24 @@ export default defineConfig([
     splitting: false,
   },
   {
+    // Angular packages are optional peers (external like every peer). The entry imports the main
+    // one by its package name, kept external so an app loads a single copy of the client.
+    entry: { angular: 'src/angular/index.ts' },
+    format: ['esm', 'cjs'],
+    dts: { compilerOptions: { ignoreDeprecations: '6.0' } },
+    sourcemap: true,
+    target: 'es2022',
+    splitting: false,
+    external: ['boxlite-rx'],
+  },
+  {
     entry: { cli: 'src/cli/main.ts' },
     format: ['esm'],
     sourcemap: true,
     target: 'node20',
     platform: 'node',
+    // One file: the emulator's `import('ws')` is inlined, not split into chunks beside it.
+    splitting: false,
     define: { PACKAGE_VERSION: JSON.stringify(version) },
     // `ws` is an optional peer of the library, but the CLI always needs it: bundled, `npx boxlite-rx`
     // works on its own. It is CommonJS, so its require() of Node built-ins needs a real require.
