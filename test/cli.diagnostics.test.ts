@@ -99,4 +99,12 @@ describe('boxlite-rx secrets', () => {
       expect(run.code).toBe(125);
     }
   });
+
+  it('a short token echoed back as a word of its own never appears, as the library masks it', async () => {
+    const token = 'k3y';
+    const em = await start({ token, errorShape: 'auth', boxes: ['box-1'] });
+    const run = await runCli(['exec', '--url', em.url, '--token', token, token, '--', 'hi']);
+    expect(run.stderr.toString()).toBe('boxlite-rx: exec: box *** not found\n');
+    expect(run.code).toBe(125);
+  });
 });

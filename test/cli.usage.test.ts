@@ -75,6 +75,18 @@ describe('boxlite-rx usage', () => {
       [['attach', '--url', 'http://127.0.0.1:1', '-it', 'box-1', 'e'], 'boxlite-rx: attach: unknown option -it (see boxlite-rx attach --help)\n'],
       [['emulator', '--port', 'x'], 'boxlite-rx: --port must be 0-65535, got "x" (see boxlite-rx emulator --help)\n'],
       [['exec', 'box-1', '--', 'x'], 'boxlite-rx: no server URL: pass --url or set BOXLITE_REST_URL (see boxlite-rx exec --help)\n'],
+      [
+        ['exec', '--url', 'http://127.0.0.1:1', '--output-memory', '512', 'box-1', '--', 'x'],
+        'boxlite-rx: --output-memory must be a size of at least 1K (like 64M), got "512" (see boxlite-rx exec --help)\n',
+      ],
+      [
+        ['attach', '--url', 'http://127.0.0.1:1', '--output-memory=64Q', 'box-1', 'e'],
+        'boxlite-rx: --output-memory must be a size of at least 1K (like 64M), got "64Q" (see boxlite-rx attach --help)\n',
+      ],
+      [
+        ['exec', '--url', 'http://127.0.0.1:1', '-d', '--output-memory', '1M', 'box-1', '--', 'x'],
+        'boxlite-rx: --output-memory does not apply to --detach (nothing is followed) (see boxlite-rx exec --help)\n',
+      ],
     ];
     for (const [args, line] of cases) {
       const run = await runCli(args);

@@ -39,12 +39,12 @@ export interface ConnectionArgs extends ServerArgs {
 }
 
 /** The default of `--output-memory`: 64 MiB per stream. */
-export const DEFAULT_OUTPUT_MEMORY_BYTES = 64 * 1024 * 1024;
+const DEFAULT_OUTPUT_MEMORY_BYTES = 64 * 1024 * 1024;
 
 const SIZE_UNITS: Readonly<Record<string, number>> = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 };
 
 /** `65536`, `64K`, `64M`, `1G` (binary units, optional `i`/`B`) as bytes; undefined when not a size of at least 1 KiB. */
-export function parseSize(text: string): number | undefined {
+function parseSize(text: string): number | undefined {
   const match = /^(\d+)(?:([KMG])i?B?)?$/i.exec(text.trim());
   if (match === null) return undefined;
   const bytes = Number(match[1]) * (SIZE_UNITS[(match[2] ?? '').toUpperCase()] ?? Number.NaN);

@@ -1,5 +1,5 @@
 /** The most buffers handed to one `writev` (Linux's IOV_MAX). */
-export const MAX_BUFFERS_PER_WRITE = 1024;
+const MAX_BUFFERS_PER_WRITE = 1024;
 
 /**
  * Buffers waiting for a `writev`, oldest first, with their byte count: batches leave from the

@@ -3,7 +3,7 @@ import { Subject, timer, type Observable } from 'rxjs';
 import { BufferQueue } from './bufferQueue.js';
 import { SpillFile } from './spillFile.js';
 
-/** How much of the spill file is read back at a time. */
+/** How much of the spill file is read back at a time, at most (and never more than the memory bound). */
 const SPILL_READ_BYTES = 1 << 20;
 /** How long to wait before writing again to a descriptor that said EAGAIN (a non-blocking pipe). */
 const RETRY_AGAIN_MS = 5;
@@ -16,6 +16,7 @@ const RETRY_AGAIN_MS = 5;
  * queue hands bytes to the descriptor with asynchronous `writev` calls (one at a time, in order,
  * coalescing what arrived meanwhile), keeps up to `memoryBytes` waiting in memory and stores the
  * rest in a temporary file (`SpillFile`, asynchronous too), read back in order once memory is empty.
+ * Beyond the bound, memory holds only what is on its way to the file (the disk's lag).
  *
  * ```text
  * write:   --a--b--c--d--e-------------|
@@ -94,7 +95,7 @@ export class OutputQueue {
   private pump(): void {
     if (this.writing || this.error !== undefined || this.closed) return;
     if (this.pending.length === 0) {
-      this.spill.readOldest(SPILL_READ_BYTES, (piece) => {
+      this.spill.readOldest(Math.min(SPILL_READ_BYTES, this.memoryBytes), (piece) => {
         this.pending.push(piece);
         this.pump();
       });

@@ -1,3 +1,4 @@
+import { writeSync } from 'node:fs';
 import { EMPTY, Subject, Subscription, take, type Observable } from 'rxjs';
 import type { RunnerClient } from '../client/createRunnerClient.js';
 import type { ExecEvent } from '../events.js';
@@ -138,6 +139,19 @@ export function runCommand(command: ClientCommand, io: CliIo): Promise<number> {
           say(`stdout: ${error.message}`);
           finish(CLIENT_FAILURE, false);
         }
+      }),
+    );
+    // A stderr that fails has lost bytes: never go on as if it had not. Its own line goes out directly.
+    subscription.add(
+      stderr.failed.subscribe((error) => {
+        if (error.code !== 'EPIPE') {
+          try {
+            writeSync(io.stderrFd, `boxlite-rx: stderr: ${error.message}\n`);
+          } catch {
+            // Nowhere left to say it: the status says it.
+          }
+        }
+        finish(error.code === 'EPIPE' ? BROKEN_PIPE : CLIENT_FAILURE, false);
       }),
     );
     subscription.add(

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BufferQueue } from './bufferQueue.js';
 
-/** Opens an anonymous temporary file: it has no name from the start, so no way out leaves it behind. */
+/** Opens a temporary file and unlinks it at once: only its descriptor holds it, so no way out leaves it behind. */
 function openAnonymous(): number {
   const dir = mkdtempSync(join(tmpdir(), 'boxlite-rx-'));
   const path = join(dir, 'output');
@@ -19,9 +19,10 @@ function openAnonymous(): number {
 /**
  * A first-in first-out byte store in an anonymous temporary file, for `OutputQueue`. Appends and
  * reads are asynchronous (the thread pool), so a disk that throttles its writers never stops the
- * event loop; bytes not yet appended wait in memory, in order. Each time the file has been read
- * to its end, writing starts again at its start, so it is never larger than the most it held at
- * once. Opened on the first append.
+ * event loop; bytes not yet appended wait in memory, in order (as many as the disk lags behind).
+ * Whenever the file has been read to its end and no read is under way, the next append starts
+ * again at its start, so the file grows only while the reader stays behind. Opened (a few
+ * synchronous calls, once) on the first append.
  */
 export class SpillFile {
   private fd: number | undefined;
@@ -33,6 +34,8 @@ export class SpillFile {
   private appending = false;
   private reading = false;
   private closed = false;
+  /** The descriptor to close once the append or read under way has returned. */
+  private closing: number | undefined;
 
   /**
    * @param changed called when an append or a read completes, so the owner can go on.
@@ -72,7 +75,10 @@ export class SpillFile {
     this.reading = true;
     read(fd, piece, 0, piece.length, this.readAt, (error, bytesRead) => {
       this.reading = false;
-      if (this.closed) return;
+      if (this.closed) {
+        this.closeWhenIdle();
+        return;
+      }
       if (error !== null || bytesRead === 0) {
         this.fail(error ?? Object.assign(new Error('the output spill file ended early'), { code: 'EIO' }));
         return;
@@ -83,13 +89,22 @@ export class SpillFile {
     });
   }
 
-  /** Closes the file and forgets what it held. */
+  /** Forgets what the file held and closes it (once the append or read under way has returned). */
   close(): void {
     if (this.closed) return;
     this.closed = true;
     this.queued.clear();
-    if (this.fd !== undefined) close(this.fd, () => undefined);
+    this.readAt = 0;
+    this.writeAt = 0;
+    this.closing = this.fd;
     this.fd = undefined;
+    this.closeWhenIdle();
+  }
+
+  private closeWhenIdle(): void {
+    if (this.closing === undefined || this.appending || this.reading) return;
+    close(this.closing, () => undefined);
+    this.closing = undefined;
   }
 
   private flushQueue(): void {
@@ -100,11 +115,15 @@ export class SpillFile {
       this.fail(error as NodeJS.ErrnoException);
       return;
     }
+    if (!this.reading) this.rewindWhenEmpty();
     const batch = this.queued.takeBatch();
     this.appending = true;
     writev(this.fd, batch, this.writeAt, (error, written) => {
       this.appending = false;
-      if (this.closed) return;
+      if (this.closed) {
+        this.closeWhenIdle();
+        return;
+      }
       if (error !== null) {
         this.fail(error);
         return;
@@ -116,7 +135,7 @@ export class SpillFile {
     });
   }
 
-  /** A file read to its end is written again from its start (no append is under way to move its end meanwhile). */
+  /** A file read to its end is written again from its start (no append may be under way: it would move the end). */
   private rewindWhenEmpty(): void {
     if (this.readAt !== this.writeAt || this.appending) return;
     this.readAt = 0;

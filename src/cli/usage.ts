@@ -33,10 +33,11 @@ keys go out one by one, and Ctrl-C, Ctrl-D and Ctrl-Z are sent as bytes to the r
 (Ctrl-C interrupts the remote command, not the client), as with docker exec -it.
 SIGINT, SIGTERM and SIGHUP are forwarded to the command; the same signal N a second time leaves
 at once with 128+N, the command left running.
-A closed stdout (| head) leaves at once with 141; the command is left running on the server.
+A closed stdout (| head) or stderr leaves at once with 141; the command is left running on the
+server.
 A slow reader never slows the socket: output waits in memory, up to --output-memory per stream
-(default 64M; K, M, G accepted), then in a temporary file removed on exit; all of it is written
-before the client exits with the command's code.
+(default 64M; K, M, G accepted), then in a temporary file (unlinked as soon as created); all of
+it is written before the client exits with the command's code.
 When the exit code comes with a reason from the server, it is printed as one line on stderr.
 A notice that output may be missing or repeated always prints "boxlite-rx: warning: <message>".
 --strict: after all output, a run that printed a warning exits 124 instead of the command's code.
@@ -51,7 +52,7 @@ runner: SIGHUP after 5 minutes).
 attach takes the id that exec --detach prints, or that exec --verbose prints on stderr as
 "boxlite-rx: execution <id>".
 Exit statuses besides the command's own: 2 bad usage; 124 --strict after a warning; 125 the client
-failed (one line on stderr); 128+N the same signal N twice; 141 stdout closed.`;
+failed (one line on stderr); 128+N the same signal N twice; 141 stdout or stderr closed.`;
 
 const CONTROL_NOTES = `kill and signal take the EXECUTION_ID that exec --detach prints (or exec --verbose).
 kill SIGKILLs the execution and evicts it (DELETE): its output and exit code are gone with it.

@@ -38,7 +38,7 @@ export function parseErrorBody(status: number, body: string, statusText = ''): E
     const message = clip(str(nested['message']) ?? fallback);
     return code === undefined ? { message } : { code, message };
   }
-  // The auth middleware also sends `"error":"Unauthorized"`: its `message` says more.
+  // An auth-middleware body may also carry `"error":"Unauthorized"`: its `message` says more.
   const message = str(record['message']);
   const code = str(record['code']);
   if (message !== undefined || typeof error !== 'string') {

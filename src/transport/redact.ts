@@ -5,7 +5,7 @@
  */
 
 /** What stands in for the token. */
-export const REDACTED = '***';
+const REDACTED = '***';
 
 /**
  * Tokens shorter than this are masked only where they stand alone (not inside a run of letters

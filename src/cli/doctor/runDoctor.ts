@@ -8,7 +8,7 @@
 import { resolveOptions } from '../../client/options.js';
 import type { Command } from '../args.js';
 import { CLIENT_FAILURE } from '../exitStatus.js';
-import { redact, reportLine } from '../report.js';
+import { redactAll, reportLine } from '../report.js';
 import { judge } from './checks.js';
 import { tallyFrames } from './frameTally.js';
 import type { Measurements } from './measurements.js';
@@ -63,7 +63,7 @@ export async function runDoctor(command: Extract<Command, { kind: 'doctor' }>, i
       recommended: recommend(measurements),
       measurements,
     };
-    io.stdout.write(redact(command.json ? renderJson(report) : renderText(report), [token]));
+    io.stdout.write(redactAll(command.json ? renderJson(report) : renderText(report), [token]));
     return conforms(report) ? 0 : DIFFERS;
   } catch (error: unknown) {
     // A DoctorFailure (the first POST /exec failed), or an option the client refuses.

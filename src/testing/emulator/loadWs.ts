@@ -7,7 +7,7 @@ import type { WebSocketServer } from 'ws';
 import { MissingPeerDependencyError } from '../../errors.js';
 
 /** The message when `ws` is missing. */
-export const MISSING_WS = "boxlite-rx/testing: the runner emulator needs the peer dependency 'ws': npm install --save-dev ws";
+const MISSING_WS = "boxlite-rx/testing: the runner emulator needs the peer dependency 'ws': npm install --save-dev ws";
 
 /** `ws`'s `WebSocketServer`, or a `MissingPeerDependencyError` naming `ws` when it is not installed. */
 export async function loadWebSocketServer(): Promise<typeof WebSocketServer> {
