@@ -1,5 +1,5 @@
 /**
- * `npx tsx bench/slowReader.ts [--mib=1024] [--sleep=5] [--pace-ms=10]` (after `npm run build`):
+ * `npx tsx bench/slowReader.ts [--mib=1024] [--sleep=5] [--pace-ms=20]` (after `npm run build`):
  * the CLI's slow-reader figure. A real process writes MiB number i filled with byte i % 251, one
  * MiB every `pace` ms, through the emulator (in this process, real processes allowed) to the
  * built CLI, whose stdout is a pipe to `sha256sum`: once at once (the baseline, a reader that
@@ -17,7 +17,7 @@ const MIB = 1024 * 1024;
 const arg = (name: string, fallback: number): number => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
 const mib = arg('mib', 1024);
 const sleepSeconds = arg('sleep', 5);
-const paceMs = arg('pace-ms', 10);
+const paceMs = arg('pace-ms', 20);
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 
 const producer = `let i = 0;

@@ -1,6 +1,9 @@
 /** The most buffers handed to one `writev` (Linux's IOV_MAX). */
 const MAX_BUFFERS_PER_WRITE = 1024;
 
+/** What a slot holds once its buffer has left: nothing that keeps the buffer's memory alive. */
+const SPENT = new Uint8Array(0);
+
 /**
  * Buffers waiting for a `writev`, oldest first, with their byte count: batches leave from the
  * front, and what a partial write left goes back to the front, in constant time per buffer.
@@ -22,9 +25,10 @@ export class BufferQueue {
     this.bytes += bytes.length;
   }
 
-  /** Takes up to `MAX_BUFFERS_PER_WRITE` of the oldest buffers off the queue. */
+  /** Takes up to `MAX_BUFFERS_PER_WRITE` of the oldest buffers off the queue; their slots let go of them. */
   takeBatch(): Uint8Array[] {
     const batch = this.buffers.slice(this.head, this.head + MAX_BUFFERS_PER_WRITE);
+    this.buffers.fill(SPENT, this.head, this.head + batch.length);
     this.head += batch.length;
     for (const bytes of batch) this.bytes -= bytes.length;
     if (this.head > MAX_BUFFERS_PER_WRITE && this.head * 2 > this.buffers.length) {

@@ -12,7 +12,19 @@ import { USAGE, usageOf } from './usage.js';
 declare const PACKAGE_VERSION: string;
 
 async function main(argv: readonly string[]): Promise<number> {
-  const io: CliIo = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, stdoutFd: 1, stderrFd: 2 };
+  // process.stdout and process.stderr only when used: Node makes a pipe non-blocking as it opens
+  // one, and exec and attach write descriptors 1 and 2 themselves (see OutputQueue).
+  const io: CliIo = {
+    stdin: process.stdin,
+    get stdout() {
+      return process.stdout;
+    },
+    get stderr() {
+      return process.stderr;
+    },
+    stdoutFd: 1,
+    stderrFd: 2,
+  };
   try {
     const command = parseArgs(argv, process.env);
     switch (command.kind) {

@@ -1,4 +1,5 @@
 import { writeSync } from 'node:fs';
+import { isatty } from 'node:tty';
 import { EMPTY, Subject, Subscription, take, type Observable } from 'rxjs';
 import type { RunnerClient } from '../client/createRunnerClient.js';
 import type { ExecEvent } from '../events.js';
@@ -30,6 +31,14 @@ interface LocalInput {
   readonly raw: Observable<never>;
 }
 
+/** Stdout and stderr where they are terminals, the only ones whose stream is opened (a pipe's would turn non-blocking). */
+function terminalOutputs(io: CliIo): NodeJS.WriteStream[] {
+  return [
+    ...(isatty(io.stdoutFd) ? [io.stdout] : []),
+    ...(isatty(io.stderrFd) ? [io.stderr] : []),
+  ];
+}
+
 /**
  * The local input of a run, as \`docker exec\` decides it: stdin is forwarded with \`-i\` or when it
  * is not a terminal; a terminal stdin without \`-i\` is not read (\`exec\` without \`-t\` then sends
@@ -42,7 +51,7 @@ function localInput(command: ClientCommand, io: CliIo): LocalInput {
   const closedStdin = command.kind === 'exec' && !tty ? EMPTY : undefined;
   return {
     stdin: forwardStdin ? stdinBytes(io.stdin) : closedStdin,
-    resize: tty ? terminalSize([io.stdout, io.stderr]) : undefined,
+    resize: tty ? terminalSize(terminalOutputs(io)) : undefined,
     raw: tty && forwardStdin ? rawMode(io.stdin) : EMPTY,
   };
 }
