@@ -18,7 +18,7 @@ export interface ExitEvent {
   readonly exitCode: number;
   /** `frame`: the server's exit frame; `probe`: the status endpoint (the drain fell back). */
   readonly source: 'frame' | 'probe';
-  /** The server's diagnostic, when the status carried one. */
+  /** The server's diagnostic (`error_message`), when the status carried one: the probed exit, or `exitReason`. */
   readonly message?: string;
 }
 

@@ -11,6 +11,7 @@ export { reconnectWithBackoff, type ReconnectConfig, type ReconnectContext } fro
 export { skipReplayed } from './operators/skipReplayed.js';
 export { decodeUtf8, type DecodedEvent, type TextEvent } from './operators/decodeUtf8.js';
 export { toExecResult, type ExecResult } from './operators/toExecResult.js';
+export { withExitReason } from './operators/withExitReason.js';
 
 export { ReplayCursor, DEFAULT_RING_BYTES, type ReplayShape } from './delivery/replayCursor.js';
 export { alignRingReplay, type RingAlignment, type RingReplay } from './delivery/alignRing.js';

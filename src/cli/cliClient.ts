@@ -8,8 +8,9 @@ import type { Command, ServerArgs } from './args.js';
  * The client the CLI's subcommands talk through, for the server `server` names.
  * @param server `--url`, `--token`, `--prefix` (or their environment defaults).
  * @param replayShape how the server replays its buffer (only following reads it).
+ * @param exitReason ask the status endpoint why a command failed (one GET after a non-zero exit).
  */
-export function cliClient(server: ServerArgs, replayShape: 'ring' | 'chunks' = 'ring'): RunnerClient {
+export function cliClient(server: ServerArgs, replayShape: 'ring' | 'chunks' = 'ring', exitReason = false): RunnerClient {
   return createRunnerClient({
     baseUrl: server.url,
     // The CLI bundles `ws` (an optional peer of the library), so it passes it rather than load it.
@@ -17,6 +18,7 @@ export function cliClient(server: ServerArgs, replayShape: 'ring' | 'chunks' = '
     ...(server.token === undefined ? {} : { token: server.token }),
     ...(server.prefix === undefined ? {} : { pathPrefix: server.prefix }),
     replayShape,
+    exitReason,
   });
 }
 

@@ -1,6 +1,6 @@
 import { writeSync } from 'node:fs';
 import { isatty } from 'node:tty';
-import { EMPTY, Subject, Subscription, take, type Observable } from 'rxjs';
+import { EMPTY, Subject, Subscription, type Observable } from 'rxjs';
 import type { RunnerClient } from '../client/createRunnerClient.js';
 import type { ExecEvent } from '../events.js';
 import type { Command } from './args.js';
@@ -82,14 +82,14 @@ export function runCommand(command: ClientCommand, io: CliIo): Promise<number> {
   const stderr = new OutputQueue(io.stderrFd, connection.outputMemoryBytes);
   const say = (message: string): void => reportLine(stderr, message, [connection.token]);
   const forwarded = new Subject<number>();
-  const client = cliClient(command.connection, command.connection.replayShape);
+  // A failed command's reason (`error_message`) comes on its exit event, at the cost of one GET.
+  const client = cliClient(command.connection, command.connection.replayShape, true);
   const local = localInput(command, io);
   const events$ = events(client, command, {
     ...(local.stdin === undefined ? {} : { stdin: local.stdin }),
     ...(local.resize === undefined ? {} : { resize: local.resize }),
     signal: forwarded,
   });
-  let executionId = command.kind === 'attach' ? command.executionId : undefined;
 
   return new Promise<number>((resolve) => {
     const subscription = new Subscription();
@@ -104,7 +104,6 @@ export function runCommand(command: ClientCommand, io: CliIo): Promise<number> {
       });
     };
     let exitCode: number | undefined;
-    let reasonSaid = false;
     let warned = false;
     const leave = (code: number): void => {
       if (connection.strict && warned) {
@@ -112,22 +111,6 @@ export function runCommand(command: ClientCommand, io: CliIo): Promise<number> {
         finish(STRICT_WARNING);
       } else finish(code);
     };
-    /** A command that failed: the status endpoint may say why (`error_message`), at the cost of one GET. */
-    const sayReasonThenLeave = (code: number): void => {
-      if (code === 0 || reasonSaid || executionId === undefined) {
-        leave(code);
-        return;
-      }
-      subscription.add(
-        client.probe(command.boxId, executionId).pipe(take(1)).subscribe({
-          next: (result) => {
-            if (result.state === 'terminal' && result.message !== undefined) say(result.message);
-          },
-          complete: () => leave(code),
-        }),
-      );
-    };
-
     // Raw mode before stdin is read; \`finish\` (every way out) restores it, and so does its exit guard.
     subscription.add(local.raw.subscribe());
     subscription.add(
@@ -180,12 +163,10 @@ export function runCommand(command: ClientCommand, io: CliIo): Promise<number> {
               return;
             }
             case 'started':
-              executionId = event.executionId;
               if (connection.verbose) say(`execution ${event.executionId}`);
               return;
             case 'exit':
               exitCode = event.exitCode;
-              reasonSaid = event.message !== undefined;
               if (event.message !== undefined) say(event.message);
               return;
           }
@@ -198,7 +179,7 @@ export function runCommand(command: ClientCommand, io: CliIo): Promise<number> {
           if (!isExitStatus(exitCode)) {
             say(`the command ended without a usable exit code (${String(exitCode)})`);
             finish(CLIENT_FAILURE);
-          } else sayReasonThenLeave(exitCode);
+          } else leave(exitCode);
         },
       }),
     );

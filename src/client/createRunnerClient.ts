@@ -5,6 +5,7 @@ import { attach } from '../observables/attach.js';
 import { probe } from '../observables/probe.js';
 import type { ProbeResult } from '../observables/probeResult.js';
 import { reattach } from '../observables/reattach.js';
+import { withExitReason } from '../operators/withExitReason.js';
 import { assertId, assertIds, attachUrl, boxUrl, executionUrl, type EndpointBase } from '../protocol/paths.js';
 import { isTerminalDimension, signalProblem, type ExecRequest } from '../protocol/types.js';
 import { validateExecRequest } from '../protocol/validateExecRequest.js';
@@ -87,8 +88,8 @@ export function createRunnerClient(clientOptions: RunnerClientOptions): RunnerCl
     return probe({ http, url: executionUrl(base, boxId, executionId), timeout: options.probeTimeout });
   };
   /** The recovery pipeline around one execution, fed by an outbox that already queues input. */
-  const followWith = (boxId: string, executionId: string, outbox: Outbox): Observable<ExecEvent> =>
-    followExecution(
+  const followWith = (boxId: string, executionId: string, outbox: Outbox): Observable<ExecEvent> => {
+    const events = followExecution(
       {
         options,
         attach: (shared) => attachWith(boxId, executionId, shared),
@@ -97,6 +98,10 @@ export function createRunnerClient(clientOptions: RunnerClientOptions): RunnerCl
       executionId,
       outbox,
     );
+    const reason = (): Observable<string | undefined> =>
+      probeOnce(boxId, executionId).pipe(map((result) => (result.state === 'terminal' ? result.message : undefined)));
+    return options.exitReason ? events.pipe(withExitReason(reason)) : events;
+  };
   const command = (what: string, method: string, url: string, body?: unknown): Observable<void> =>
     restCall(http, what, method, url, options.requestTimeout, body).pipe(map(() => undefined));
 

@@ -57,6 +57,13 @@ export interface RunnerClientOptions {
   readonly replayShape?: ReplayShape;
   /** Largest WebSocket message accepted, in bytes (`ws` only; default 100 MiB); see `AttachConfig`. Keep it above `ringBytes`. */
   readonly maxPayload?: number;
+  /**
+   * After an exit frame with a non-zero code, ask the status endpoint once why (`error_message`,
+   * e.g. `spawn no-such-binary ENOENT`) and put it on the exit event's `message` (and so in
+   * `ExecResult.exitMessage`); see `withExitReason`. Costs one `GET` per failed execution, and
+   * holds the exit until it answers (at most `probeTimeout`). Default `false`.
+   */
+  readonly exitReason?: boolean;
 }
 
 /** Options with every default filled in. */
@@ -132,6 +139,9 @@ export function resolveOptions(options: RunnerClientOptions): ResolvedOptions {
   checkDelays('conflictBackoff', options.conflictBackoff, ['initialDelay', 'maxDelay', 'deadline']);
   checkDelays('reconnect', options.reconnect, ['initialDelay', 'maxDelay', 'budget', 'healthyAfter']);
   byteCount('ringBytes', ringBytes);
+  if (options.exitReason !== undefined && typeof options.exitReason !== 'boolean') {
+    throw new TypeError(`createRunnerClient: exitReason must be a boolean, got ${String(options.exitReason)}`);
+  }
   if (replayShape !== 'ring' && replayShape !== 'chunks') {
     throw new TypeError(`createRunnerClient: replayShape must be 'ring' or 'chunks', got ${String(replayShape)}`);
   }
@@ -153,5 +163,6 @@ export function resolveOptions(options: RunnerClientOptions): ResolvedOptions {
     reconnect: options.reconnect ?? {},
     ringBytes,
     replayShape,
+    exitReason: options.exitReason ?? false,
   };
 }

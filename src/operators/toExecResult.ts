@@ -9,7 +9,7 @@ export interface ExecResult {
   readonly exitCode: number;
   /** Where the exit code came from: the server's exit frame, or the status endpoint. */
   readonly exitSource: 'frame' | 'probe';
-  /** The status endpoint's diagnostic, when the exit came from it with one. */
+  /** The status endpoint's diagnostic (`error_message`): when the exit came from it, or with the client's `exitReason` option. */
   readonly exitMessage: string | undefined;
   /** Stdout decoded as UTF-8 (invalid bytes as U+FFFD). */
   readonly stdout: string;

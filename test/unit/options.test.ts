@@ -31,6 +31,7 @@ describe('resolveOptions: defaults', () => {
       reconnect: {},
       ringBytes: 262_144,
       replayShape: 'ring',
+      exitReason: false,
     });
     expect(DEFAULT_RING_BYTES).toBe(256 * 1024);
     for (const key of ['token', 'pathPrefix', 'fetch', 'WebSocket']) expect(key in resolved).toBe(false);
@@ -58,6 +59,7 @@ describe('resolveOptions: defaults', () => {
       ringBytes: 1,
       replayShape: 'chunks',
       maxPayload: 6,
+      exitReason: true,
     });
     expect(resolved).toEqual({
       baseUrl: 'https://api.boxlite.ai/api/',
@@ -77,6 +79,7 @@ describe('resolveOptions: defaults', () => {
       ringBytes: 1,
       replayShape: 'chunks',
       maxPayload: 6,
+      exitReason: true,
     });
     expect(resolved.fetch).toBe(fetch);
     expect(resolved.token).toBe(token);
@@ -174,6 +177,12 @@ describe('resolveOptions: validation', () => {
     const error = thrown({ ...base, replayShape });
     expect(error).toBeInstanceOf(TypeError);
     expect(error.message).toBe(`createRunnerClient: replayShape must be 'ring' or 'chunks', got ${String(replayShape)}`);
+  });
+
+  it.each([['yes'], [1], [null]])('rejects exitReason %j with a TypeError naming it', (exitReason) => {
+    const error = thrown({ ...base, exitReason });
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error.message).toBe(`createRunnerClient: exitReason must be a boolean, got ${String(exitReason)}`);
   });
 
   it('rejects idleTimeout true', () => {
