@@ -30,8 +30,10 @@ describe('boxlite-rx exec: stdout closed (| head)', () => {
     const detached = next(em, 'detach');
     const cli = spawnCli(['exec', ...connect(em), 'box-1', '--', 'seq']);
     cli.child.stdout.once('data', () => cli.child.stdout.destroy());
-    expect(await cli.exited).toBe(141);
+    const code = await cli.exited;
+    // Stderr first: when the status is wrong, it says why.
     expect(cli.stderr().toString()).toBe('');
+    expect(code).toBe(141);
     expect(cli.stdout().toString()).toMatch(/^(line\n)*(l|li|lin|line)?$/);
     await detached;
     const status = await fetch(`${em.url}/v1/boxes/box-1/executions/exec-1`, { headers: { authorization: `Bearer ${em.token}` } });
