@@ -73,7 +73,7 @@ async function run(em: RunnerEmulator, readerSleep: number, expected: string): P
 const expected = expectedHash();
 const em = await startRunnerEmulator({ allowProcesses: true });
 try {
-  console.log(`slow reader: ${mib} MiB at one MiB per ${paceMs} ms, reader asleep ${sleepSeconds} s; CLI default --output-memory 64M`);
+  console.log(`slow reader: ${mib} MiB at one MiB per ${paceMs} ms, reader asleep ${sleepSeconds} s; CLI default --output-memory (4M)`);
   const fast = await run(em, 0, expected);
   const slow = await run(em, sleepSeconds, expected);
   for (const [name, r] of [['reader keeps up (baseline)', fast], [`reader sleeps ${sleepSeconds} s`, slow]] as const) {
@@ -83,7 +83,7 @@ try {
   }
   console.log(
     `ratios slow/baseline: time ${(slow.seconds / fast.seconds).toFixed(2)}×, peak RSS ${(slow.peakRssMib / fast.peakRssMib).toFixed(2)}× ` +
-      `(+${(slow.peakRssMib - fast.peakRssMib).toFixed(0)} MiB; bound 64 MiB per stream)`,
+      `(+${(slow.peakRssMib - fast.peakRssMib).toFixed(0)} MiB; bound: --output-memory per stream)`,
   );
 } finally {
   await em.close();

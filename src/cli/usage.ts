@@ -36,7 +36,7 @@ at once with 128+N, the command left running.
 A closed stdout (| head) or stderr leaves at once with 141; the command is left running on the
 server.
 A slow reader never slows the socket: output waits in memory, up to --output-memory per stream
-(default 64M; K, M, G accepted), then in a temporary file (unlinked as soon as created); all of
+(default 4M; K, M, G accepted), then in a temporary file (unlinked as soon as created); all of
 it is written before the client exits with the command's code.
 When the exit code comes with a reason from the server, it is printed as one line on stderr.
 A notice that output may be missing or repeated always prints "boxlite-rx: warning: <message>".
