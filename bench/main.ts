@@ -4,7 +4,7 @@
  * Prints the raw numbers as it goes, then the results table (see docs/benchmarks.md).
  */
 
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { FULL, SMOKE } from './config.js';
 import { renderTable, type Log } from './report.js';
 import { runBenchmarks } from './suite.js';
@@ -12,9 +12,13 @@ import { runBenchmarks } from './suite.js';
 const smoke = process.argv.includes('--smoke');
 const log: Log = (line) => console.log(line);
 log(`boxlite-rx benchmarks${smoke ? ' (smoke sizes)' : ''}: Node ${process.version}, ${process.platform}, ${cpus().length} cores`);
+/** The 1, 5 and 15 minute load averages: rates move with what else runs on the machine. */
+const load = (): string => loadavg().map((n) => n.toFixed(2)).join(' ');
+log(`load average at start: ${load()}`);
 const start = performance.now();
 const figures = await runBenchmarks(smoke ? SMOKE : FULL, log);
 log('');
 log(renderTable(figures));
 log('');
+log(`load average at end: ${load()}`);
 log(`done in ${((performance.now() - start) / 1000).toFixed(0)} s`);
