@@ -1,7 +1,8 @@
 import { concat, concatMap, defer, finalize, map, merge, of, switchMap, takeWhile, type Observable } from 'rxjs';
 import { BoxliteHttpError } from '../errors.js';
 import type { ExecEvent } from '../events.js';
-import { attach } from '../observables/attach.js';
+import { attach, type AttachConfig } from '../observables/attach.js';
+import { preconnect } from '../observables/preconnect.js';
 import { probe } from '../observables/probe.js';
 import type { ProbeResult } from '../observables/probeResult.js';
 import { reattach } from '../observables/reattach.js';
@@ -11,6 +12,7 @@ import { isTerminalDimension, signalProblem, type ExecRequest } from '../protoco
 import { validateExecRequest } from '../protocol/validateExecRequest.js';
 import { defaultFetch, loadDefaultWebSocket } from '../transport/defaults.js';
 import { parseJson, type FetchLike, type HttpResponse, type HttpTransport } from '../transport/http.js';
+import type { EarlySocket } from '../transport/earlySocket.js';
 import { Outbox, type AttachInput } from '../transport/outbox.js';
 import { followExecution } from './follow.js';
 import { resolveOptions, type RunnerClientOptions } from './options.js';
@@ -62,17 +64,19 @@ export function createRunnerClient(clientOptions: RunnerClientOptions): RunnerCl
   /** Emits once the socket implementation is known (loaded on first use): nothing to follow with, no `POST`. */
   const webSocketReady$: Observable<unknown> = options.WebSocket ? of(options.WebSocket) : defer(loadDefaultWebSocket);
 
-  const attachWith = (boxId: string, executionId: string, outbox: Outbox): Observable<ExecEvent> =>
-    attach({
-      url: attachUrl(base, boxId, executionId),
-      WebSocket: options.WebSocket,
-      token: options.token,
-      sendAuthHeader: options.webSocketAuth === 'header',
-      outbox,
-      idleTimeout: options.idleTimeout,
-      connectTimeout: options.connectTimeout,
-      maxPayload: options.maxPayload,
-    });
+  const attachConfig = (boxId: string, executionId: string, outbox: Outbox, early?: EarlySocket): AttachConfig => ({
+    url: attachUrl(base, boxId, executionId),
+    WebSocket: options.WebSocket,
+    token: options.token,
+    sendAuthHeader: options.webSocketAuth === 'header',
+    outbox,
+    idleTimeout: options.idleTimeout,
+    connectTimeout: options.connectTimeout,
+    maxPayload: options.maxPayload,
+    early,
+  });
+  const attachWith = (boxId: string, executionId: string, outbox: Outbox, early?: EarlySocket): Observable<ExecEvent> =>
+    attach(attachConfig(boxId, executionId, outbox, early));
   const attachOnce = (boxId: string, executionId: string, input: AttachInput): Observable<ExecEvent> => {
     assertIds(boxId, executionId);
     return defer(() => {
@@ -92,8 +96,9 @@ export function createRunnerClient(clientOptions: RunnerClientOptions): RunnerCl
     const events = followExecution(
       {
         options,
-        attach: (shared) => attachWith(boxId, executionId, shared),
+        attach: (shared, early) => attachWith(boxId, executionId, shared, early),
         probe: () => probeOnce(boxId, executionId),
+        ...(options.preconnect ? { preconnect: () => preconnect(attachConfig(boxId, executionId, outbox)) } : {}),
       },
       executionId,
       outbox,

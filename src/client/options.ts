@@ -46,6 +46,13 @@ export interface RunnerClientOptions {
   readonly conflictBackoff?: ConflictBackoff;
   /** Reconnect policy when the process may still run (default 15 s doubling to 30 s within 270 s). */
   readonly reconnect?: ReconnectConfig;
+  /**
+   * After a cut of a socket that made progress, open the next socket while the status probe is in
+   * flight, so the upgrade's round trips overlap the probe's (default `true`). It is used if the
+   * probe says the process runs or ended, and closed unused if it says gone or unavailable.
+   * `false`: the next socket is opened only once the probe answered, one upgrade per probe.
+   */
+  readonly preconnect?: boolean;
   /** The server's replay buffer per stream, for exactly-once delivery (default 262144). */
   readonly ringBytes?: number;
   /**
@@ -139,8 +146,10 @@ export function resolveOptions(options: RunnerClientOptions): ResolvedOptions {
   checkDelays('conflictBackoff', options.conflictBackoff, ['initialDelay', 'maxDelay', 'deadline']);
   checkDelays('reconnect', options.reconnect, ['initialDelay', 'maxDelay', 'budget', 'healthyAfter']);
   byteCount('ringBytes', ringBytes);
-  if (options.exitReason !== undefined && typeof options.exitReason !== 'boolean') {
-    throw new TypeError(`createRunnerClient: exitReason must be a boolean, got ${String(options.exitReason)}`);
+  for (const name of ['exitReason', 'preconnect'] as const) {
+    if (options[name] !== undefined && typeof options[name] !== 'boolean') {
+      throw new TypeError(`createRunnerClient: ${name} must be a boolean, got ${String(options[name])}`);
+    }
   }
   if (replayShape !== 'ring' && replayShape !== 'chunks') {
     throw new TypeError(`createRunnerClient: replayShape must be 'ring' or 'chunks', got ${String(replayShape)}`);
@@ -164,5 +173,6 @@ export function resolveOptions(options: RunnerClientOptions): ResolvedOptions {
     ringBytes,
     replayShape,
     exitReason: options.exitReason ?? false,
+    preconnect: options.preconnect ?? true,
   };
 }

@@ -3,6 +3,7 @@ import { AttachDisconnectedError, AttachRejectedError } from '../errors.js';
 import type { ExecEvent } from '../events.js';
 import { parseErrorBody } from '../protocol/errorBody.js';
 import { decodeBinaryFrame, decodeTextFrame } from '../protocol/frames.js';
+import { EarlySocket } from '../transport/earlySocket.js';
 import type { Outbox } from '../transport/outbox.js';
 import { loadDefaultWebSocket } from '../transport/defaults.js';
 import { redact } from '../transport/redact.js';
@@ -45,6 +46,11 @@ export interface AttachConfig {
    * the socket with 1009, which is handled as a cut.
    */
   readonly maxPayload?: number | undefined;
+  /**
+   * A socket already opened for this attach (see `preconnect`): the first subscription claims it
+   * instead of asking for a token and opening one; `connectTimeout` then runs from the claim.
+   */
+  readonly early?: EarlySocket | undefined;
 }
 
 /** The watchdog checks this many times per idle period, so silence is detected within 4/3 of it. */
@@ -86,29 +92,28 @@ const WATCHDOG_TICKS = 3;
  * @see drainOnTerminal
  */
 export function attach(config: AttachConfig): Observable<ExecEvent> {
-  const Ctor$ = config.WebSocket ? of(config.WebSocket) : defer(loadDefaultWebSocket);
-  const token$ = config.sendAuthHeader ? resolveToken(config.token) : of(undefined);
   return new Observable<ExecEvent>((subscriber) => {
+    const { connectTimeout, early } = config;
     let tokenKnown = false;
-    const { connectTimeout } = config;
     const connectTimer = timer(connectTimeout).subscribe(() => {
       subscriber.error(
         tokenKnown ? new AttachRejectedError(`attach: no upgrade within ${connectTimeout} ms`, undefined) : tokenTimeout(connectTimeout),
       );
     });
     subscriber.add(connectTimer);
-    const connection$ = token$.pipe(
-      tap(() => (tokenKnown = true)),
-      switchMap((token) => Ctor$.pipe(map((Ctor) => ({ Ctor, token })))),
-    );
-    // Not `connection$.pipe(switchMap(...))`: every frame would then pass through the flattening
+    if (early !== undefined && !early.claimed) {
+      // Opened ahead (see `preconnect`): its token is known and its upgrade under way.
+      tokenKnown = true;
+      subscriber.add(attachSocket(config, early, early.token, subscriber, connectTimer));
+      return;
+    }
+    // Not `socketSetup(config).pipe(switchMap(...))`: every frame would then pass through the flattening
     // operator. The socket's events go straight to the subscriber instead.
     subscriber.add(
-      connection$.subscribe({
-        next: ({ Ctor, token }) => {
-          const socketOptions = { headers: config.sendAuthHeader ? authHeaders(token) : undefined, maxPayload: config.maxPayload };
+      socketSetup(config).pipe(tap(() => (tokenKnown = true))).subscribe({
+        next: ({ open, token }) => {
           try {
-            subscriber.add(attachSocket(config, Ctor, socketOptions, token, subscriber, connectTimer));
+            subscriber.add(attachSocket(config, open, token, subscriber, connectTimer));
           } catch (error: unknown) {
             subscriber.error(error);
           }
@@ -117,6 +122,31 @@ export function attach(config: AttachConfig): Observable<ExecEvent> {
       }),
     );
   });
+}
+
+/** How to open one attach socket, once its token and implementation are known. */
+export interface SocketSetup {
+  readonly open: (listener: SocketListener) => SocketHandle;
+  readonly token: string | undefined;
+}
+
+/**
+ * The token (when it is sent) and the socket implementation of one attach, as one value: the
+ * token first, so a failing provider errors before anything is loaded.
+ */
+export function socketSetup(config: AttachConfig): Observable<SocketSetup> {
+  const Ctor$ = config.WebSocket ? of(config.WebSocket) : defer(loadDefaultWebSocket);
+  const token$ = config.sendAuthHeader ? resolveToken(config.token) : of(undefined);
+  return token$.pipe(
+    switchMap((token) =>
+      Ctor$.pipe(
+        map((Ctor): SocketSetup => {
+          const options: SocketOptions = { headers: config.sendAuthHeader ? authHeaders(token) : undefined, maxPayload: config.maxPayload };
+          return { open: (listener) => openSocket(Ctor, config.url, options, listener), token };
+        }),
+      ),
+    ),
+  );
 }
 
 /** The default idle bound where pings are visible: three missed pings. */
@@ -129,8 +159,7 @@ const AUTO_IDLE_TIMEOUT = 45_000;
  */
 function attachSocket(
   config: AttachConfig,
-  Ctor: WebSocketConstructor,
-  socketOptions: SocketOptions,
+  socket: SocketSetup['open'] | EarlySocket,
   token: string | undefined,
   subscriber: Subscriber<ExecEvent>,
   connectTimer: Subscription,
@@ -170,7 +199,13 @@ function attachSocket(
       subscriber.error(end.opened ? disconnected(end, token) : rejected(end, token));
     },
   };
-  const handle: SocketHandle = openSocket(Ctor, config.url, socketOptions, listener);
+  let handle: SocketHandle;
+  if (socket instanceof EarlySocket) {
+    handle = socket.handle;
+    socket.claim(listener);
+  } else {
+    handle = socket(listener);
+  }
   return () => {
     watchdog?.unsubscribe();
     outbox?.disconnect(handle);

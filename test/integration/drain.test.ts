@@ -29,13 +29,14 @@ describe.each(REPLAY_MODES)('%s replay', (replay) => {
     it.each([0, 12])('cut after %i bytes, then evicted: the probed exit code and a drain-incomplete notice', async (n) => {
       const em = await emulator({ replay, scripts: { job: { ...fastJob, attachFaults: [{ cut: { after: { outputBytes: n } } }] } } });
       const log = attachLog(em);
-      // The probe's answer (completed, 3) reaches the client only after the execution is evicted.
+      // The probe's answer (completed, 3) reaches the client only after the execution is evicted;
+      // preconnect off, so no socket goes out before that answer (test/integration/preconnect.test.ts has it on).
       const { fetch, calls } = observingFetch({
         after: async (call) => {
           if (isProbe(call)) await evict(em, decodeURIComponent(call.url.split('/').at(-1) as string));
         },
       });
-      const result = await finish(clientFor(em, { fetch }).exec('box', { command: 'job' }));
+      const result = await finish(clientFor(em, { fetch, preconnect: false }).exec('box', { command: 'job' }));
       const id = result.executionId as string;
       expect(result.stdoutBytes.equals(replayFrames(n, replay).stdout)).toBe(true);
       expect(result.stderr).toBe('');

@@ -156,7 +156,8 @@ describe.each(REPLAY_MODES)('%s replay', (replay) => {
       });
       const log = attachLog(em);
       const { fetch, calls } = observingFetch();
-      const result = await finish(clientFor(em, { baseUrl: front.url, fetch }).exec('box', { command: 'job' }));
+      // preconnect off: one socket per probe answer (test/integration/preconnect.test.ts has it on).
+      const result = await finish(clientFor(em, { baseUrl: front.url, fetch, preconnect: false }).exec('box', { command: 'job' }));
       expect(result).toMatchObject({ stdout: STDOUT, stderr: STDERR, exit: { exitCode: EXIT_CODE, source: 'frame' }, notices: [] });
       // One probe only: the reconnect got the exit frame, so no second cut and no second probe.
       expect(calls.filter(isProbe).map((call) => call.status)).toEqual([503]);

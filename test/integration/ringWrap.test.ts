@@ -20,8 +20,8 @@ const wrapping = (first: string): Script => ({
 });
 
 /**
- * Runs `exec` so that the first attach is cut after the replay, the probe says running, and,
- * before the client sees that answer, another client ends stdin: the command writes 90 bytes into
+ * Runs `exec` (`preconnect: false`) so that the first attach is cut after the replay, the probe
+ * says running, and, before the client sees that answer, another client ends stdin: the command writes 90 bytes into
  * the 64-byte ring and exits while the client under test is away. Its reconnect then replays the
  * last 64 bytes.
  */
@@ -35,7 +35,9 @@ async function runAway(em: RunnerEmulator): Promise<Finished> {
       await socketsClosed(em);
     },
   });
-  return finish(clientFor(em, { fetch, ringBytes: RING }).exec('box', { command: 'job' }));
+  // preconnect off: the scenario needs the client away until the probe's answer (with it on, its
+  // next socket would take the slot as the probe goes out, and the other client would get 409).
+  return finish(clientFor(em, { fetch, ringBytes: RING, preconnect: false }).exec('box', { command: 'job' }));
 }
 
 /**

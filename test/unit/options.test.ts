@@ -32,6 +32,7 @@ describe('resolveOptions: defaults', () => {
       ringBytes: 262_144,
       replayShape: 'ring',
       exitReason: false,
+      preconnect: true,
     });
     expect(DEFAULT_RING_BYTES).toBe(256 * 1024);
     for (const key of ['token', 'pathPrefix', 'fetch', 'WebSocket']) expect(key in resolved).toBe(false);
@@ -60,6 +61,7 @@ describe('resolveOptions: defaults', () => {
       replayShape: 'chunks',
       maxPayload: 6,
       exitReason: true,
+      preconnect: false,
     });
     expect(resolved).toEqual({
       baseUrl: 'https://api.boxlite.ai/api/',
@@ -80,6 +82,7 @@ describe('resolveOptions: defaults', () => {
       replayShape: 'chunks',
       maxPayload: 6,
       exitReason: true,
+      preconnect: false,
     });
     expect(resolved.fetch).toBe(fetch);
     expect(resolved.token).toBe(token);
@@ -183,6 +186,12 @@ describe('resolveOptions: validation', () => {
     const error = thrown({ ...base, exitReason });
     expect(error).toBeInstanceOf(TypeError);
     expect(error.message).toBe(`createRunnerClient: exitReason must be a boolean, got ${String(exitReason)}`);
+  });
+
+  it.each([['no'], [0], [null]])('rejects preconnect %j with a TypeError naming it', (preconnect) => {
+    const error = thrown({ ...base, preconnect });
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error.message).toBe(`createRunnerClient: preconnect must be a boolean, got ${String(preconnect)}`);
   });
 
   it('rejects idleTimeout true', () => {

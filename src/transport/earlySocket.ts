@@ -1,0 +1,89 @@
+import type { SocketEnd, SocketHandle, SocketListener } from './webSocket.js';
+
+/** One callback the early socket received before it was claimed. */
+type Held =
+  | { readonly kind: 'open' | 'alive' }
+  | { readonly kind: 'binary'; readonly frame: Uint8Array }
+  | { readonly kind: 'text'; readonly text: string }
+  | { readonly kind: 'end'; readonly end: SocketEnd };
+
+/**
+ * A socket opened before the attach that will use it, so that its upgrade runs while the status
+ * probe is in flight: what the socket reports until then (its open, frames, pings, its end) is
+ * held, in order, and handed to the listener that claims it, as if the socket had opened at the
+ * claim. From the claim on, callbacks go straight to that listener.
+ *
+ * ```
+ * socket:  --o--a--b------c--|
+ * claim:            ^
+ * listener:         (oab)-c--|    held callbacks first, then live
+ * ```
+ *
+ * Only one listener can claim it. `dispose` closes the socket whether claimed or not.
+ *
+ * @example
+ * const early = new EarlySocket((listener) => openSocket(Ctor, url, options, listener), token);
+ * early.claim(listener); // later, once the socket is known to be wanted
+ */
+export class EarlySocket {
+  /** The socket's handle, for the claimer's sends and its teardown. */
+  readonly handle: SocketHandle;
+  private listener: SocketListener | undefined;
+  private held: Held[] | undefined = [];
+
+  /**
+   * @param open Opens the socket with the listener given (called once, at once).
+   * @param token The token sent on its upgrade, for the claimer's redaction.
+   */
+  constructor(
+    open: (listener: SocketListener) => SocketHandle,
+    readonly token: string | undefined,
+  ) {
+    this.handle = open({
+      open: () => (this.listener ? this.listener.open() : this.hold({ kind: 'open' })),
+      binary: (frame) => (this.listener ? this.listener.binary(frame) : this.hold({ kind: 'binary', frame })),
+      text: (text) => (this.listener ? this.listener.text(text) : this.hold({ kind: 'text', text })),
+      alive: () => (this.listener ? this.listener.alive() : this.hold({ kind: 'alive' })),
+      end: (end) => (this.listener ? this.listener.end(end) : this.hold({ kind: 'end', end })),
+    });
+  }
+
+  /** Whether the socket can no longer be claimed: a listener claimed it, or it was disposed. */
+  get claimed(): boolean {
+    return this.held === undefined;
+  }
+
+  /** Hands the held callbacks to `listener`, in order, then every later one. */
+  claim(listener: SocketListener): void {
+    const held = this.held;
+    if (held === undefined) throw new Error('EarlySocket: already claimed');
+    this.held = undefined;
+    for (const item of held) deliver(listener, item);
+    this.listener = listener;
+  }
+
+  /** Closes the socket (a Close 1000 when open); nothing is reported after it. */
+  dispose(): void {
+    this.held = undefined;
+    this.handle.dispose();
+  }
+
+  private hold(item: Held): void {
+    this.held?.push(item);
+  }
+}
+
+function deliver(listener: SocketListener, item: Held): void {
+  switch (item.kind) {
+    case 'open':
+      return listener.open();
+    case 'alive':
+      return listener.alive();
+    case 'binary':
+      return listener.binary(item.frame);
+    case 'text':
+      return listener.text(item.text);
+    case 'end':
+      return listener.end(item.end);
+  }
+}
