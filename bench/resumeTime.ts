@@ -14,11 +14,13 @@
  * the figure then says how many cuts completed.
  */
 
-import { createRunnerClient } from '../dist/index.js';
+import { createRunnerClient, type RunnerClient } from '../dist/index.js';
 import type { BenchContext } from './config.js';
 import { fixed, median, percentile, type Figure } from './report.js';
 import { loopbackRtt } from './rtt.js';
-import { attachCycles, describeEnd, runTicker, stopAfterLastCut } from './tickerRun.js';
+import { rawReconnectClient } from './reconnectFloor.js';
+import type { TickerCut } from './ticker.js';
+import { attachCycles, describeEnd, runTicker, stopAfterLastCut, type TickerRun } from './tickerRun.js';
 
 /** One cut, as measured. */
 interface CutResult {
@@ -43,34 +45,24 @@ export async function resumeTime(ctx: BenchContext): Promise<{ figures: Figure[]
   const rtt = await loopbackRtt(ctx.host.echoPort, rttSamples);
   const clock = await ctx.host.clockOffset(20);
   const client = createRunnerClient({ baseUrl: ctx.host.url, token: ctx.host.token, ...(reconnect === undefined ? {} : { reconnect }) });
-  const run = await runTicker({
-    host: ctx.host,
-    client,
-    plan: { count: Math.ceil((capMs + exitWaitMs) / intervalMs) + linesPerAttach * 2, intervalMs, cuts, linesPerAttach },
-    shouldStop: stopAfterLastCut(cuts, linesPerAttach),
-    capMs,
-    exitWaitMs,
-  });
-
-  // A cut planned on an attach fires when its split line is written; the last one may not have
-  // fired when the command was stopped (the cap).
+  const plan = { count: Math.ceil((capMs + exitWaitMs) / intervalMs) + linesPerAttach * 2, intervalMs, cuts, linesPerAttach };
+  const tickerRun = (follower: RunnerClient): Promise<TickerRun> =>
+    runTicker({ host: ctx.host, client: follower, plan, shouldStop: stopAfterLastCut(cuts, linesPerAttach), capMs, exitWaitMs });
+  const run = await tickerRun(client);
   const planned = run.state?.cuts ?? [];
-  const applied = planned.filter((cut) => cut.splitLine < (run.state?.linesWritten ?? 0));
-  const cycles = run.state === undefined ? [] : attachCycles(run.state);
-  const bySeq = new Map(run.arrivals.map((line) => [line.seq, line]));
-  const results: CutResult[] = applied.map((cut, c) => {
-    const end = applied[c + 1]?.splitLine ?? Number.POSITIVE_INFINITY;
-    const lines = run.arrivals.filter((line) => line.seq >= cut.splitLine && line.seq < end);
-    const k = cycles.findIndex((cycle) => cycle.attempt === cut.attempt);
-    const next = cycles[k + 1];
-    const gone = cycles[k]?.detachedAt;
-    return {
-      splitLine: cut.splitLine,
-      resumed: bySeq.has(cut.splitLine),
-      resumeMs: lines.length === 0 ? Number.NaN : Math.max(...lines.map((line) => line.latencyMs)),
-      reconnectMs: next === undefined || gone === undefined ? Number.NaN : next.attachedAt - gone,
-    };
-  });
+  const applied = appliedCuts(run);
+  const results = cutsOf(run);
+  // The same run with preconnect off, and the floor: a bare ws client that re-attaches at once.
+  const compared = async (label: string, other: RunnerClient): Promise<string> => {
+    const otherRun = await tickerRun(other);
+    const otherMs = cutsOf(otherRun).filter((r) => r.resumed).map((r) => r.resumeMs);
+    return `${label}: median ${fixed(median(otherMs), 2)} ms, p99 ${fixed(percentile(otherMs, 99), 2)} ms over ${otherMs.length} resumed cuts, lost ${otherRun.lost}; ${describeEnd(otherRun)}`;
+  };
+  const withoutPreconnect = await compared(
+    'boxlite-rx with preconnect: false',
+    createRunnerClient({ baseUrl: ctx.host.url, token: ctx.host.token, preconnect: false, ...(reconnect === undefined ? {} : { reconnect }) }),
+  );
+  const floor = await compared('floor, a bare ws client that re-attaches at once (no probe, no alignment; it re-delivers each replay)', rawReconnectClient({ url: ctx.host.url, token: ctx.host.token }));
   const resumed = results.filter((r) => r.resumed);
   const resumeMs = resumed.map((r) => r.resumeMs);
   const p50 = median(resumeMs);
@@ -91,6 +83,8 @@ export async function resumeTime(ctx: BenchContext): Promise<{ figures: Figure[]
   ctx.log(`  resume time per cut (ms): ${results.map((r) => (r.resumed ? fixed(r.resumeMs, 1) : 'not resumed')).join(', ') || 'none'}`);
   ctx.log(`  cut → re-attach accepted, emulator clock (ms): ${results.map((r) => fixed(r.reconnectMs, 1)).join(', ') || 'none'}`);
   ctx.log(`  resume time over ${resumed.length} resumed cuts: median ${fixed(p50, 2)} ms, p99 ${fixed(p99, 2)} ms`);
+  ctx.log(`  ${withoutPreconnect}`);
+  ctx.log(`  ${floor}`);
   ctx.log(`  lines lost ${run.lost}, repeated ${run.repeated}, malformed ${run.malformed}, undelivered at the end ${run.undelivered}; notices: ${run.notices.length === 0 ? 'none' : run.notices.join(' | ')}`);
   if (run.capped) ctx.log(`  CAPPED at ${fixed(capMs / 1000, 0)} s: ${resumed.length} of ${cuts} cuts completed (resumed)`);
   ctx.log(`  target median ≤ 3 RTT + 5 ms, p99 ≤ 50 ms: ${timeMet && allResumed ? 'met' : 'NOT met'}; 0 lost / repeated: ${exact ? 'met' : 'NOT met'}`);
@@ -123,4 +117,32 @@ export async function resumeTime(ctx: BenchContext): Promise<{ figures: Figure[]
       },
     ],
   };
+}
+
+/** Per applied cut of a ticker run: whether it resumed, its resume time and its reconnect time. */
+function cutsOf(run: TickerRun): CutResult[] {
+  const applied = appliedCuts(run);
+  const cycles = run.state === undefined ? [] : attachCycles(run.state);
+  const bySeq = new Map(run.arrivals.map((line) => [line.seq, line]));
+  return applied.map((cut, c) => {
+    const end = applied[c + 1]?.splitLine ?? Number.POSITIVE_INFINITY;
+    const lines = run.arrivals.filter((line) => line.seq >= cut.splitLine && line.seq < end);
+    const k = cycles.findIndex((cycle) => cycle.attempt === cut.attempt);
+    const next = cycles[k + 1];
+    const gone = cycles[k]?.detachedAt;
+    return {
+      splitLine: cut.splitLine,
+      resumed: bySeq.has(cut.splitLine),
+      resumeMs: lines.length === 0 ? Number.NaN : Math.max(...lines.map((line) => line.latencyMs)),
+      reconnectMs: next === undefined || gone === undefined ? Number.NaN : next.attachedAt - gone,
+    };
+  });
+}
+
+/**
+ * The cuts the emulator applied: a cut planned on an attach fires when its split line is written;
+ * the last one may not have fired when the command was stopped (the cap).
+ */
+function appliedCuts(run: TickerRun): TickerCut[] {
+  return (run.state?.cuts ?? []).filter((cut) => cut.splitLine < (run.state?.linesWritten ?? 0));
 }
