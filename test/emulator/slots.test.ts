@@ -5,7 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Script } from '../../src/testing/index.js';
-import { emulator, nextEvent, startExecution } from '../support/emulator.js';
+import { rawAttach } from '../../src/cli/doctor/rawAttach.js';
+import { attachUrl } from '../../src/protocol/paths.js';
+import { emulator, endpoint, nextEvent, startExecution } from '../support/emulator.js';
 import { attach, show, tryAttach, within } from './attachClient.js';
 
 /** Timers may fire up to a millisecond before `performance.now()` says they are due. */
@@ -14,46 +16,40 @@ const TIMER_SLACK_MS = 5;
 describe('slotHoldAfterExitMs (newer runner)', () => {
   const exitsWhenAttached: Script = { steps: [{ stdout: 'a' }, { waitForAttach: true }, { exit: 2 }] };
 
-  it("holds the slot after the exit frame (409), and frees it as soon as the client's Close arrives", async () => {
+  it("sends Close 1000 right after the exit frame; a client that answers it frees the slot at once, though the hold is 10 s", async () => {
     const em = await emulator({ slotHoldAfterExitMs: 10_000, scripts: { q: exitsWhenAttached } });
     const id = await startExecution(em, { command: 'q' });
-    const conn = await attach(em, id);
-    await conn.frameCount(2);
-    expect(show(conn.frames)).toEqual(['o:a', 'x:2']);
-    expect(await tryAttach(em, id)).toMatchObject({ kind: 'refused', status: 409 });
-    expect(await tryAttach(em, id)).toMatchObject({ kind: 'refused', status: 409 });
-    expect(em.execution(id)?.attached).toBe(true);
-    const detached = nextEvent(em, 'detach', id, 1000);
     const released = nextEvent(em, 'slot-released', id, 1000);
-    conn.ws.close(1000);
-    expect(await detached).toMatchObject({ code: 1000 });
-    await released; // within 1 s of the Close, though the hold is 10 s
-    expect(await within(conn.closed)).toBe(1000);
-    const again = await attach(em, id);
-    await again.frameCount(2);
-    expect(show(again.frames)).toEqual(['o:a', 'x:2']);
-    expect(again.ws.readyState).toBe(again.ws.OPEN); // attach after exit: the server waits for our Close again
-    again.ws.close(1000);
-    expect(await within(again.closed)).toBe(1000);
-    expect(em.stats).toMatchObject({ rejected409: 2, attaches: 2 });
-  });
-
-  it('without the client\'s Close, sends Close 1000 when the hold ends, then frees the slot', async () => {
-    const hold = 300;
-    const em = await emulator({ slotHoldAfterExitMs: hold, scripts: { q: exitsWhenAttached } });
-    const id = await startExecution(em, { command: 'q' });
     const conn = await attach(em, id);
-    await conn.frameCount(2);
-    const exitSeen = performance.now();
-    expect(await tryAttach(em, id)).toMatchObject({ kind: 'refused', status: 409 });
-    const released = nextEvent(em, 'slot-released', id, 3000);
-    expect(await within(conn.closed)).toBe(1000); // the server's Close: this client never sent one first
-    expect(performance.now() - exitSeen).toBeGreaterThanOrEqual(hold - TIMER_SLACK_MS);
+    expect(await within(conn.closed, 1000)).toBe(1000); // `ws` answers the server's Close by itself
     await released;
     expect(show(conn.frames)).toEqual(['o:a', 'x:2']);
     const again = await attach(em, id);
     await again.frameCount(2);
     expect(show(again.frames)).toEqual(['o:a', 'x:2']);
+    expect(await within(again.closed, 1000)).toBe(1000);
+    expect(em.stats).toMatchObject({ rejected409: 0, attaches: 2 });
+  });
+
+  it("a client that withholds its Close: the slot is held (409) until the hold ends, then the connection is ended and the slot freed", async () => {
+    const hold = 400;
+    const em = await emulator({ slotHoldAfterExitMs: hold, scripts: { q: exitsWhenAttached } });
+    const id = await startExecution(em, { command: 'q' });
+    const exited = nextEvent(em, 'exit', id, 3000);
+    const released = nextEvent(em, 'slot-released', id, 3000);
+    const seen = rawAttach(attachUrl(endpoint(em), 'box', id), em.token, { connectMs: 3_000, runMs: 3_000, observeMs: 3_000 });
+    await exited;
+    expect(await tryAttach(em, id)).toMatchObject({ kind: 'refused', status: 409 });
+    const raw = await seen;
+    await released;
+    const exitAt = raw.exitAt ?? Number.NaN;
+    expect(raw.close?.code).toBe(1000);
+    expect((raw.close?.at ?? Number.NaN) - exitAt).toBeLessThan(hold / 2); // the server's Close: at once
+    expect((raw.droppedAt ?? Number.NaN) - exitAt).toBeGreaterThanOrEqual(hold - TIMER_SLACK_MS); // the end: when the wait ran out
+    const again = await attach(em, id);
+    await again.frameCount(2);
+    expect(show(again.frames)).toEqual(['o:a', 'x:2']);
+    expect(em.stats.rejected409).toBe(1);
   });
 
   it('default 0 (Go runner): Close 1000 right after the exit frame, no wait for the client', async () => {

@@ -244,17 +244,18 @@ export class AttachSession {
     this.ws.pause();
   }
 
+  /**
+   * Close 1000 right after the exit frame. The Go runner then ends the connection once the Close is
+   * written, without waiting for the client's; a newer runner waits up to `slotHoldAfterExitMs`
+   * for it, holding the slot (a re-attach gets 409), and ends the connection when the wait runs out.
+   * Only the sending side (FIN): a reset would discard output still in flight.
+   */
   private async closeAfterExit(): Promise<void> {
-    const hold = this.init.options.slotHoldAfterExitMs;
-    if (hold > 0) {
-      // A newer runner waits for the client's Close while holding the slot.
-      await Promise.race([this.closed, this.sleep(hold)]);
-    }
     if (this.isClosed || this.ws.readyState !== this.ws.OPEN) return;
     this.ws.close(CLOSE_NORMAL);
-    // As the Go runner does: the connection is ended once the Close is written, without waiting for
-    // the client's. Only the sending side (FIN): a reset would discard output still in flight.
-    this.init.socket.end();
+    const hold = this.init.options.slotHoldAfterExitMs;
+    if (hold > 0 && !(await this.sleep(hold))) return;
+    if (!this.isClosed) this.init.socket.end();
   }
 
   /** Resolves true after `ms`, or false as soon as the socket is gone. */

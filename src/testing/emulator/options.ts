@@ -59,8 +59,9 @@ export interface RunnerEmulatorOptions {
   /** Orphan reaping delays (partial objects are merged over the defaults). Default 300000/30000/30000. */
   readonly orphanGrace?: Partial<OrphanGrace>;
   /**
-   * After the exit frame, wait this long for the client's Close while holding the slot, then
-   * close with 1000. Default 0: close right after the exit frame.
+   * After the exit frame and the server's Close 1000, wait this long for the client's Close while
+   * holding the slot (a newer runner: 5000), then end the connection. Default 0 (the Go runner):
+   * end it as soon as the Close is written.
    */
   readonly slotHoldAfterExitMs?: number;
   /** Spawn real child processes for commands that are not scripts. Default false. */
