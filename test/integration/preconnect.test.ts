@@ -8,7 +8,7 @@
 import { NEVER, Subject, firstValueFrom, timer } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { isExecutionGoneError } from '../../src/index.js';
-import type { RunnerEmulator, Script } from '../../src/testing/index.js';
+import type { RunnerEmulator } from '../../src/testing/index.js';
 import {
   EXIT_CODE,
   REPLAY_MODES,
@@ -20,6 +20,7 @@ import {
   emulator,
   evict,
   fastJob,
+  interactive,
   finish,
   isProbe,
   observingFetch,
@@ -28,11 +29,6 @@ import {
   STDOUT_LENGTH,
   socketsClosed,
 } from './support.js';
-
-/** Writes `first\n` (stdout) and `err\n` (stderr), echoes stdin until `stdin_eof`, writes `last\n`, exits 5. */
-const interactive: Script = {
-  steps: [{ stdout: 'first\n' }, { stderr: 'err\n' }, { echoStdin: true }, { stdout: 'last\n' }, { exit: 5 }],
-};
 
 /**
  * Holds each probe's answer until the emulator accepted attach `attempt` (2 s at most, well inside

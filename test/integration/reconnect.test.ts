@@ -8,7 +8,6 @@
 import { Subject, filter, firstValueFrom } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { ExecutionGoneError, ReconnectBudgetExceededError, isExecutionGoneError, isReconnectBudgetExceededError } from '../../src/index.js';
-import type { Script } from '../../src/testing/index.js';
 import {
   EXIT_CODE,
   REPLAY_MODES,
@@ -20,6 +19,7 @@ import {
   emulator,
   evict,
   fastJob,
+  interactive,
   finish,
   isProbe,
   observingFetch,
@@ -28,11 +28,6 @@ import {
   proxy,
   replayFrames,
 } from './support.js';
-
-/** Writes `first\n` (stdout) and `err\n` (stderr), echoes stdin until `stdin_eof`, writes `last\n`, exits 5. */
-const interactive: Script = {
-  steps: [{ stdout: 'first\n' }, { stderr: 'err\n' }, { echoStdin: true }, { stdout: 'last\n' }, { exit: 5 }],
-};
 
 describe.each(REPLAY_MODES)('%s replay', (replay) => {
   describe('case 7: the probe says running', () => {

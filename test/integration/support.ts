@@ -225,6 +225,11 @@ export const fastJob: Script = {
   ],
 };
 
+/** Writes `first\n` (stdout) and `err\n` (stderr), echoes stdin until `stdin_eof`, writes `last\n`, exits 5. */
+export const interactive: Script = {
+  steps: [{ stdout: 'first\n' }, { stderr: 'err\n' }, { echoStdin: true }, { stdout: 'last\n' }, { exit: 5 }],
+};
+
 /**
  * What a client receives of the standard command's replay when the connection is cut after `n`
  * payload bytes: the whole frames that fit (a frame cut in the middle is never delivered), split
