@@ -1,4 +1,4 @@
-import { catchError, map, of, timeout, type Observable } from 'rxjs';
+import { catchError, defaultIfEmpty, map, takeUntil, timer, type Observable } from 'rxjs';
 import { parseErrorBody } from '../protocol/errorBody.js';
 import { httpRequest, parseJson, type HttpResponse, type HttpTransport } from '../transport/http.js';
 import type { ProbeResult } from './probeResult.js';
@@ -41,13 +41,11 @@ const TERMINAL = new Set(['completed', 'killed', 'timed_out']);
 export function probe(config: ProbeConfig): Observable<ProbeResult> {
   return httpRequest(config.http, 'GET', config.url).pipe(
     map(classify),
-    timeout({
-      first: config.timeout,
-      with: () => of<ProbeResult>({ state: 'unavailable', reason: `status request timed out after ${config.timeout} ms` }),
-    }),
-    catchError((error: unknown) =>
-      of<ProbeResult>({ state: 'unavailable', reason: error instanceof Error ? error.message : String(error) }),
-    ),
+    catchError((error: unknown): ProbeResult[] => [
+      { state: 'unavailable', reason: error instanceof Error ? error.message : String(error) },
+    ]),
+    takeUntil(timer(config.timeout)),
+    defaultIfEmpty<ProbeResult, ProbeResult>({ state: 'unavailable', reason: `status request timed out after ${config.timeout} ms` }),
   );
 }
 
