@@ -14,7 +14,7 @@ export interface ProbeConfig {
   readonly timeout: number;
 }
 
-const TERMINAL = new Set(['completed', 'killed', 'timed_out']);
+const TERMINAL: readonly unknown[] = ['completed', 'killed', 'timed_out'];
 
 /**
  * Asks the status endpoint what became of an execution: one `ProbeResult`, then complete.
@@ -61,17 +61,14 @@ function classify(response: HttpResponse): ProbeResult {
   }
   const { status: execStatus, exit_code: exitCode, error_message: errorMessage } = info as Record<string, unknown>;
   if (execStatus === 'running') return { state: 'running' };
-  if (typeof execStatus !== 'string' || !TERMINAL.has(execStatus)) {
+  if (!TERMINAL.includes(execStatus)) {
     return { state: 'unavailable', status, reason: `unknown execution status ${JSON.stringify(execStatus) ?? 'undefined'}` };
   }
-  const message = typeof errorMessage === 'string' && errorMessage !== '' ? { message: errorMessage } : {};
-  if (typeof exitCode === 'number' && Number.isInteger(exitCode)) {
-    return { state: 'terminal', status: execStatus, exitCode, ...message };
+  const terminal = execStatus as string;
+  const reason = typeof errorMessage === 'string' && errorMessage !== '' ? errorMessage : undefined;
+  if (Number.isInteger(exitCode)) {
+    return { state: 'terminal', status: terminal, exitCode: exitCode as number, ...(reason === undefined ? {} : { message: reason }) };
   }
-  return {
-    state: 'terminal',
-    status: execStatus,
-    exitCode: -1,
-    message: `status ${execStatus} without an exit code${typeof errorMessage === 'string' && errorMessage ? `: ${errorMessage}` : ''}`,
-  };
+  const withoutCode = `status ${terminal} without an exit code`;
+  return { state: 'terminal', status: terminal, exitCode: -1, message: reason === undefined ? withoutCode : `${withoutCode}: ${reason}` };
 }
