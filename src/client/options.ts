@@ -70,6 +70,12 @@ export interface RunnerClientOptions {
 export type ResolvedOptions = Required<Omit<RunnerClientOptions, 'token' | 'pathPrefix' | 'fetch' | 'WebSocket' | 'maxPayload'>> &
   Pick<RunnerClientOptions, 'token' | 'pathPrefix' | 'fetch' | 'WebSocket' | 'maxPayload'>;
 
+/** The timeouts in milliseconds, and their defaults. */
+const TIMEOUT_DEFAULTS = { probeTimeout: 5_000, requestTimeout: 30_000, connectTimeout: 30_000, drainTimeout: 60_000, drainSettle: 5_000 };
+
+/** The options kept as given, and only when given. */
+const OPTIONAL_KEYS = ['token', 'pathPrefix', 'fetch', 'WebSocket', 'maxPayload'] as const;
+
 /** The longest delay a timer can wait: past it, timers fire at once. */
 const MAX_TIMER_MS = 2_147_483_647;
 
@@ -81,11 +87,10 @@ function positive(name: string, value: number | undefined, fallback: number): nu
   return value;
 }
 
-function byteCount(name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) {
+function byteCount(name: string, value: number | undefined): void {
+  if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
     throw new RangeError(`createRunnerClient: ${name} must be a positive integer number of bytes, got ${String(value)}`);
   }
-  return value;
 }
 
 function checkDelays(name: string, value: object | undefined, keys: readonly string[]): void {
@@ -139,30 +144,26 @@ export function resolveOptions(options: RunnerClientOptions): ResolvedOptions {
   checkDelays('conflictBackoff', options.conflictBackoff, ['initialDelay', 'maxDelay', 'deadline']);
   checkDelays('reconnect', options.reconnect, ['initialDelay', 'maxDelay', 'budget', 'healthyAfter']);
   byteCount('ringBytes', ringBytes);
+  byteCount('maxPayload', options.maxPayload);
   if (options.exitReason !== undefined && typeof options.exitReason !== 'boolean') {
     throw new TypeError(`createRunnerClient: exitReason must be a boolean, got ${String(options.exitReason)}`);
   }
   if (replayShape !== 'ring' && replayShape !== 'chunks') {
     throw new TypeError(`createRunnerClient: replayShape must be 'ring' or 'chunks', got ${String(replayShape)}`);
   }
-  return {
+  const resolved: Record<string, unknown> = {
     baseUrl,
-    ...(token === undefined ? {} : { token }),
-    ...(pathPrefix === undefined ? {} : { pathPrefix }),
-    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
-    ...(options.WebSocket === undefined ? {} : { WebSocket: options.WebSocket }),
-    ...(options.maxPayload === undefined ? {} : { maxPayload: byteCount('maxPayload', options.maxPayload) }),
     webSocketAuth,
-    probeTimeout: positive('probeTimeout', options.probeTimeout, 5_000),
-    requestTimeout: positive('requestTimeout', options.requestTimeout, 30_000),
-    connectTimeout: positive('connectTimeout', options.connectTimeout, 30_000),
     idleTimeout,
-    drainTimeout: positive('drainTimeout', options.drainTimeout, 60_000),
-    drainSettle: positive('drainSettle', options.drainSettle, 5_000),
     conflictBackoff: options.conflictBackoff ?? {},
     reconnect: options.reconnect ?? {},
     ringBytes,
     replayShape,
     exitReason: options.exitReason ?? false,
   };
+  for (const [name, fallback] of Object.entries(TIMEOUT_DEFAULTS)) {
+    resolved[name] = positive(name, options[name as keyof typeof TIMEOUT_DEFAULTS], fallback);
+  }
+  for (const name of OPTIONAL_KEYS) if (options[name] !== undefined) resolved[name] = options[name];
+  return resolved as ResolvedOptions;
 }
