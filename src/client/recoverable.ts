@@ -1,7 +1,7 @@
 import { isAttachDisconnectedError, isAttachRejectedError, isTokenProviderError } from '../errors.js';
 
 /** Refusals that no reconnect can fix: the credentials or the request are wrong. */
-const FINAL_REFUSALS = new Set([400, 401, 403]);
+const FINAL_REFUSALS: readonly (number | undefined)[] = [400, 401, 403];
 
 /**
  * Whether an attach failure takes the recovery path (probe, then drain or reconnect): any cut,
@@ -15,5 +15,5 @@ const FINAL_REFUSALS = new Set([400, 401, 403]);
  */
 export function isRecoverableAttachFailure(error: unknown): boolean {
   if (isAttachDisconnectedError(error) || isTokenProviderError(error)) return true;
-  return isAttachRejectedError(error) && !(error.status !== undefined && FINAL_REFUSALS.has(error.status));
+  return isAttachRejectedError(error) && !FINAL_REFUSALS.includes(error.status);
 }

@@ -1,4 +1,4 @@
-import { defer, map, switchMap, tap, throwError, timeout, type Observable } from 'rxjs';
+import { defaultIfEmpty, defer, map, switchMap, takeUntil, tap, timer, type Observable } from 'rxjs';
 import { BoxliteHttpError } from '../errors.js';
 import { httpError, sendRequest, type HttpResponse, type HttpTransport } from '../transport/http.js';
 import { resolveToken, tokenTimeout } from '../transport/token.js';
@@ -36,14 +36,12 @@ export function restCall(
     return resolveToken(http.token).pipe(
       tap(() => (tokenKnown = true)),
       switchMap((token) => sendRequest(http.fetch, method, url, token, body)),
-      timeout({
-        first: timeoutMs,
-        with: () =>
-          throwError(() =>
-            tokenKnown ? new BoxliteHttpError(`${what}: no answer within ${timeoutMs} ms`, undefined) : tokenTimeout(timeoutMs),
-          ),
-      }),
+      takeUntil(timer(timeoutMs)),
+      defaultIfEmpty(undefined),
       map((response) => {
+        if (response === undefined) {
+          throw tokenKnown ? new BoxliteHttpError(`${what}: no answer within ${timeoutMs} ms`, undefined) : tokenTimeout(timeoutMs);
+        }
         if (response.status < 200 || response.status > 299) throw httpError(what, response);
         return response;
       }),

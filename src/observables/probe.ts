@@ -1,4 +1,4 @@
-import { catchError, map, of, timeout, type Observable } from 'rxjs';
+import { catchError, defaultIfEmpty, map, takeUntil, timer, type Observable } from 'rxjs';
 import { parseErrorBody } from '../protocol/errorBody.js';
 import { httpRequest, parseJson, type HttpResponse, type HttpTransport } from '../transport/http.js';
 import type { ProbeResult } from './probeResult.js';
@@ -14,7 +14,7 @@ export interface ProbeConfig {
   readonly timeout: number;
 }
 
-const TERMINAL = new Set(['completed', 'killed', 'timed_out']);
+const TERMINAL: readonly unknown[] = ['completed', 'killed', 'timed_out'];
 
 /**
  * Asks the status endpoint what became of an execution: one `ProbeResult`, then complete.
@@ -41,13 +41,11 @@ const TERMINAL = new Set(['completed', 'killed', 'timed_out']);
 export function probe(config: ProbeConfig): Observable<ProbeResult> {
   return httpRequest(config.http, 'GET', config.url).pipe(
     map(classify),
-    timeout({
-      first: config.timeout,
-      with: () => of<ProbeResult>({ state: 'unavailable', reason: `status request timed out after ${config.timeout} ms` }),
-    }),
-    catchError((error: unknown) =>
-      of<ProbeResult>({ state: 'unavailable', reason: error instanceof Error ? error.message : String(error) }),
-    ),
+    catchError((error: unknown): ProbeResult[] => [
+      { state: 'unavailable', reason: error instanceof Error ? error.message : String(error) },
+    ]),
+    takeUntil(timer(config.timeout)),
+    defaultIfEmpty<ProbeResult, ProbeResult>({ state: 'unavailable', reason: `status request timed out after ${config.timeout} ms` }),
   );
 }
 
@@ -63,17 +61,14 @@ function classify(response: HttpResponse): ProbeResult {
   }
   const { status: execStatus, exit_code: exitCode, error_message: errorMessage } = info as Record<string, unknown>;
   if (execStatus === 'running') return { state: 'running' };
-  if (typeof execStatus !== 'string' || !TERMINAL.has(execStatus)) {
+  if (!TERMINAL.includes(execStatus)) {
     return { state: 'unavailable', status, reason: `unknown execution status ${JSON.stringify(execStatus) ?? 'undefined'}` };
   }
-  const message = typeof errorMessage === 'string' && errorMessage !== '' ? { message: errorMessage } : {};
-  if (typeof exitCode === 'number' && Number.isInteger(exitCode)) {
-    return { state: 'terminal', status: execStatus, exitCode, ...message };
+  const terminal = execStatus as string;
+  const reason = typeof errorMessage === 'string' && errorMessage !== '' ? errorMessage : undefined;
+  if (Number.isInteger(exitCode)) {
+    return { state: 'terminal', status: terminal, exitCode: exitCode as number, ...(reason === undefined ? {} : { message: reason }) };
   }
-  return {
-    state: 'terminal',
-    status: execStatus,
-    exitCode: -1,
-    message: `status ${execStatus} without an exit code${typeof errorMessage === 'string' && errorMessage ? `: ${errorMessage}` : ''}`,
-  };
+  const withoutCode = `status ${terminal} without an exit code`;
+  return { state: 'terminal', status: terminal, exitCode: -1, message: reason === undefined ? withoutCode : `${withoutCode}: ${reason}` };
 }

@@ -1,4 +1,4 @@
-import { EMPTY, catchError, concat, concatMap, map, of, take, type MonoTypeOperatorFunction, type Observable } from 'rxjs';
+import { EMPTY, catchError, concatMap, defaultIfEmpty, map, take, type MonoTypeOperatorFunction, type Observable } from 'rxjs';
 import type { ExecEvent } from '../events.js';
 
 /**
@@ -22,9 +22,11 @@ import type { ExecEvent } from '../events.js';
 export function withExitReason(reason: () => Observable<string | undefined>): MonoTypeOperatorFunction<ExecEvent> {
   return concatMap((event) =>
     event.type !== 'exit' || event.exitCode === 0 || event.message !== undefined
-      ? of(event)
-      : concat(reason().pipe(catchError(() => EMPTY)), of(undefined)).pipe(
+      ? [event]
+      : reason().pipe(
+          catchError(() => EMPTY),
           take(1),
+          defaultIfEmpty(undefined),
           map((message): ExecEvent => (message === undefined ? event : { ...event, message })),
         ),
   );

@@ -32,18 +32,12 @@ export function parseErrorBody(status: number, body: string, statusText = ''): E
   if (typeof json !== 'object' || json === null) return { message: fallback };
   const record = json as Record<string, unknown>;
   const error = record['error'];
-  if (typeof error === 'object' && error !== null) {
-    const nested = error as Record<string, unknown>;
-    const code = str(nested['code']) ?? str(nested['type']);
-    const message = clip(str(nested['message']) ?? fallback);
-    return code === undefined ? { message } : { code, message };
-  }
-  // An auth-middleware body may also carry `"error":"Unauthorized"`: its `message` says more.
-  const message = str(record['message']);
-  const code = str(record['code']);
-  if (message !== undefined || typeof error !== 'string') {
-    const text = clip(message ?? fallback);
-    return code === undefined ? { message: text } : { code, message: text };
-  }
-  return { message: clip(str(error) ?? fallback) };
+  const nested = typeof error === 'object' && error !== null ? (error as Record<string, unknown>) : undefined;
+  const fields = nested ?? record;
+  const message = str(fields['message']);
+  // Shape 1 is a string `error` alone: an auth-middleware body may also carry `"error":"Unauthorized"`; its `message` says more.
+  const runner = nested === undefined && message === undefined && typeof error === 'string';
+  const code = runner ? undefined : (str(fields['code']) ?? str(nested?.['type']));
+  const text = clip(message ?? (runner ? str(error) : undefined) ?? fallback);
+  return code === undefined ? { message: text } : { code, message: text };
 }

@@ -9,10 +9,10 @@ export interface EndpointBase {
   readonly pathPrefix?: string | undefined;
 }
 
-/** Throws a `TypeError` naming `name` unless `id` is a non-empty string. */
+/** Throws a `TypeError` naming `name` unless `id` is a non-empty string that can be a path segment. */
 export function assertId(name: string, id: unknown): void {
   if (typeof id !== 'string' || id === '') throw new TypeError(`${name} must be a non-empty string`);
-  if (id === '.' || id === '..') throw new TypeError(`${name} cannot be ${JSON.stringify(id)}: URLs resolve it as a path step`);
+  encodeSegment(id, name);
 }
 
 /** Checks a box id and an execution id. */
@@ -24,10 +24,10 @@ export function assertIds(boxId: unknown, executionId: unknown): void {
 /**
  * Encodes one opaque id as a single path segment. `.` and `..` cannot be sent at all: URL parsers
  * (WHATWG, used by fetch and ws) treat them as dot segments even when percent-encoded, so they are
- * refused with a `TypeError` rather than allowed to change the path.
+ * refused with a `TypeError`, naming the id as `name`, rather than allowed to change the path.
  */
-export function encodeSegment(id: string): string {
-  if (id === '.' || id === '..') throw new TypeError(`an id cannot be ${JSON.stringify(id)}: URLs resolve it as a path step`);
+export function encodeSegment(id: string, name = 'an id'): string {
+  if (id === '.' || id === '..') throw new TypeError(`${name} cannot be ${JSON.stringify(id)}: URLs resolve it as a path step`);
   return encodeURIComponent(id);
 }
 

@@ -17,7 +17,7 @@ export function validateExecRequest(request: ExecRequest): void {
       if (typeof value !== 'string') throw new TypeError(`exec: env ${key} must be a string`);
     }
   }
-  if (timeout !== undefined && (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout < 0.1)) {
+  if (timeout !== undefined && !(Number.isFinite(timeout) && timeout >= 0.1)) {
     throw new RangeError(`exec: timeout_seconds must be a number >= 0.1, got ${String(timeout)}`);
   }
   if (cwd !== undefined && (typeof cwd !== 'string' || cwd === '')) throw new TypeError('exec: working_dir must be a non-empty string');

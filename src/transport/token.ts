@@ -1,4 +1,4 @@
-import { defer, from, of, type Observable } from 'rxjs';
+import { defer, type Observable, type ObservableInput } from 'rxjs';
 import { TokenProviderError } from '../errors.js';
 
 /** A bearer token, or a provider asked once per connection (tokens may expire). */
@@ -59,19 +59,19 @@ function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
  * resolveToken(() => fetchToken()).subscribe((token) => console.log(authHeaders(token)));
  */
 export function resolveToken(source: TokenSource): Observable<string | undefined> {
-  if (typeof source !== 'function') return of(source);
-  return defer(() => {
+  return defer((): ObservableInput<string | undefined> => {
+    if (typeof source !== 'function') return [source];
     let answer: unknown;
     try {
       answer = source();
     } catch (cause: unknown) {
       throw new TokenProviderError('token provider threw (see cause)', 'threw', { cause });
     }
-    if (!isPromiseLike(answer)) return of(checked(answer));
+    if (!isPromiseLike(answer)) return [checked(answer)];
     const rejected = (cause: unknown): never => {
       throw new TokenProviderError('token provider rejected (see cause)', 'rejected', { cause });
     };
-    return from(Promise.resolve(answer).then(checked, rejected));
+    return Promise.resolve(answer).then(checked, rejected);
   });
 }
 
