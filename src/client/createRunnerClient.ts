@@ -1,4 +1,4 @@
-import { concat, concatMap, defer, finalize, map, merge, of, switchMap, takeWhile, type Observable } from 'rxjs';
+import { Observable, defer, finalize, map, merge, of, switchMap, takeWhile } from 'rxjs';
 import { BoxliteHttpError } from '../errors.js';
 import type { ExecEvent } from '../events.js';
 import { attach, type AttachConfig } from '../observables/attach.js';
@@ -114,17 +114,34 @@ export function createRunnerClient(clientOptions: RunnerClientOptions): RunnerCl
     exec(boxId, request, input = {}) {
       assertId('boxId', boxId);
       validateExecRequest(request);
+      const post$ = webSocketReady$.pipe(
+        switchMap(() => restCall(http, 'exec', 'POST', boxUrl(base, boxId, '/exec'), options.requestTimeout, request)),
+        map(readExecutionId),
+      );
       // The outbox reads the input before the POST goes out: nothing written meanwhile is lost.
-      return defer(() => {
+      // Not `concatMap(...)`: every event would then pass through the flattening operator.
+      return new Observable<ExecEvent>((subscriber) => {
         const outbox = new Outbox(input).start();
-        return webSocketReady$.pipe(
-          switchMap(() => restCall(http, 'exec', 'POST', boxUrl(base, boxId, '/exec'), options.requestTimeout, request)),
-          map(readExecutionId),
-          concatMap((id) => {
-            assertIds(boxId, id);
-            return concat(of<ExecEvent>({ type: 'started', executionId: id }), followWith(boxId, id, outbox));
+        subscriber.add(() => outbox.dispose());
+        let id: string | undefined;
+        subscriber.add(
+          post$.subscribe({
+            next: (executionId) => {
+              id = executionId;
+              try {
+                assertIds(boxId, executionId);
+              } catch (error: unknown) {
+                subscriber.error(error);
+                return;
+              }
+              subscriber.next({ type: 'started', executionId });
+              subscriber.add(followWith(boxId, executionId, outbox).subscribe(subscriber));
+            },
+            error: (error: unknown) => subscriber.error(error),
+            complete: () => {
+              if (id === undefined) subscriber.complete();
+            },
           }),
-          finalize(() => outbox.dispose()),
         );
       });
     },

@@ -1,4 +1,4 @@
-import { asyncScheduler, defer, finalize, merge, takeWhile, tap, type Observable } from 'rxjs';
+import { Observable, asyncScheduler, defer, tap } from 'rxjs';
 import { ReplayCursor } from '../delivery/replayCursor.js';
 import type { ExecEvent } from '../events.js';
 import { isAttachDisconnectedError } from '../errors.js';
@@ -119,12 +119,22 @@ export function followExecution(context: FollowContext, executionId: string, inp
         opened: opened$,
       }),
     );
-    return merge(follow$, outbox.failures).pipe(
-      takeWhile((event) => event.type !== 'exit', true),
-      finalize(() => {
+    // Not `merge(follow$, outbox.failures).pipe(takeWhile(...))`: two hops for every event.
+    return new Observable<ExecEvent>((subscriber) => {
+      subscriber.add(() => {
         dropAhead();
         outbox.dispose();
-      }),
-    );
+      });
+      subscriber.add(
+        follow$.subscribe({
+          next: (event) => {
+            subscriber.next(event);
+            if (event.type === 'exit') subscriber.complete();
+          },
+          error: (error: unknown) => subscriber.error(error),
+        }),
+      );
+      subscriber.add(outbox.failures.subscribe({ error: (error: unknown) => subscriber.error(error) }));
+    });
   });
 }
