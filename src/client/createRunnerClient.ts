@@ -1,4 +1,4 @@
-import { Observable, defer, finalize, map, merge, of, switchMap, takeWhile } from 'rxjs';
+import { Observable, defer, finalize, map, merge, of, switchMap, takeWhile, tap } from 'rxjs';
 import { BoxliteHttpError } from '../errors.js';
 import type { ExecEvent } from '../events.js';
 import { attach, type AttachConfig } from '../observables/attach.js';
@@ -61,12 +61,20 @@ export function createRunnerClient(clientOptions: RunnerClientOptions): RunnerCl
   const base: EndpointBase = { baseUrl: options.baseUrl, pathPrefix: options.pathPrefix };
   const fetch: FetchLike = options.fetch ?? ((url, init) => defaultFetch().then((impl) => impl(url, init)));
   const http: HttpTransport = { fetch, token: options.token };
+  /** The socket implementation once known: given, or loaded by the first `exec`, so later attaches skip the loader's promise. */
+  let webSocket = options.WebSocket;
   /** Emits once the socket implementation is known (loaded on first use): nothing to follow with, no `POST`. */
-  const webSocketReady$: Observable<unknown> = options.WebSocket ? of(options.WebSocket) : defer(loadDefaultWebSocket);
+  const webSocketReady$: Observable<unknown> = webSocket
+    ? of(webSocket)
+    : defer(loadDefaultWebSocket).pipe(
+        tap((loaded) => {
+          webSocket = loaded;
+        }),
+      );
 
   const attachConfig = (boxId: string, executionId: string, outbox: Outbox, early?: EarlySocket): AttachConfig => ({
     url: attachUrl(base, boxId, executionId),
-    WebSocket: options.WebSocket,
+    WebSocket: webSocket,
     token: options.token,
     sendAuthHeader: options.webSocketAuth === 'header',
     outbox,
