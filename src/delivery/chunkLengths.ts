@@ -1,5 +1,7 @@
-/** Slots the ring starts with; it doubles when full (one slot per retained chunk). */
+/** Slots the ring gets at the first chunk; it doubles when full (one slot per retained chunk). */
 const INITIAL_SLOTS = 16;
+/** The ring before any chunk: a stream that never writes allocates none. */
+const NO_SLOTS = /* @__PURE__ */ new Float64Array(0);
 
 /**
  * The lengths of the newest delivered chunks (frames) of one stream whose bytes all lie within the
@@ -10,7 +12,7 @@ const INITIAL_SLOTS = 16;
  * 1-byte chunks): `push` runs once per delivered frame, so it neither allocates nor copies.
  */
 export class ChunkLengths {
-  private ring = new Float64Array(INITIAL_SLOTS);
+  private ring = NO_SLOTS;
   /** The slot of the oldest retained length. */
   private head = 0;
   private count = 0;
@@ -37,7 +39,7 @@ export class ChunkLengths {
   }
 
   private grow(): void {
-    const next = new Float64Array(this.ring.length * 2);
+    const next = new Float64Array(Math.max(INITIAL_SLOTS, this.ring.length * 2));
     next.set(this.ring.subarray(this.head));
     next.set(this.ring.subarray(0, this.head), this.ring.length - this.head);
     this.ring = next;
