@@ -1,18 +1,17 @@
 /** Slots the ring gets at the first chunk; it doubles when full (one slot per retained chunk). */
 const INITIAL_SLOTS = 16;
-/** The ring before any chunk: a stream that never writes allocates none. */
-const NO_SLOTS = /* @__PURE__ */ new Float64Array(0);
 
 /**
  * The lengths of the newest delivered chunks (frames) of one stream whose bytes all lie within the
  * last `capacity` delivered bytes, oldest first. A `boxlite serve` replay resends whole stored
  * chunks, so these are the boundaries its frames can match.
  *
- * Kept in a ring of numbers that only grows (to at most one slot per byte of `capacity`, for
- * 1-byte chunks): `push` runs once per delivered frame, so it neither allocates nor copies.
+ * Kept in a ring (a plain array: small ones cost less to allocate than a typed array, and one is
+ * made per stream and execution) that only grows, to at most one slot per byte of `capacity`, for
+ * 1-byte chunks: `push` runs once per delivered frame, so it neither allocates nor copies.
  */
 export class ChunkLengths {
-  private ring = NO_SLOTS;
+  private ring: number[] = [];
   /** The slot of the oldest retained length. */
   private head = 0;
   private count = 0;
@@ -39,9 +38,12 @@ export class ChunkLengths {
   }
 
   private grow(): void {
-    const next = new Float64Array(Math.max(INITIAL_SLOTS, this.ring.length * 2));
-    next.set(this.ring.subarray(this.head));
-    next.set(this.ring.subarray(0, this.head), this.ring.length - this.head);
+    const { ring, head, count } = this;
+    const mask = ring.length - 1;
+    const slots = Math.max(INITIAL_SLOTS, ring.length * 2);
+    const next: number[] = [];
+    for (let i = 0; i < count; i += 1) next.push(ring[(head + i) & mask] as number);
+    while (next.length < slots) next.push(0);
     this.ring = next;
     this.head = 0;
   }
@@ -50,8 +52,8 @@ export class ChunkLengths {
   snapshot(): number[] {
     const { ring, head, count } = this;
     const mask = ring.length - 1;
-    const lengths = new Array<number>(count);
-    for (let i = 0; i < count; i += 1) lengths[i] = ring[(head + i) & mask] as number;
+    const lengths: number[] = [];
+    for (let i = 0; i < count; i += 1) lengths.push(ring[(head + i) & mask] as number);
     return lengths;
   }
 
