@@ -1,5 +1,6 @@
 /**
- * The whole suite in order, on one emulator process: figures 1 to 8 (6 is computed from 1, 2 and 5).
+ * The whole suite in order, on one emulator process: figures 1 to 8 (6 is computed from 1, 2 and 5),
+ * or only some of them.
  */
 
 import { concurrency } from './concurrency.js';
@@ -14,20 +15,36 @@ import { resumeTime } from './resumeTime.js';
 import { throughputLarge } from './throughputLarge.js';
 import { throughputSmall } from './throughputSmall.js';
 
-/** Runs every benchmark with `config`; resolves to the figures, in order. */
-export async function runBenchmarks(config: BenchConfig, log: Log): Promise<Figure[]> {
+/**
+ * Runs the benchmarks with `config`; resolves to the figures, in order. `only` (figure numbers,
+ * `1` for 1a and 1b) limits the run to those; figure 6 is produced when 1, 2 and 5 all ran.
+ */
+export async function runBenchmarks(config: BenchConfig, log: Log, only?: ReadonlySet<string>): Promise<Figure[]> {
+  const runs = (id: string): boolean => only === undefined || only.has(id);
   const host = await startEmulatorHost();
   try {
     const ctx = { config, host, log };
-    const large = await throughputLarge(ctx);
-    const small = await throughputSmall(ctx);
-    const drain = await drainLatency(ctx);
-    const mem = await memory(ctx);
-    const many = await concurrency(ctx);
-    const kept = keepingUp({ large: large.throughput.droppedChunks, small: small.throughput.droppedChunks, concurrency: many.droppedChunks });
-    const live = await liveLatency(ctx);
-    const resume = await resumeTime(ctx);
-    return [...large.figures, ...small.figures, ...drain.figures, ...mem.figures, ...many.figures, kept, ...live.figures, ...resume.figures];
+    const large = runs('1') ? await throughputLarge(ctx) : undefined;
+    const small = runs('2') ? await throughputSmall(ctx) : undefined;
+    const drain = runs('3') ? await drainLatency(ctx) : undefined;
+    const mem = runs('4') ? await memory(ctx) : undefined;
+    const many = runs('5') ? await concurrency(ctx) : undefined;
+    const kept =
+      large && small && many
+        ? keepingUp({ large: large.throughput.droppedChunks, small: small.throughput.droppedChunks, concurrency: many.droppedChunks })
+        : undefined;
+    const live = runs('7') ? await liveLatency(ctx) : undefined;
+    const resume = runs('8') ? await resumeTime(ctx) : undefined;
+    return [
+      ...(large?.figures ?? []),
+      ...(small?.figures ?? []),
+      ...(drain?.figures ?? []),
+      ...(mem?.figures ?? []),
+      ...(many?.figures ?? []),
+      ...(kept ? [kept] : []),
+      ...(live?.figures ?? []),
+      ...(resume?.figures ?? []),
+    ];
   } finally {
     await host.close();
   }

@@ -1,9 +1,12 @@
+/** The buffer before any write: a stream that never writes allocates none. */
+const NO_BYTES = /* @__PURE__ */ new Uint8Array(0);
+
 /**
  * The last `capacity` bytes delivered on one stream, kept so that a replay that may have wrapped
  * can be aligned by content. Memory grows with the output, up to `capacity`.
  */
 export class ByteHistory {
-  private buffer = new Uint8Array(0);
+  private buffer = NO_BYTES;
   /** Bytes written in all; the newest byte is at `(total - 1) % capacity` once full. */
   private total = 0;
 

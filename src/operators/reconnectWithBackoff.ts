@@ -1,4 +1,4 @@
-import { EMPTY, Subject, asyncScheduler, defer, filter, map, merge, of, retry, takeUntil, tap, timer, type MonoTypeOperatorFunction, type Observable } from 'rxjs';
+import { EMPTY, Observable, asyncScheduler, defer, of, retry, timer, type MonoTypeOperatorFunction } from 'rxjs';
 import {
   ReconnectBudgetExceededError,
   isAttachDisconnectedError,
@@ -93,9 +93,7 @@ export function reconnectWithBackoff(config: ReconnectConfig = {}, context: Reco
   if (!(maxDelay >= initialDelay)) throw new RangeError(`reconnect: maxDelay must be >= initialDelay, got ${maxDelay}`);
   if (!(budget >= 0)) throw new RangeError(`reconnect: budget must be >= 0, got ${budget}`);
   return (source) =>
-    defer(() => {
-      const notices = new Subject<ExecEvent>();
-      const done = new Subject<void>();
+    new Observable<ExecEvent>((subscriber) => {
       let emitted = false;
       let failures = 0;
       let unavailable = 0;
@@ -124,26 +122,30 @@ export function reconnectWithBackoff(config: ReconnectConfig = {}, context: Reco
         }
         if (now - runStart + wait > budget) throw new ReconnectBudgetExceededError(failures, { cause: error });
         reconnecting = true;
-        notices.next(
+        subscriber.next(
           notice('reconnecting', `reconnecting (attempt ${failures}, ${reason}) in ${wait} ms`, { attempt: failures, reason, delay: wait }),
         );
         // At once means in this tick: even timer(0) would cost a macrotask (a millisecond in Node).
         return wait === 0 ? of(0) : timer(wait);
       };
-      const followed = source.pipe(
-        tap(() => {
-          emitted = true;
-        }),
-        retry({ delay: (error: unknown) => defer(() => delayFor(error)) }),
-        tap({ finalize: () => done.next() }),
-      );
-      const reconnected = opened.pipe(
-        filter(() => reconnecting),
-        map(() => {
+      subscriber.add(
+        opened.subscribe(() => {
+          if (!reconnecting) return;
           reconnecting = false;
-          return notice('reconnected', `reconnected after ${failures} attempt(s)`, { attempt: failures });
+          subscriber.next(notice('reconnected', `reconnected after ${failures} attempt(s)`, { attempt: failures }));
         }),
       );
-      return merge(merge(notices, reconnected).pipe(takeUntil(done)), followed);
+      // The events go straight to the subscriber (no tap or merge hop per event): the notices
+      // above are emitted in the tick they happen, before the attempt they announce.
+      subscriber.add(
+        source.pipe(retry({ delay: (error: unknown) => defer(() => delayFor(error)) })).subscribe({
+          next: (event) => {
+            emitted = true;
+            subscriber.next(event);
+          },
+          error: (error: unknown) => subscriber.error(error),
+          complete: () => subscriber.complete(),
+        }),
+      );
     });
 }

@@ -279,6 +279,27 @@ describe('ChunkLengths', () => {
     }
     expect(lengths.snapshot()).toEqual(kept);
   });
+
+  it('stays exact when it grows after old chunks were forgotten (large chunks, then many small ones)', () => {
+    const lengths = new ChunkLengths(1000);
+    const all: number[] = [];
+    const push = (length: number): void => {
+      lengths.push(length);
+      all.push(length);
+    };
+    for (let i = 0; i < 40; i += 1) push(90 + (i % 11));
+    for (let i = 0; i < 900; i += 1) push((i % 3) + 1);
+    for (let i = 0; i < 30; i += 1) push(60 + i);
+    const kept: number[] = [];
+    let sum = 0;
+    for (let i = all.length - 1; i >= 0 && sum + (all[i] ?? 0) <= 1000; i -= 1) {
+      sum += all[i] ?? 0;
+      kept.unshift(all[i] ?? 0);
+    }
+    expect(lengths.snapshot()).toEqual(kept);
+    expect(lengths.bytes).toBe(sum);
+    expect(lengths.newest).toBe(89);
+  });
 });
 
 describe('ReplayCursor', () => {
