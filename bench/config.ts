@@ -42,6 +42,8 @@ export interface BenchConfig {
     readonly capMs: number;
     readonly exitWaitMs: number;
     readonly rttSamples: number;
+    /** Figure 8b: the same runs through a proxy that delays each direction this long (0: skip). */
+    readonly linkOneWayMs: number;
   };
   /**
    * Figures 7 and 8: the client's reconnect policy. Undefined (the full run): the library's
@@ -61,7 +63,7 @@ export const FULL: BenchConfig = {
   memory: { chunkBytes: 64 * 1024, count: 16_384, marks: [4_096, 8_192, 16_384], runs: 3 },
   concurrency: { executions: 1_000, lines: 20, settleMs: 15_000 },
   liveLatency: { linesBefore: 200, linesAfter: 200, intervalMs: 50, capMs: 60_000, exitWaitMs: 35_000 },
-  resume: { cuts: 30, linesPerAttach: 20, intervalMs: 50, capMs: 90_000, exitWaitMs: 35_000, rttSamples: 200 },
+  resume: { cuts: 30, linesPerAttach: 20, intervalMs: 50, capMs: 90_000, exitWaitMs: 35_000, rttSamples: 200, linkOneWayMs: 10 },
 };
 
 /** The smoke run: every code path, tiny sizes, well under a few seconds. */
@@ -73,7 +75,7 @@ export const SMOKE: BenchConfig = {
   memory: { chunkBytes: 64 * 1024, count: 64, marks: [16, 32, 64], runs: 1 },
   concurrency: { executions: 8, lines: 5, settleMs: 100 },
   liveLatency: { linesBefore: 3, linesAfter: 3, intervalMs: 50, capMs: 10_000, exitWaitMs: 5_000 },
-  resume: { cuts: 2, linesPerAttach: 3, intervalMs: 50, capMs: 10_000, exitWaitMs: 5_000, rttSamples: 5 },
+  resume: { cuts: 2, linesPerAttach: 3, intervalMs: 50, capMs: 10_000, exitWaitMs: 5_000, rttSamples: 5, linkOneWayMs: 5 },
   reconnect: { initialDelay: 20 },
 };
 

@@ -18,6 +18,7 @@ import { createRunnerClient, type RunnerClient } from '../dist/index.js';
 import type { BenchContext } from './config.js';
 import { fixed, median, percentile, type Figure } from './report.js';
 import { loopbackRtt } from './rtt.js';
+import { startDelayingProxy } from './delayingProxy.js';
 import { rawReconnectClient } from './reconnectFloor.js';
 import type { TickerCut } from './ticker.js';
 import { attachCycles, describeEnd, runTicker, stopAfterLastCut, type TickerRun } from './tickerRun.js';
@@ -35,7 +36,7 @@ interface CutResult {
 
 /** Runs figure 8. */
 export async function resumeTime(ctx: BenchContext): Promise<{ figures: Figure[] }> {
-  const { cuts, linesPerAttach, intervalMs, capMs, exitWaitMs, rttSamples } = ctx.config.resume;
+  const { cuts, linesPerAttach, intervalMs, capMs, exitWaitMs, rttSamples, linkOneWayMs } = ctx.config.resume;
   const reconnect = ctx.config.reconnect;
   ctx.log(
     `8. resume time: a 100-byte line every ${intervalMs} ms, ${cuts} cuts (each attach cut in a line ${linesPerAttach} live lines after its replay), ` +
@@ -44,25 +45,24 @@ export async function resumeTime(ctx: BenchContext): Promise<{ figures: Figure[]
   );
   const rtt = await loopbackRtt(ctx.host.echoPort, rttSamples);
   const clock = await ctx.host.clockOffset(20);
-  const client = createRunnerClient({ baseUrl: ctx.host.url, token: ctx.host.token, ...(reconnect === undefined ? {} : { reconnect }) });
   const plan = { count: Math.ceil((capMs + exitWaitMs) / intervalMs) + linesPerAttach * 2, intervalMs, cuts, linesPerAttach };
   const tickerRun = (follower: RunnerClient): Promise<TickerRun> =>
     runTicker({ host: ctx.host, client: follower, plan, shouldStop: stopAfterLastCut(cuts, linesPerAttach), capMs, exitWaitMs });
+  /** The three followers of figure 8: boxlite-rx as users run it, with preconnect off, and the bare floor. */
+  const followers = (baseUrl: string): readonly [string, RunnerClient][] => [
+    ['boxlite-rx', createRunnerClient({ baseUrl, token: ctx.host.token, ...(reconnect === undefined ? {} : { reconnect }) })],
+    ['boxlite-rx with preconnect: false', createRunnerClient({ baseUrl, token: ctx.host.token, preconnect: false, ...(reconnect === undefined ? {} : { reconnect }) })],
+    ['floor, a bare ws client that re-attaches at once (no probe, no alignment; it re-delivers each replay)', rawReconnectClient({ url: baseUrl, token: ctx.host.token })],
+  ];
+  const [main, ...others] = followers(ctx.host.url);
+  const client = (main as [string, RunnerClient])[1];
   const run = await tickerRun(client);
   const planned = run.state?.cuts ?? [];
   const applied = appliedCuts(run);
   const results = cutsOf(run);
   // The same run with preconnect off, and the floor: a bare ws client that re-attaches at once.
-  const compared = async (label: string, other: RunnerClient): Promise<string> => {
-    const otherRun = await tickerRun(other);
-    const otherMs = cutsOf(otherRun).filter((r) => r.resumed).map((r) => r.resumeMs);
-    return `${label}: median ${fixed(median(otherMs), 2)} ms, p99 ${fixed(percentile(otherMs, 99), 2)} ms over ${otherMs.length} resumed cuts, lost ${otherRun.lost}; ${describeEnd(otherRun)}`;
-  };
-  const withoutPreconnect = await compared(
-    'boxlite-rx with preconnect: false',
-    createRunnerClient({ baseUrl: ctx.host.url, token: ctx.host.token, preconnect: false, ...(reconnect === undefined ? {} : { reconnect }) }),
-  );
-  const floor = await compared('floor, a bare ws client that re-attaches at once (no probe, no alignment; it re-delivers each replay)', rawReconnectClient({ url: ctx.host.url, token: ctx.host.token }));
+  const compared: string[] = [];
+  for (const [label, other] of others) compared.push(`${label}: ${summary(await tickerRun(other))}`);
   const resumed = results.filter((r) => r.resumed);
   const resumeMs = resumed.map((r) => r.resumeMs);
   const p50 = median(resumeMs);
@@ -83,11 +83,11 @@ export async function resumeTime(ctx: BenchContext): Promise<{ figures: Figure[]
   ctx.log(`  resume time per cut (ms): ${results.map((r) => (r.resumed ? fixed(r.resumeMs, 1) : 'not resumed')).join(', ') || 'none'}`);
   ctx.log(`  cut → re-attach accepted, emulator clock (ms): ${results.map((r) => fixed(r.reconnectMs, 1)).join(', ') || 'none'}`);
   ctx.log(`  resume time over ${resumed.length} resumed cuts: median ${fixed(p50, 2)} ms, p99 ${fixed(p99, 2)} ms`);
-  ctx.log(`  ${withoutPreconnect}`);
-  ctx.log(`  ${floor}`);
+  for (const line of compared) ctx.log(`  ${line}`);
   ctx.log(`  lines lost ${run.lost}, repeated ${run.repeated}, malformed ${run.malformed}, undelivered at the end ${run.undelivered}; notices: ${run.notices.length === 0 ? 'none' : run.notices.join(' | ')}`);
   if (run.capped) ctx.log(`  CAPPED at ${fixed(capMs / 1000, 0)} s: ${resumed.length} of ${cuts} cuts completed (resumed)`);
   ctx.log(`  target median ≤ 3 RTT + 5 ms, p99 ≤ 50 ms: ${timeMet && allResumed ? 'met' : 'NOT met'}; 0 lost / repeated: ${exact ? 'met' : 'NOT met'}`);
+  const linked = linkOneWayMs > 0 ? await overLink(ctx, linkOneWayMs, tickerRun, followers) : [];
   return {
     figures: [
       {
@@ -115,8 +115,63 @@ export async function resumeTime(ctx: BenchContext): Promise<{ figures: Figure[]
           clockOffsetMs: clock.offsetMs,
         },
       },
+      ...linked,
     ],
   };
+}
+
+/** Resume times of a run's resumed cuts, and what it lost or repeated. */
+function resumeStats(run: TickerRun): { p50: number; p99: number; resumed: number; exact: boolean } {
+  const resumeMs = cutsOf(run).filter((r) => r.resumed).map((r) => r.resumeMs);
+  const exact = run.lost === 0 && run.repeated === 0 && run.malformed === 0 && run.undelivered === 0;
+  return { p50: median(resumeMs), p99: percentile(resumeMs, 99), resumed: resumeMs.length, exact };
+}
+
+/** One line on a run: its resume times, what it lost, how it ended. */
+function summary(run: TickerRun): string {
+  const { p50, p99, resumed } = resumeStats(run);
+  return `median ${fixed(p50, 2)} ms, p99 ${fixed(p99, 2)} ms over ${resumed} resumed cuts, lost ${run.lost}; ${describeEnd(run)}`;
+}
+
+/**
+ * Figure 8b: the three followers again, through a proxy that delays each direction `oneWayMs`
+ * (round trips are what preconnect saves, and loopback has almost none). The floor re-delivers
+ * replays, so only its times count.
+ */
+async function overLink(
+  ctx: BenchContext,
+  oneWayMs: number,
+  tickerRun: (follower: RunnerClient) => Promise<TickerRun>,
+  followers: (baseUrl: string) => readonly [string, RunnerClient][],
+): Promise<Figure[]> {
+  const link = await startDelayingProxy(Number(new URL(ctx.host.url).port), oneWayMs);
+  const echo = await startDelayingProxy(ctx.host.echoPort, oneWayMs);
+  try {
+    const rtt = await loopbackRtt(echo.port, Math.min(ctx.config.resume.rttSamples, 20));
+    ctx.log(`8b. the same, through a proxy that holds each direction ${oneWayMs} ms: RTT (TCP echo through it) ${fixed(rtt, 1)} ms`);
+    const stats: ReturnType<typeof resumeStats>[] = [];
+    for (const [label, follower] of followers(link.url)) {
+      const run = await tickerRun(follower);
+      stats.push(resumeStats(run));
+      ctx.log(`  ${label}: ${summary(run)}`);
+    }
+    const [on, off, floor] = stats as [ReturnType<typeof resumeStats>, ReturnType<typeof resumeStats>, ReturnType<typeof resumeStats>];
+    return [
+      {
+        id: '8b',
+        name: `Resume time over a ${fixed(2 * oneWayMs, 0)} ms RTT link, median / p99`,
+        ours: `${fixed(on.p50, 1)} / ${fixed(on.p99, 1)} ms (${on.resumed} cuts)`,
+        baseline: `preconnect off ${fixed(off.p50, 1)} / ${fixed(off.p99, 1)} ms; bare ws floor ${fixed(floor.p50, 1)} ms; RTT ${fixed(rtt, 1)} ms`,
+        ratio: `${fixed(on.p50 / off.p50, 2)}× of preconnect off`,
+        target: '0 lost / repeated (the time is a record, not a target)',
+        met: on.exact && off.exact,
+        values: { p50: on.p50, p99: on.p99, offP50: off.p50, offP99: off.p99, floorP50: floor.p50, rttMs: rtt },
+      },
+    ];
+  } finally {
+    await link.close();
+    await echo.close();
+  }
 }
 
 /** Per applied cut of a ticker run: whether it resumed, its resume time and its reconnect time. */

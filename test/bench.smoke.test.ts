@@ -13,7 +13,7 @@ describe('bench smoke run', () => {
     const lines: string[] = [];
     const figures = await runBenchmarks(SMOKE, (line) => lines.push(line));
 
-    expect(figures.map((figure) => figure.id)).toEqual(['1a', '1b', '2', '3', '4', '5', '6', '7', '8']);
+    expect(figures.map((figure) => figure.id)).toEqual(['1a', '1b', '2', '3', '4', '5', '6', '7', '8', '8b']);
     for (const figure of figures) {
       expect(typeof figure.met).toBe('boolean');
       for (const text of [figure.name, figure.ours, figure.baseline, figure.ratio, figure.target]) expect(text).not.toBe('');
@@ -39,6 +39,11 @@ describe('bench smoke run', () => {
     expect(byId.get('8')).toMatchObject({ ...exactLines, cuts: SMOKE.resume.cuts, cutsApplied: SMOKE.resume.cuts, cutsResumed: SMOKE.resume.cuts });
     expect(byId.get('8')?.p50).toBeGreaterThan(0);
     expect(byId.get('8')?.rttMs).toBeGreaterThan(0);
+    // Through the delaying proxy: a round trip of at least twice its one-way hold.
+    expect(byId.get('8b')?.rttMs).toBeGreaterThanOrEqual(2 * SMOKE.resume.linkOneWayMs);
+    expect(byId.get('8b')?.p50).toBeGreaterThan(0);
+    expect(byId.get('8b')?.offP50).toBeGreaterThan(0);
+    expect(byId.get('8b')?.floorP50).toBeGreaterThan(0);
     // The raw numbers are printed along the way: per client, per figure.
     for (const what of ['1. throughput', '2. throughput', '3. drain latency', '4. memory', '5. concurrency', '7. live latency', '8. resume time']) {
       expect(lines.some((line) => line.startsWith(what))).toBe(true);
