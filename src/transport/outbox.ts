@@ -1,4 +1,5 @@
-import { Subject, Subscription, type Observable } from 'rxjs';
+import { Subscription, type Observable } from 'rxjs';
+import { Relay } from './relay.js';
 import { encodeControlMessage } from '../protocol/frames.js';
 import { isTerminalDimension, signalProblem } from '../protocol/types.js';
 import type { SocketHandle } from './webSocket.js';
@@ -47,12 +48,12 @@ export class Outbox {
   private socket: SocketHandle | undefined;
   private started = false;
   private readonly subscription = new Subscription();
-  private readonly failed = new Subject<never>();
+  private readonly failed = new Relay<never>();
   /** Errors once with a `TypeError`/`RangeError` for bad input, or the input's own error. */
-  readonly failures: Observable<never> = this.failed.asObservable();
-  private readonly opened = new Subject<void>();
+  readonly failures: Observable<never> = this.failed.events;
+  private readonly opened = new Relay<void>();
   /** Emits each time a socket opens (the server accepted an attach): a sign of progress. */
-  readonly opens: Observable<void> = this.opened.asObservable();
+  readonly opens: Observable<void> = this.opened.events;
 
   constructor(private readonly input: AttachInput) {}
 
