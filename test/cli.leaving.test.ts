@@ -1,7 +1,9 @@
+import { once } from 'node:events';
+import { createConnection, createServer, type AddressInfo, type Socket } from 'node:net';
 import { filter, firstValueFrom } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import type { RunnerEmulator } from '../src/testing/index.js';
-import { connect, emulatorPerTest, spawnCli } from './support/cli.js';
+import { connect, emulatorPerTest, spawnCli, spawnCliToSocket } from './support/cli.js';
 
 const start = emulatorPerTest();
 
@@ -38,6 +40,36 @@ describe('boxlite-rx exec: stdout closed (| head)', () => {
     await detached;
     const status = await fetch(`${em.url}/v1/boxes/box-1/executions/exec-1`, { headers: { authorization: `Bearer ${em.token}` } });
     expect(await status.json()).toMatchObject({ status: 'running' });
+  });
+});
+
+describe('boxlite-rx exec: stdout a socket reset by its reader', () => {
+  it('leaves with the same 141 and no stack trace, though the write fails with ECONNRESET, not EPIPE', async () => {
+    const em = await start({
+      generateExecutionId: () => 'exec-1',
+      scripts: { seq: { steps: [{ flood: { chunk: 'line\n', count: 100_000_000 } }] } },
+    });
+    const detached = next(em, 'detach');
+    // A TCP pair on loopback: the reader's end resets the connection at the first bytes, so the
+    // CLI's next write fails with ECONNRESET every time (a socket pair from a Node parent only
+    // sometimes does).
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const accepted = new Promise<Socket>((resolve) => server.once('connection', resolve));
+      const writerEnd = createConnection((server.address() as AddressInfo).port, '127.0.0.1');
+      await once(writerEnd, 'connect');
+      const readerEnd = await accepted;
+      const cli = spawnCliToSocket(['exec', ...connect(em), 'box-1', '--', 'seq'], writerEnd);
+      writerEnd.destroy();
+      readerEnd.once('data', () => readerEnd.resetAndDestroy());
+      const code = await cli.exited;
+      expect(cli.stderr().toString()).toBe('');
+      expect(code).toBe(141);
+      await detached;
+    } finally {
+      server.close();
+    }
   });
 });
 

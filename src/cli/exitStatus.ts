@@ -13,6 +13,14 @@ export const CLIENT_FAILURE = 125;
 /** Stdout was closed (EPIPE): 128 + SIGPIPE (13), the shell's status for a killed pipe writer. */
 export const BROKEN_PIPE = 141;
 
+/**
+ * Whether a write failed because its reader went away: EPIPE on a pipe, ECONNRESET on a socket
+ * (a parent that spawned us with `stdio: 'pipe'` and closed its end with bytes still unread).
+ */
+export function readerGone(error: NodeJS.ErrnoException | undefined): boolean {
+  return error?.code === 'EPIPE' || error?.code === 'ECONNRESET';
+}
+
 /** The status for leaving on signal `signal`: 128 + N, as a shell reports a process it killed. */
 export function signalled(signal: number): number {
   return 128 + signal;

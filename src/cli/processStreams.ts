@@ -17,9 +17,19 @@ export function stdinBytes(stdin: NodeJS.ReadStream): Observable<Uint8Array> {
   });
 }
 
-/** Resolves once everything written so far to `stream` has been handed to the OS. */
-export function drained(stream: NodeJS.WriteStream): Promise<void> {
+/**
+ * Resolves once everything written so far to `stream` has been handed to the OS, or once the
+ * stream fails: a reader that went away leaves nothing to wait for, and its error was reported
+ * where it happened (never as an unhandled 'error' event and a stack trace at exit).
+ */
+export function drained(stream: NodeJS.WritableStream): Promise<void> {
   return new Promise((resolve) => {
-    stream.write('', () => resolve());
+    // Kept after a failed write: the 'error' event comes after the write's callback.
+    const failed = (): void => resolve();
+    stream.once('error', failed);
+    stream.write('', (error) => {
+      if (error == null) stream.off('error', failed);
+      resolve();
+    });
   });
 }

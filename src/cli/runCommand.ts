@@ -5,7 +5,7 @@ import type { RunnerClient } from '../client/createRunnerClient.js';
 import type { ExecEvent } from '../events.js';
 import type { Command } from './args.js';
 import { cliClient, execRequest } from './cliClient.js';
-import { BROKEN_PIPE, CLIENT_FAILURE, STRICT_WARNING, signalled } from './exitStatus.js';
+import { BROKEN_PIPE, CLIENT_FAILURE, STRICT_WARNING, readerGone, signalled } from './exitStatus.js';
 import { OutputQueue } from './outputQueue.js';
 import { stdinBytes } from './processStreams.js';
 import { reportLine } from './report.js';
@@ -97,7 +97,7 @@ export function runCommand(command: ClientCommand, io: CliIo): Promise<number> {
     const finish = (status: number, waitForStdout = true): void => {
       subscription.unsubscribe();
       void Promise.all([waitForStdout ? stdout.flushed() : undefined, stderr.flushed()]).then(() => {
-        const closedMeanwhile = status !== BROKEN_PIPE && waitForStdout && stdout.failure?.code === 'EPIPE';
+        const closedMeanwhile = status !== BROKEN_PIPE && waitForStdout && readerGone(stdout.failure);
         stdout.close();
         stderr.close();
         resolve(closedMeanwhile ? BROKEN_PIPE : status);
@@ -126,7 +126,7 @@ export function runCommand(command: ClientCommand, io: CliIo): Promise<number> {
     );
     subscription.add(
       stdout.failed.subscribe((error) => {
-        if (error.code === 'EPIPE') finish(BROKEN_PIPE, false);
+        if (readerGone(error)) finish(BROKEN_PIPE, false);
         else {
           say(`stdout: ${error.message}`);
           finish(CLIENT_FAILURE, false);
@@ -136,14 +136,14 @@ export function runCommand(command: ClientCommand, io: CliIo): Promise<number> {
     // A stderr that fails has lost bytes: never go on as if it had not. Its own line goes out directly.
     subscription.add(
       stderr.failed.subscribe((error) => {
-        if (error.code !== 'EPIPE') {
+        if (!readerGone(error)) {
           try {
             writeSync(io.stderrFd, `boxlite-rx: stderr: ${error.message}\n`);
           } catch {
             // Nowhere left to say it: the status says it.
           }
         }
-        finish(error.code === 'EPIPE' ? BROKEN_PIPE : CLIENT_FAILURE, false);
+        finish(readerGone(error) ? BROKEN_PIPE : CLIENT_FAILURE, false);
       }),
     );
     subscription.add(

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterEach } from 'vitest';
 import { startRunnerEmulator, type RunnerEmulator, type RunnerEmulatorOptions } from '../../src/testing/index.js';
@@ -43,18 +44,13 @@ export interface CliChild {
   readonly exited: Promise<number | null>;
 }
 
-/**
- * Starts the built CLI with no BOXLITE_* variables from the outer environment, for tests that
- * signal it or close its stdout. Bounded: the child is killed after `timeoutMs`.
- */
-export function spawnCli(args: readonly string[], timeoutMs = 15_000): CliChild {
+/** The built CLI started with no BOXLITE_* variables from the outer environment; killed after `timeoutMs`. */
+function started(args: readonly string[], stdout: 'pipe' | Socket, timeoutMs: number) {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run 'npm run build' first (npm test does)`);
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('BOXLITE_')));
-  const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-  const stdout: Buffer[] = [];
+  const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['pipe', stdout, 'pipe'] });
   const stderr: Buffer[] = [];
-  child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
-  child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+  child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
   const exited = new Promise<number | null>((resolve, reject) => {
     child.on('error', reject);
@@ -63,7 +59,24 @@ export function spawnCli(args: readonly string[], timeoutMs = 15_000): CliChild 
       resolve(code);
     });
   });
-  return { child, stdout: () => Buffer.concat(stdout), stderr: () => Buffer.concat(stderr), exited };
+  return { child, stderr: () => Buffer.concat(stderr), exited };
+}
+
+/**
+ * Starts the built CLI for tests that signal it or close its stdout. Bounded: the child is killed
+ * after `timeoutMs`.
+ */
+export function spawnCli(args: readonly string[], timeoutMs = 15_000): CliChild {
+  const { child, stderr, exited } = started(args, 'pipe', timeoutMs);
+  const stdout: Buffer[] = [];
+  child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk));
+  return { child: child as ChildProcessWithoutNullStreams, stdout: () => Buffer.concat(stdout), stderr, exited };
+}
+
+/** Starts the built CLI with `socket` as its stdout (the test reads and closes the other end). */
+export function spawnCliToSocket(args: readonly string[], socket: Socket, timeoutMs = 15_000): Omit<CliChild, 'child' | 'stdout'> {
+  const { stderr, exited } = started(args, socket, timeoutMs);
+  return { stderr, exited };
 }
 
 /**
