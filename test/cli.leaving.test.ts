@@ -43,6 +43,16 @@ describe('boxlite-rx exec: stdout closed (| head)', () => {
   });
 });
 
+/** A TCP pair on loopback whose writer's end goes to the CLI as its stdout; the test holds the reader's. */
+async function socketPair(): Promise<{ readonly writerEnd: Socket; readonly readerEnd: Socket; readonly close: () => void }> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const accepted = new Promise<Socket>((resolve) => server.once('connection', resolve));
+  const writerEnd = createConnection((server.address() as AddressInfo).port, '127.0.0.1');
+  await once(writerEnd, 'connect');
+  return { writerEnd, readerEnd: await accepted, close: () => server.close() };
+}
+
 describe('boxlite-rx exec: stdout a socket reset by its reader', () => {
   it('leaves with the same 141 and no stack trace, though the write fails with ECONNRESET, not EPIPE', async () => {
     const em = await start({
@@ -50,25 +60,39 @@ describe('boxlite-rx exec: stdout a socket reset by its reader', () => {
       scripts: { seq: { steps: [{ flood: { chunk: 'line\n', count: 100_000_000 } }] } },
     });
     const detached = next(em, 'detach');
-    // A TCP pair on loopback: the reader's end resets the connection at the first bytes, so the
-    // CLI's next write fails with ECONNRESET every time (a socket pair from a Node parent only
-    // sometimes does).
-    const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    // The reader's end resets the connection at the first bytes, so the CLI's next write fails with
+    // ECONNRESET every time (a socket pair from a Node parent with stdio 'pipe' only sometimes does).
+    const pair = await socketPair();
     try {
-      const accepted = new Promise<Socket>((resolve) => server.once('connection', resolve));
-      const writerEnd = createConnection((server.address() as AddressInfo).port, '127.0.0.1');
-      await once(writerEnd, 'connect');
-      const readerEnd = await accepted;
-      const cli = spawnCliToSocket(['exec', ...connect(em), 'box-1', '--', 'seq'], writerEnd);
-      writerEnd.destroy();
-      readerEnd.once('data', () => readerEnd.resetAndDestroy());
+      const cli = spawnCliToSocket(['exec', ...connect(em), 'box-1', '--', 'seq'], pair.writerEnd);
+      pair.writerEnd.destroy();
+      pair.readerEnd.once('data', () => pair.readerEnd.resetAndDestroy());
       const code = await cli.exited;
       expect(cli.stderr().toString()).toBe('');
       expect(code).toBe(141);
       await detached;
     } finally {
-      server.close();
+      pair.close();
+    }
+  });
+});
+
+describe('the other verbs: a stdout whose reader is gone', () => {
+  // Reset as the child starts: Node takes tens of milliseconds to boot, so its first write finds
+  // the connection reset.
+  it.each([
+    ['--help', ['--help']],
+    ['emulator (which would otherwise serve on, for nobody)', ['emulator', '--port', '0']],
+  ])('%s: 141 at once, nothing on stderr, no stack trace', async (_name, args) => {
+    const pair = await socketPair();
+    try {
+      const cli = spawnCliToSocket(args, pair.writerEnd);
+      pair.writerEnd.destroy();
+      pair.readerEnd.resetAndDestroy();
+      expect(await cli.exited).toBe(141);
+      expect(cli.stderr().toString()).toBe('');
+    } finally {
+      pair.close();
     }
   });
 });

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
+import { writeSync } from 'node:fs';
 import { UsageError, parseArgs } from './args.js';
 import { runDoctor } from './doctor/runDoctor.js';
-import { BROKEN_PIPE, CLIENT_FAILURE, USAGE_ERROR } from './exitStatus.js';
+import { BROKEN_PIPE, CLIENT_FAILURE, USAGE_ERROR, readerGone } from './exitStatus.js';
 import { drained } from './processStreams.js';
 import { reportLine } from './report.js';
 import { runCommand, type CliIo } from './runCommand.js';
@@ -11,16 +12,37 @@ import { USAGE, usageOf } from './usage.js';
 
 declare const PACKAGE_VERSION: string;
 
+/**
+ * `stream`, which from now on ends the process when a write to it fails: at once with 141 when its
+ * reader went away (a shell's writer would die of SIGPIPE), else with one line and 125. Never an
+ * unhandled 'error' event and a stack trace, nor a server left running for nobody.
+ */
+function leavingOnFailure(stream: NodeJS.WriteStream, name: string): NodeJS.WriteStream {
+  if (stream.listenerCount('error') === 0) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (!readerGone(error)) {
+        try {
+          writeSync(2, `boxlite-rx: ${name}: ${error.message}\n`);
+        } catch {
+          // Nowhere left to say it: the status says it.
+        }
+      }
+      process.exit(readerGone(error) ? BROKEN_PIPE : CLIENT_FAILURE);
+    });
+  }
+  return stream;
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   // process.stdout and process.stderr only when used: Node makes a pipe non-blocking as it opens
   // one, and exec and attach write descriptors 1 and 2 themselves (see OutputQueue).
   const io: CliIo = {
     stdin: process.stdin,
     get stdout() {
-      return process.stdout;
+      return leavingOnFailure(process.stdout, 'stdout');
     },
     get stderr() {
-      return process.stderr;
+      return leavingOnFailure(process.stderr, 'stderr');
     },
     stdoutFd: 1,
     stderrFd: 2,
