@@ -122,10 +122,9 @@ export function createRunnerClient(clientOptions: RunnerClientOptions): RunnerCl
     exec(boxId, request, input = {}) {
       assertId('boxId', boxId);
       validateExecRequest(request);
-      const post$ = webSocketReady$.pipe(
-        switchMap(() => restCall(http, 'exec', 'POST', boxUrl(base, boxId, '/exec'), options.requestTimeout, request)),
-        map(readExecutionId),
-      );
+      const post = (): Observable<HttpResponse> => restCall(http, 'exec', 'POST', boxUrl(base, boxId, '/exec'), options.requestTimeout, request);
+      // Once the socket implementation is known, the POST alone: no `switchMap` per execution.
+      const post$ = webSocket ? post() : webSocketReady$.pipe(switchMap(post));
       // The outbox reads the input before the POST goes out: nothing written meanwhile is lost.
       // Not `concatMap(...)`: every event would then pass through the flattening operator.
       return new Observable<ExecEvent>((subscriber) => {
@@ -134,14 +133,16 @@ export function createRunnerClient(clientOptions: RunnerClientOptions): RunnerCl
         let id: string | undefined;
         subscriber.add(
           post$.subscribe({
-            next: (executionId) => {
-              id = executionId;
+            next: (response) => {
+              let executionId: string;
               try {
+                executionId = readExecutionId(response);
                 assertIds(boxId, executionId);
               } catch (error: unknown) {
                 subscriber.error(error);
                 return;
               }
+              id = executionId;
               subscriber.next({ type: 'started', executionId });
               subscriber.add(followWith(boxId, executionId, outbox).subscribe(subscriber));
             },

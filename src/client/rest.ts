@@ -1,4 +1,4 @@
-import { defaultIfEmpty, defer, map, switchMap, takeUntil, tap, timer, type Observable } from 'rxjs';
+import { Observable, timer } from 'rxjs';
 import { BoxliteHttpError } from '../errors.js';
 import { httpError, sendRequest, type HttpResponse, type HttpTransport } from '../transport/http.js';
 import { resolveToken, tokenTimeout } from '../transport/token.js';
@@ -31,19 +31,31 @@ export function restCall(
   timeoutMs: number,
   body?: unknown,
 ): Observable<HttpResponse> {
-  return defer(() => {
+  // One subscriber instead of `resolveToken → switchMap → takeUntil(timer) → defaultIfEmpty → map`:
+  // every execution makes at least one call, and each operator is an allocation per call.
+  return new Observable<HttpResponse>((subscriber) => {
     let tokenKnown = false;
-    return resolveToken(http.token).pipe(
-      tap(() => (tokenKnown = true)),
-      switchMap((token) => sendRequest(http.fetch, method, url, token, body)),
-      takeUntil(timer(timeoutMs)),
-      defaultIfEmpty(undefined),
-      map((response) => {
-        if (response === undefined) {
-          throw tokenKnown ? new BoxliteHttpError(`${what}: no answer within ${timeoutMs} ms`, undefined) : tokenTimeout(timeoutMs);
-        }
-        if (response.status < 200 || response.status > 299) throw httpError(what, response);
-        return response;
+    subscriber.add(
+      timer(timeoutMs).subscribe(() => {
+        subscriber.error(tokenKnown ? new BoxliteHttpError(`${what}: no answer within ${timeoutMs} ms`, undefined) : tokenTimeout(timeoutMs));
+      }),
+    );
+    const answered = (response: HttpResponse): void => {
+      if (response.status < 200 || response.status > 299) {
+        subscriber.error(httpError(what, response));
+        return;
+      }
+      subscriber.next(response);
+      subscriber.complete();
+    };
+    const failed = (error: unknown): void => subscriber.error(error);
+    subscriber.add(
+      resolveToken(http.token).subscribe({
+        next: (token) => {
+          tokenKnown = true;
+          subscriber.add(sendRequest(http.fetch, method, url, token, body).subscribe({ next: answered, error: failed }));
+        },
+        error: failed,
       }),
     );
   });

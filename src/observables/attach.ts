@@ -1,4 +1,4 @@
-import { Observable, defer, interval, map, of, switchMap, tap, timer, type Subscriber, type Subscription, type TeardownLogic } from 'rxjs';
+import { Observable, defer, interval, map, of, switchMap, timer, type Subscriber, type Subscription, type TeardownLogic } from 'rxjs';
 import { AttachDisconnectedError, AttachRejectedError } from '../errors.js';
 import type { ExecEvent } from '../events.js';
 import { parseErrorBody } from '../protocol/errorBody.js';
@@ -110,8 +110,9 @@ export function attach(config: AttachConfig): Observable<ExecEvent> {
     // Not `socketSetup(config).pipe(switchMap(...))`: every frame would then pass through the flattening
     // operator. The socket's events go straight to the subscriber instead.
     subscriber.add(
-      socketSetup(config).pipe(tap(() => (tokenKnown = true))).subscribe({
+      socketSetup(config).subscribe({
         next: ({ open, token }) => {
+          tokenKnown = true;
           try {
             subscriber.add(attachSocket(config, open, token, subscriber, connectTimer));
           } catch (error: unknown) {
@@ -135,18 +136,18 @@ export interface SocketSetup {
  * token first, so a failing provider errors before anything is loaded.
  */
 export function socketSetup(config: AttachConfig): Observable<SocketSetup> {
-  const Ctor$ = config.WebSocket ? of(config.WebSocket) : defer(loadDefaultWebSocket);
-  const token$ = config.sendAuthHeader ? resolveToken(config.token) : of(undefined);
-  return token$.pipe(
-    switchMap((token) =>
-      Ctor$.pipe(
-        map((Ctor): SocketSetup => {
-          const options: SocketOptions = { headers: config.sendAuthHeader ? authHeaders(token) : undefined, maxPayload: config.maxPayload };
-          return { open: (listener) => openSocket(Ctor, config.url, options, listener), token };
-        }),
-      ),
-    ),
-  );
+  const { WebSocket: known, sendAuthHeader } = config;
+  const setup = (Ctor: WebSocketConstructor, token: string | undefined): SocketSetup => {
+    const options: SocketOptions = { headers: sendAuthHeader ? authHeaders(token) : undefined, maxPayload: config.maxPayload };
+    return { open: (listener) => openSocket(Ctor, config.url, options, listener), token };
+  };
+  // The common case, a token string and a known implementation: one value, no operators.
+  const { token } = config;
+  if (known && typeof token !== 'function') return of(setup(known, sendAuthHeader ? token : undefined));
+  if (known && !sendAuthHeader) return of(setup(known, undefined));
+  const Ctor$ = known ? of(known) : defer(loadDefaultWebSocket);
+  const token$ = sendAuthHeader ? resolveToken(token) : of(undefined);
+  return token$.pipe(switchMap((token) => Ctor$.pipe(map((Ctor) => setup(Ctor, token)))));
 }
 
 /** The default idle bound where pings are visible: three missed pings. */

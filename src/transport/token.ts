@@ -1,4 +1,4 @@
-import { defer, type Observable, type ObservableInput } from 'rxjs';
+import { defer, of, type Observable, type ObservableInput } from 'rxjs';
 import { TokenProviderError } from '../errors.js';
 
 /** A bearer token, or a provider asked once per connection (tokens may expire). */
@@ -59,8 +59,8 @@ function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
  * resolveToken(() => fetchToken()).subscribe((token) => console.log(authHeaders(token)));
  */
 export function resolveToken(source: TokenSource): Observable<string | undefined> {
+  if (typeof source !== 'function') return of(source);
   return defer((): ObservableInput<string | undefined> => {
-    if (typeof source !== 'function') return [source];
     let answer: unknown;
     try {
       answer = source();
