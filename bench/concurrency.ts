@@ -3,20 +3,23 @@
  * cut in turn after the upgrade, mid-stream and before the exit (a quarter each, a quarter clean):
  * every output must be exact; p50/p99 time from subscribe to result; afterwards the process's
  * handles and the emulator's open sockets must be back to where they were. The baseline is a raw
- * `ws` client running the same executions without cuts (it could not recover from one). Two
- * unmeasured rounds of each come first: the first bursts of a process are several times slower.
+ * `ws` client running the same executions without cuts (it could not recover from one), and
+ * boxlite-rx runs them without cuts too. Unmeasured rounds of each series come first (the first
+ * bursts of a process are several times slower, and a larger client takes more of them to get
+ * there); then the measured rounds, the three series interleaved in a rotating order so that
+ * neither drift nor the one before favours a series; the median of each series' rounds is reported.
  */
 
 import { createRunnerClient } from '../dist/index.js';
 import { BOX, rawWsClient } from './clients.js';
 import type { BenchContext } from './config.js';
 import { activeResources, settle } from './handles.js';
-import { fixed, percentile, times, type Figure } from './report.js';
+import { fixed, median, percentile, times, type Figure } from './report.js';
 import { CUT_KINDS, linesRequest, linesText } from './scripts.js';
 
 /** Runs figure 5; the emulator's drop count over it is returned for figure 6. */
 export async function concurrency(ctx: BenchContext): Promise<{ figures: Figure[]; droppedChunks: number }> {
-  const { executions, lines, settleMs } = ctx.config.concurrency;
+  const { executions, lines, warmupRounds, rounds, settleMs } = ctx.config.concurrency;
   ctx.log(`5. concurrency, ${executions} executions at once on one client, ${lines} lines each`);
   const handlesBefore = activeResources();
   const statsStart = await ctx.host.stats();
@@ -48,15 +51,35 @@ export async function concurrency(ctx: BenchContext): Promise<{ figures: Figure[
   };
   const all = <T>(run: (i: number) => Promise<T>): Promise<T[]> => Promise.all(Array.from({ length: executions }, (_, i) => run(i)));
 
-  for (let round = 0; round < 2; round += 1) {
-    await all((i) => one(i, true));
-    await all(rawOne);
+  type Series = 'cuts' | 'ws' | 'clean';
+  const runSeries = (series: Series): Promise<{ ms: number; exact: boolean }[]> =>
+    series === 'ws' ? all(rawOne) : all((i) => one(i, series === 'cuts'));
+  const order: readonly Series[] = ['cuts', 'ws', 'clean'];
+  for (let round = 0; round < warmupRounds; round += 1) for (const series of order) await runSeries(series);
+  type Round = { p50: number; p99: number; exact: number; clientCpu: number; emulatorCpu: number };
+  const measured: Record<Series, Round[]> = { cuts: [], ws: [], clean: [] };
+  let cuts = 0;
+  let conflicts = 0;
+  for (let round = 0; round < rounds; round += 1) {
+    for (let k = 0; k < order.length; k += 1) {
+      const series = order[(round + k) % order.length] as Series;
+      const before = await ctx.host.stats();
+      const cpu = process.cpuUsage();
+      const results = await runSeries(series);
+      const used = process.cpuUsage(cpu);
+      const after = await ctx.host.stats();
+      cuts += after.cuts - before.cuts;
+      conflicts += after.rejected409 - before.rejected409;
+      const ms = results.map((r) => r.ms);
+      measured[series].push({
+        p50: percentile(ms, 50),
+        p99: percentile(ms, 99),
+        exact: results.filter((r) => r.exact).length,
+        clientCpu: (used.user + used.system) / 1000,
+        emulatorCpu: after.cpuMs - before.cpuMs,
+      });
+    }
   }
-  const statsBefore = await ctx.host.stats();
-  const ours = await all((i) => one(i, true));
-  const statsAfter = await ctx.host.stats();
-  const baseline = await all(rawOne);
-  const clean = await all((i) => one(i, false));
   let statsSettled = statsStart;
   const settled = await settle(handlesBefore, settleMs, async () => {
     statsSettled = await ctx.host.stats();
@@ -64,31 +87,59 @@ export async function concurrency(ctx: BenchContext): Promise<{ figures: Figure[
     return open > 0 ? [`emulator sockets +${open}`] : [];
   });
 
-  const exact = ours.filter((r) => r.exact).length;
-  const p = (rs: readonly { ms: number }[], q: number): number => percentile(rs.map((r) => r.ms), q);
-  const cuts = statsAfter.cuts - statsBefore.cuts;
-  ctx.log(`  boxlite-rx, with cuts: ${exact}/${executions} outputs exact, p50 ${fixed(p(ours, 50), 1)} ms, p99 ${fixed(p(ours, 99), 1)} ms, cuts ${cuts}, 409s ${statsAfter.rejected409 - statsBefore.rejected409}`);
-  ctx.log(`  boxlite-rx, no cuts:  ${clean.filter((r) => r.exact).length}/${executions} outputs exact, p50 ${fixed(p(clean, 50), 1)} ms, p99 ${fixed(p(clean, 99), 1)} ms`);
-  ctx.log(`  ws, no cuts:          ${baseline.filter((r) => r.exact).length}/${executions} byte counts exact, p50 ${fixed(p(baseline, 50), 1)} ms, p99 ${fixed(p(baseline, 99), 1)} ms`);
+  /** The median over a series' rounds of one statistic. */
+  const med = (series: Series, key: Exclude<keyof Round, 'exact'>): number => median(measured[series].map((r) => r[key]));
+  const perRound = (series: Series): string => measured[series].map((r) => fixed(r.p50, 0)).join(', ');
+  /** Executions exact in the worst round of a series. */
+  const worst = (series: Series): number => Math.min(...measured[series].map((r) => r.exact));
+  const exact = worst('cuts');
+  const line = (label: string, series: Series, what: string): void =>
+    ctx.log(
+      `  ${label}${worst(series)}/${executions} ${what} in every round, p50 ${fixed(med(series, 'p50'), 1)} ms, p99 ${fixed(med(series, 'p99'), 1)} ms, ` +
+        `CPU client ${fixed(med(series, 'clientCpu'), 0)} ms, emulator ${fixed(med(series, 'emulatorCpu'), 0)} ms (medians of ${rounds} rounds; p50 by round: ${perRound(series)})`,
+    );
+  line('boxlite-rx, with cuts: ', 'cuts', 'outputs exact');
+  ctx.log(`    cuts ${cuts}, 409s ${conflicts} over the ${rounds} rounds`);
+  line('boxlite-rx, no cuts:  ', 'clean', 'outputs exact');
+  line('ws, no cuts:          ', 'ws', 'byte counts exact');
+  ctx.log(
+    `  boxlite-rx / ws, both without cuts: p50 ${times(med('clean', 'p50') / med('ws', 'p50'))}, client CPU ${times(med('clean', 'clientCpu') / med('ws', 'clientCpu'))}; ` +
+      `with cuts / ws without: p50 ${times(med('cuts', 'p50') / med('ws', 'p50'))}, client CPU ${times(med('cuts', 'clientCpu') / med('ws', 'clientCpu'))}`,
+  );
   ctx.log(
     `  handles and emulator sockets back to baseline: ${settled.left.length === 0 ? 'yes' : `no: ${settled.left.join(', ')}`}, ` +
       `after ${fixed(settled.ms, 0)} ms (${process.getActiveResourcesInfo().length} active resources)`,
   );
   const droppedChunks = statsSettled.droppedChunks - statsStart.droppedChunks;
   ctx.log(`  emulator dropped chunks (all rounds): ${droppedChunks}`);
-  const p99 = p(ours, 99);
+  const p99 = med('cuts', 'p99');
   return {
     droppedChunks,
     figures: [
       {
         id: '5',
         name: `Concurrency: ${executions} executions with cuts, p50 / p99 to result`,
-        ours: `${exact}/${executions} exact; ${fixed(p(ours, 50), 0)} / ${fixed(p99, 0)} ms`,
-        baseline: `${fixed(p(baseline, 50), 0)} / ${fixed(p(baseline, 99), 0)} ms (ws, no cuts)`,
-        ratio: times(p99 / p(baseline, 99)),
+        ours: `${exact}/${executions} exact; ${fixed(med('cuts', 'p50'), 0)} / ${fixed(p99, 0)} ms`,
+        baseline: `${fixed(med('ws', 'p50'), 0)} / ${fixed(med('ws', 'p99'), 0)} ms (ws, no cuts)`,
+        ratio: times(p99 / med('ws', 'p99')),
         target: 'all exact; handles and sockets back to baseline',
         met: exact === executions && settled.left.length === 0,
-        values: { exact, executions, p50: p(ours, 50), p99, baselineP50: p(baseline, 50), baselineP99: p(baseline, 99), cuts, settleMs: settled.ms },
+        values: {
+          exact,
+          executions,
+          rounds,
+          p50: med('cuts', 'p50'),
+          p99,
+          cleanP50: med('clean', 'p50'),
+          cleanP99: med('clean', 'p99'),
+          clientCpuMs: med('cuts', 'clientCpu'),
+          cleanClientCpuMs: med('clean', 'clientCpu'),
+          baselineClientCpuMs: med('ws', 'clientCpu'),
+          baselineP50: med('ws', 'p50'),
+          baselineP99: med('ws', 'p99'),
+          cuts,
+          settleMs: settled.ms,
+        },
       },
     ],
   };

@@ -18,8 +18,17 @@ export interface BenchConfig {
   readonly drain: { readonly runs: number; readonly rttSamples: number };
   /** Figure 4: chunk size, chunk count, where RSS is printed (in chunks), and runs per client. */
   readonly memory: { readonly chunkBytes: number; readonly count: number; readonly marks: readonly number[]; readonly runs: number };
-  /** Figure 5: concurrent executions, lines each, and how long handles may take to close (ms). */
-  readonly concurrency: { readonly executions: number; readonly lines: number; readonly settleMs: number };
+  /**
+   * Figure 5: concurrent executions, lines each, unmeasured rounds of each series first, measured
+   * rounds of each (interleaved; the medians are reported), and how long handles may take to close (ms).
+   */
+  readonly concurrency: {
+    readonly executions: number;
+    readonly lines: number;
+    readonly warmupRounds: number;
+    readonly rounds: number;
+    readonly settleMs: number;
+  };
   /**
    * Figure 7: lines before the cut and after the re-attach, ms between lines, the wall-time cap
    * (SIGTERM then) and the bounded wait for the exit after SIGTERM.
@@ -61,7 +70,7 @@ export const FULL: BenchConfig = {
   small: { chunkBytes: 16, count: 1_000_000 },
   drain: { runs: 30, rttSamples: 200 },
   memory: { chunkBytes: 64 * 1024, count: 16_384, marks: [4_096, 8_192, 16_384], runs: 3 },
-  concurrency: { executions: 1_000, lines: 20, settleMs: 15_000 },
+  concurrency: { executions: 1_000, lines: 20, warmupRounds: 4, rounds: 5, settleMs: 15_000 },
   liveLatency: { linesBefore: 200, linesAfter: 200, intervalMs: 50, capMs: 60_000, exitWaitMs: 35_000 },
   resume: { cuts: 30, linesPerAttach: 20, intervalMs: 50, capMs: 90_000, exitWaitMs: 35_000, rttSamples: 200, linkOneWayMs: 10 },
 };
@@ -73,7 +82,7 @@ export const SMOKE: BenchConfig = {
   small: { chunkBytes: 16, count: 2_000 },
   drain: { runs: 2, rttSamples: 5 },
   memory: { chunkBytes: 64 * 1024, count: 64, marks: [16, 32, 64], runs: 1 },
-  concurrency: { executions: 8, lines: 5, settleMs: 100 },
+  concurrency: { executions: 8, lines: 5, warmupRounds: 1, rounds: 2, settleMs: 100 },
   liveLatency: { linesBefore: 3, linesAfter: 3, intervalMs: 50, capMs: 10_000, exitWaitMs: 5_000 },
   resume: { cuts: 2, linesPerAttach: 3, intervalMs: 50, capMs: 10_000, exitWaitMs: 5_000, rttSamples: 5, linkOneWayMs: 5 },
   reconnect: { initialDelay: 20 },
