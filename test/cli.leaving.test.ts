@@ -12,6 +12,10 @@ function next<T extends string>(em: RunnerEmulator, type: T, where: (event: Reco
   return firstValueFrom(em.events.pipe(filter((event) => event.type === type && where(event as unknown as Record<string, unknown>))));
 }
 
+/** An emulator whose `seq` (execution `exec-1`) writes lines until it is stopped. */
+const startFlooding = (): Promise<RunnerEmulator> =>
+  start({ generateExecutionId: () => 'exec-1', scripts: { seq: { steps: [{ flood: { chunk: 'line\n', count: 100_000_000 } }] } } });
+
 /** Resolves once the child's stdout has carried `text`. */
 function printed(child: ReturnType<typeof spawnCli>, text: string): Promise<void> {
   return new Promise((resolve) => {
@@ -25,10 +29,7 @@ function printed(child: ReturnType<typeof spawnCli>, text: string): Promise<void
 
 describe('boxlite-rx exec: stdout closed (| head)', () => {
   it('leaves at once with 141 and no stack trace, closing the socket and leaving the command running', async () => {
-    const em = await start({
-      generateExecutionId: () => 'exec-1',
-      scripts: { seq: { steps: [{ flood: { chunk: 'line\n', count: 100_000_000 } }] } },
-    });
+    const em = await startFlooding();
     const detached = next(em, 'detach');
     const cli = spawnCli(['exec', ...connect(em), 'box-1', '--', 'seq']);
     cli.child.stdout.once('data', () => cli.child.stdout.destroy());
@@ -55,10 +56,7 @@ async function socketPair(): Promise<{ readonly writerEnd: Socket; readonly read
 
 describe('boxlite-rx exec: stdout a socket reset by its reader', () => {
   it('leaves with the same 141 and no stack trace, though the write fails with ECONNRESET, not EPIPE', async () => {
-    const em = await start({
-      generateExecutionId: () => 'exec-1',
-      scripts: { seq: { steps: [{ flood: { chunk: 'line\n', count: 100_000_000 } }] } },
-    });
+    const em = await startFlooding();
     const detached = next(em, 'detach');
     // The reader's end resets the connection at the first bytes, so the CLI's next write fails with
     // ECONNRESET every time (a socket pair from a Node parent with stdio 'pipe' only sometimes does).
