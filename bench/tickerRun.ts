@@ -13,12 +13,14 @@ import { BOX } from './clients.js';
 import type { EmulatorHost } from './emulatorHost.js';
 import { clockNow, parseTickerLine, tickerRequest, type TickerPlan, type TickerState } from './ticker.js';
 
-/** One line as the subscriber got it: write time on the emulator, arrival here, one clock. */
+/** One line as the subscriber got it: write time on the emulator's clock, arrival on this one. */
 export interface Arrival {
   readonly seq: number;
+  /** Emulator clock (comparable with the emulator's timeline). */
   readonly writtenAt: number;
+  /** This process's clock. */
   readonly arrivedAt: number;
-  /** `arrivedAt - writtenAt`, ms. */
+  /** `arrivedAt` minus the write time on this process's clock (`writtenAt - clockOffsetMs`), ms. */
   readonly latencyMs: number;
 }
 
@@ -60,12 +62,14 @@ export interface TickerRunOptions {
   readonly capMs: number;
   /** After SIGTERM, wait at most this long for the exit event. */
   readonly exitWaitMs: number;
+  /** The emulator's clock minus this one's (`EmulatorHost.clockOffset`), taken out of every latency. */
+  readonly clockOffsetMs: number;
   readonly pollMs?: number;
 }
 
 /** Runs one ticker execution; see the file comment. */
 export async function runTicker(options: TickerRunOptions): Promise<TickerRun> {
-  const { host, client, plan, capMs, exitWaitMs, pollMs = 100 } = options;
+  const { host, client, plan, capMs, exitWaitMs, clockOffsetMs, pollMs = 100 } = options;
   const arrivals: Arrival[] = [];
   const notices: string[] = [];
   let pending = Buffer.alloc(0);
@@ -97,7 +101,7 @@ export async function runTicker(options: TickerRunOptions): Promise<TickerRun> {
     }
     lost += line.seq - next;
     next = line.seq + 1;
-    arrivals.push({ ...line, arrivedAt, latencyMs: arrivedAt - line.writtenAt });
+    arrivals.push({ ...line, arrivedAt, latencyMs: arrivedAt - (line.writtenAt - clockOffsetMs) });
   };
   const onBytes = (data: Uint8Array, arrivedAt: number): void => {
     pending = pending.length === 0 ? Buffer.from(data) : Buffer.concat([pending, data]);
