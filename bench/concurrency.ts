@@ -6,8 +6,10 @@
  * `ws` client running the same executions without cuts (it could not recover from one), and
  * boxlite-rx runs them without cuts too. Unmeasured rounds of each series come first (the first
  * bursts of a process are several times slower, and a larger client takes more of them to get
- * there); then the measured rounds, the three series interleaved in a rotating order so that
- * neither drift nor the one before favours a series; the median of each series' rounds is reported.
+ * there); then the measured rounds, each running the three series in another of their six orders
+ * (in six rounds every series runs first, second and last twice, and right after each other series
+ * twice within a round), so that neither drift nor the series before favours one; the median of
+ * each series' rounds is reported.
  */
 
 import { createRunnerClient } from '../dist/index.js';
@@ -54,15 +56,22 @@ export async function concurrency(ctx: BenchContext): Promise<{ figures: Figure[
   type Series = 'cuts' | 'ws' | 'clean';
   const runSeries = (series: Series): Promise<{ ms: number; exact: boolean }[]> =>
     series === 'ws' ? all(rawOne) : all((i) => one(i, series === 'cuts'));
-  const order: readonly Series[] = ['cuts', 'ws', 'clean'];
-  for (let round = 0; round < warmupRounds; round += 1) for (const series of order) await runSeries(series);
+  /** The six orders of the three series, in a sequence where each follows every other twice within a round. */
+  const orders: readonly (readonly Series[])[] = [
+    ['cuts', 'ws', 'clean'],
+    ['clean', 'ws', 'cuts'],
+    ['ws', 'clean', 'cuts'],
+    ['cuts', 'clean', 'ws'],
+    ['clean', 'cuts', 'ws'],
+    ['ws', 'cuts', 'clean'],
+  ];
+  for (let round = 0; round < warmupRounds; round += 1) for (const series of orders[0] as Series[]) await runSeries(series);
   type Round = { p50: number; p99: number; exact: number; clientCpu: number; emulatorCpu: number };
   const measured: Record<Series, Round[]> = { cuts: [], ws: [], clean: [] };
   let cuts = 0;
   let conflicts = 0;
   for (let round = 0; round < rounds; round += 1) {
-    for (let k = 0; k < order.length; k += 1) {
-      const series = order[(round + k) % order.length] as Series;
+    for (const series of orders[round % orders.length] as Series[]) {
       const before = await ctx.host.stats();
       const cpu = process.cpuUsage();
       const results = await runSeries(series);

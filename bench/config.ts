@@ -70,7 +70,7 @@ export const FULL: BenchConfig = {
   small: { chunkBytes: 16, count: 1_000_000 },
   drain: { runs: 30, rttSamples: 200 },
   memory: { chunkBytes: 64 * 1024, count: 16_384, marks: [4_096, 8_192, 16_384], runs: 3 },
-  concurrency: { executions: 1_000, lines: 20, warmupRounds: 4, rounds: 5, settleMs: 15_000 },
+  concurrency: { executions: 1_000, lines: 20, warmupRounds: 4, rounds: 6, settleMs: 15_000 },
   liveLatency: { linesBefore: 200, linesAfter: 200, intervalMs: 50, capMs: 60_000, exitWaitMs: 35_000 },
   resume: { cuts: 30, linesPerAttach: 20, intervalMs: 50, capMs: 90_000, exitWaitMs: 35_000, rttSamples: 200, linkOneWayMs: 10 },
 };

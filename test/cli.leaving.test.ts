@@ -95,6 +95,17 @@ describe('the other verbs: a stdout whose reader is gone', () => {
   });
 });
 
+describe('a reader that leaves after all the output', () => {
+  it('emulator: the banner read, stdout closed, then SIGTERM: exits 0, as nothing was lost', async () => {
+    const cli = spawnCli(['emulator', '--port', '0']);
+    await printed(cli, 'Ctrl-C to stop.\n');
+    cli.child.stdout.destroy();
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+    expect(cli.stderr().toString()).toBe('');
+  });
+});
+
 describe('boxlite-rx exec: signals', () => {
   it('forwards SIGHUP as 1 and exits with the command code', async () => {
     const em = await start({ scripts: { sleepy: { steps: [{ stdout: 'ready\n' }, { waitMs: 10_000 }, { exit: 0 }] } } });
