@@ -13,6 +13,11 @@ export async function runEmulator(command: Extract<Command, { kind: 'emulator' }
     allowProcesses: command.allowExec,
     replay: command.replay,
   });
+  // Listening before the banner: a supervisor may send SIGTERM the moment it reads the banner.
+  const stopped = new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
   io.stdout.write(
     [
       `BoxLite runner emulator listening on ${emulator.url}`,
@@ -24,10 +29,7 @@ export async function runEmulator(command: Extract<Command, { kind: 'emulator' }
       '',
     ].join('\n'),
   );
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await stopped;
   await emulator.close();
   return 0;
 }
