@@ -1,3 +1,5 @@
+import { writeSync } from 'node:fs';
+
 /**
  * The exit statuses of `boxlite-rx` besides the command's own. A command may itself exit with any
  * of them; none can be told apart from the command's by the number alone, so each is documented
@@ -19,6 +21,21 @@ export const BROKEN_PIPE = 141;
  */
 export function readerGone(error: NodeJS.ErrnoException | undefined): boolean {
   return error?.code === 'EPIPE' || error?.code === 'ECONNRESET';
+}
+
+/**
+ * The status for leaving after a write to a standard stream (`name`) failed: 141 when its reader
+ * went away, else 125 after one line on descriptor `stderrFd`, written directly (the stream that
+ * failed may be stderr itself; if that line cannot be written either, the status says it).
+ */
+export function writeFailureStatus(name: string, error: NodeJS.ErrnoException, stderrFd: number): number {
+  if (readerGone(error)) return BROKEN_PIPE;
+  try {
+    writeSync(stderrFd, `boxlite-rx: ${name}: ${error.message}\n`);
+  } catch {
+    // Nowhere left to say it: the status says it.
+  }
+  return CLIENT_FAILURE;
 }
 
 /** The status for leaving on signal `signal`: 128 + N, as a shell reports a process it killed. */

@@ -1,8 +1,7 @@
 #!/usr/bin/env node
-import { writeSync } from 'node:fs';
 import { UsageError, parseArgs } from './args.js';
 import { runDoctor } from './doctor/runDoctor.js';
-import { BROKEN_PIPE, CLIENT_FAILURE, USAGE_ERROR, readerGone } from './exitStatus.js';
+import { BROKEN_PIPE, CLIENT_FAILURE, USAGE_ERROR, writeFailureStatus } from './exitStatus.js';
 import { drained } from './processStreams.js';
 import { reportLine } from './report.js';
 import { runCommand, type CliIo } from './runCommand.js';
@@ -19,16 +18,7 @@ declare const PACKAGE_VERSION: string;
  */
 function leavingOnFailure(stream: NodeJS.WriteStream, name: string): NodeJS.WriteStream {
   if (stream.listenerCount('error') === 0) {
-    stream.on('error', (error: NodeJS.ErrnoException) => {
-      if (!readerGone(error)) {
-        try {
-          writeSync(2, `boxlite-rx: ${name}: ${error.message}\n`);
-        } catch {
-          // Nowhere left to say it: the status says it.
-        }
-      }
-      process.exit(readerGone(error) ? BROKEN_PIPE : CLIENT_FAILURE);
-    });
+    stream.on('error', (error: NodeJS.ErrnoException) => process.exit(writeFailureStatus(name, error, 2)));
   }
   return stream;
 }

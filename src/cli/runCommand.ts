@@ -1,11 +1,10 @@
-import { writeSync } from 'node:fs';
 import { isatty } from 'node:tty';
 import { EMPTY, Subject, Subscription, type Observable } from 'rxjs';
 import type { RunnerClient } from '../client/createRunnerClient.js';
 import type { ExecEvent } from '../events.js';
 import type { Command } from './args.js';
 import { cliClient, execRequest } from './cliClient.js';
-import { BROKEN_PIPE, CLIENT_FAILURE, STRICT_WARNING, readerGone, signalled } from './exitStatus.js';
+import { BROKEN_PIPE, CLIENT_FAILURE, STRICT_WARNING, readerGone, signalled, writeFailureStatus } from './exitStatus.js';
 import { OutputQueue } from './outputQueue.js';
 import { stdinBytes } from './processStreams.js';
 import { reportLine } from './report.js';
@@ -135,16 +134,7 @@ export function runCommand(command: ClientCommand, io: CliIo): Promise<number> {
     );
     // A stderr that fails has lost bytes: never go on as if it had not. Its own line goes out directly.
     subscription.add(
-      stderr.failed.subscribe((error) => {
-        if (!readerGone(error)) {
-          try {
-            writeSync(io.stderrFd, `boxlite-rx: stderr: ${error.message}\n`);
-          } catch {
-            // Nowhere left to say it: the status says it.
-          }
-        }
-        finish(readerGone(error) ? BROKEN_PIPE : CLIENT_FAILURE, false);
-      }),
+      stderr.failed.subscribe((error) => finish(writeFailureStatus('stderr', error, io.stderrFd), false)),
     );
     subscription.add(
       events$.subscribe({
