@@ -1,9 +1,10 @@
 import { once } from 'node:events';
+import { closeSync, openSync } from 'node:fs';
 import { createConnection, createServer, type AddressInfo, type Socket } from 'node:net';
 import { filter, firstValueFrom } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import type { RunnerEmulator } from '../src/testing/index.js';
-import { connect, emulatorPerTest, spawnCli, spawnCliToSocket } from './support/cli.js';
+import { connect, emulatorPerTest, spawnCli, spawnCliToFds, spawnCliToSocket } from './support/cli.js';
 
 const start = emulatorPerTest();
 
@@ -103,6 +104,37 @@ describe('a reader that leaves after all the output', () => {
     cli.child.kill('SIGTERM');
     expect(await cli.exited).toBe(0);
     expect(cli.stderr().toString()).toBe('');
+  });
+});
+
+describe('boxlite-rx exec: a stream that fails as the last output is written (/dev/full)', () => {
+  // The output and the exit frame come in one burst: the exit used to win, and the status was the
+  // command's 0 though the bytes were lost.
+  const burst = { scripts: { done: { steps: [{ stdout: 'out\n' }, { stderr: 'err\n' }, { exit: 0 }] } } };
+
+  it('stdout: one line on stderr and 125', async () => {
+    const em = await start(burst);
+    const full = openSync('/dev/full', 'w');
+    try {
+      const cli = spawnCliToFds(['exec', ...connect(em), 'box-1', '--', 'done'], { stdout: full });
+      expect(await cli.exited).toBe(125);
+      expect(cli.stderr().toString()).toBe('err\nboxlite-rx: stdout: ENOSPC: no space left on device, write\n');
+    } finally {
+      closeSync(full);
+    }
+  });
+
+  it('stderr: 125 (the line has nowhere to go)', async () => {
+    const em = await start(burst);
+    const full = openSync('/dev/full', 'w');
+    const devNull = openSync('/dev/null', 'w');
+    try {
+      const cli = spawnCliToFds(['exec', ...connect(em), 'box-1', '--', 'done'], { stdout: devNull, stderr: full });
+      expect(await cli.exited).toBe(125);
+    } finally {
+      closeSync(full);
+      closeSync(devNull);
+    }
   });
 });
 

@@ -92,14 +92,23 @@ export function runCommand(command: ClientCommand, io: CliIo): Promise<number> {
 
   return new Promise<number>((resolve) => {
     const subscription = new Subscription();
-    /** Every way out: stops the run, then resolves once the output is written (stdout's only when asked). */
+    /**
+     * Every way out: stops the run, then resolves once the output is written (stdout's only when
+     * asked). A stream that fails while the last of it is written (the exit often comes in the
+     * same burst as the output before it) lost bytes: its status replaces `status`.
+     */
     const finish = (status: number, waitForStdout = true): void => {
       subscription.unsubscribe();
+      const failedBefore = { stdout: stdout.failure, stderr: stderr.failure };
       void Promise.all([waitForStdout ? stdout.flushed() : undefined, stderr.flushed()]).then(() => {
-        const closedMeanwhile = status !== BROKEN_PIPE && waitForStdout && readerGone(stdout.failure);
+        const failedNow = (queue: OutputQueue, name: 'stdout' | 'stderr'): number | undefined => {
+          const error = queue.failure;
+          return error === undefined || error === failedBefore[name] ? undefined : writeFailureStatus(name, error, io.stderrFd);
+        };
+        const late = [waitForStdout ? failedNow(stdout, 'stdout') : undefined, failedNow(stderr, 'stderr')];
         stdout.close();
         stderr.close();
-        resolve(closedMeanwhile ? BROKEN_PIPE : status);
+        resolve(late.find((code) => code !== undefined) ?? status);
       });
     };
     let exitCode: number | undefined;

@@ -44,11 +44,14 @@ export interface CliChild {
   readonly exited: Promise<number | null>;
 }
 
+/** Where one of the CLI's output streams goes: a pipe the test reads, a socket, or an open descriptor. */
+type Sink = 'pipe' | Socket | number;
+
 /** The built CLI started with no BOXLITE_* variables from the outer environment; killed after `timeoutMs`. */
-function started(args: readonly string[], stdout: 'pipe' | Socket, timeoutMs: number) {
+function started(args: readonly string[], stdout: Sink, timeoutMs: number, stderrTo: Sink = 'pipe') {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run 'npm run build' first (npm test does)`);
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('BOXLITE_')));
-  const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['pipe', stdout, 'pipe'] });
+  const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['pipe', stdout, stderrTo] });
   const stderr: Buffer[] = [];
   child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
@@ -76,6 +79,15 @@ export function spawnCli(args: readonly string[], timeoutMs = 15_000): CliChild 
 /** Starts the built CLI with `socket` as its stdout (the test reads and closes the other end). */
 export function spawnCliToSocket(args: readonly string[], socket: Socket, timeoutMs = 15_000): Omit<CliChild, 'child' | 'stdout'> {
   const { stderr, exited } = started(args, socket, timeoutMs);
+  return { stderr, exited };
+}
+
+/**
+ * Starts the built CLI with open descriptors as its stdout and, when given, its stderr (say
+ * `/dev/full`, where every write fails); `stderr()` is empty when stderr is a descriptor.
+ */
+export function spawnCliToFds(args: readonly string[], fds: { stdout: number; stderr?: number }, timeoutMs = 15_000): Omit<CliChild, 'child' | 'stdout'> {
+  const { stderr, exited } = started(args, fds.stdout, timeoutMs, fds.stderr ?? 'pipe');
   return { stderr, exited };
 }
 
