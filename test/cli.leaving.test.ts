@@ -111,9 +111,13 @@ describe('boxlite-rx exec: a stream that fails as the last output is written (/d
   // The output and the exit frame come in one burst: the exit used to win, and the status was the
   // command's 0 though the bytes were lost.
   const burst = { scripts: { done: { steps: [{ stdout: 'out\n' }, { stderr: 'err\n' }, { exit: 0 }] } } };
+  // A failed stdout leaves at once: stderr that comes after the failure is not waited for, and the
+  // frames of a burst may come in more than one read. Stderr first, so that its bytes are always
+  // there before the line.
+  const stderrFirst = { scripts: { done: { steps: [{ stderr: 'err\n' }, { stdout: 'out\n' }, { exit: 0 }] } } };
 
   it('stdout: one line on stderr and 125', async () => {
-    const em = await start(burst);
+    const em = await start(stderrFirst);
     const full = openSync('/dev/full', 'w');
     try {
       const cli = spawnCliToFds(['exec', ...connect(em), 'box-1', '--', 'done'], { stdout: full });
