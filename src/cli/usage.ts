@@ -34,7 +34,8 @@ keys go out one by one, and Ctrl-C, Ctrl-D and Ctrl-Z are sent as bytes to the r
 SIGINT, SIGTERM and SIGHUP are forwarded to the command; the same signal N a second time leaves
 at once with 128+N, the command left running.
 A closed stdout (| head) or stderr leaves at once with 141; the command is left running on the
-server.
+server. One that cannot be written for another reason (a full disk) prints one line and leaves
+at once with 125, the command likewise left running.
 A slow reader never slows the socket: output waits in memory, up to --output-memory per stream
 (default 4M; K, M, G accepted), then in a temporary file (unlinked as soon as created); all of
 it is written before the client exits with the command's code.
