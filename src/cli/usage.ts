@@ -58,7 +58,9 @@ failed (one line on stderr); 128+N the same signal N twice; 141 stdout or stderr
 const CONTROL_NOTES = `kill and signal take the EXECUTION_ID that exec --detach prints (or exec --verbose).
 kill SIGKILLs the execution and evicts it (DELETE): its output and exit code are gone with it.
 signal sends SIGNAL, a number or a name with or without SIG, in any case, from the runner's
-whitelist: ${SIGNAL_LIST}. SIGKILL is kill's.
+whitelist:
+  ${SIGNAL_LIST}.
+SIGKILL is kill's.
 Both print nothing and exit 0. Exit statuses: 2 bad usage, an unknown SIGNAL included; 125 the
 client failed, an execution gone or no longer running included (one line on stderr).`;
 
