@@ -62,11 +62,6 @@ export function signalProblem(signal: number): string | undefined {
   return SIGNAL_WHITELIST.has(signal) ? undefined : `signal: ${signal} is not one of ${[...SIGNAL_WHITELIST].join(', ')}`;
 }
 
-/** Whether a terminal width or height is one the runner accepts: an integer from 1 to 65535. */
-export function isTerminalDimension(value: unknown): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 65535;
-}
-
 /** Normal closure after the exit frame. */
 export const CLOSE_NORMAL = 1000;
 /** Server-side failure path: no exit frame. */

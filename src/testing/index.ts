@@ -3,7 +3,9 @@
  * demo and benchmarks. See {@link startRunnerEmulator}.
  */
 
-export { startRunnerEmulator, MAX_STDIN_FRAME_BYTES } from './emulator/server.js';
+export { startRunnerEmulator } from './emulator/server.js';
+/** Stdin frames larger than this close the emulator's socket with 1009, like the runner's read limit. */
+export { MAX_STDIN_FRAME_BYTES } from '../limits.js';
 export type { RunnerEmulator } from './emulator/server.js';
 export type { RunnerEmulatorOptions, ReplayMode, ExecutionIdInfo } from './emulator/options.js';
 export type { EmulatorStats } from './emulator/stats.js';

@@ -1,7 +1,8 @@
 import { Subscription, type Observable } from 'rxjs';
 import { Relay } from './relay.js';
 import { encodeControlMessage } from '../protocol/frames.js';
-import { isTerminalDimension, signalProblem } from '../protocol/types.js';
+import { MAX_STDIN_FRAME_BYTES, isTerminalDimension } from '../limits.js';
+import { signalProblem } from '../protocol/types.js';
 import type { SocketHandle } from './webSocket.js';
 
 /** What the client sends to the process, as observables the user owns. */
@@ -14,8 +15,6 @@ export interface AttachInput {
   readonly signal?: Observable<number>;
 }
 
-/** The runner's limit for one stdin frame. */
-const MAX_STDIN_FRAME = 1024 * 1024;
 // Pure: nothing runs on import, so a bundle that does not use the outbox drops both.
 const STDIN_EOF = /* @__PURE__ */ encodeControlMessage({ type: 'stdin_eof' });
 const encoder = /* @__PURE__ */ new TextEncoder();
@@ -111,8 +110,8 @@ export class Outbox {
       return;
     }
     const bytes = typeof chunk === 'string' ? encoder.encode(chunk) : chunk;
-    for (let offset = 0; offset < bytes.length; offset += MAX_STDIN_FRAME) {
-      this.push(bytes.subarray(offset, offset + MAX_STDIN_FRAME));
+    for (let offset = 0; offset < bytes.length; offset += MAX_STDIN_FRAME_BYTES) {
+      this.push(bytes.subarray(offset, offset + MAX_STDIN_FRAME_BYTES));
     }
   }
 

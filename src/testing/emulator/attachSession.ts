@@ -17,6 +17,7 @@
 import { interval, startWith, Subject, Subscription, switchMap, timer } from 'rxjs';
 import type { Duplex } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
+import { isTerminalDimension } from '../../limits.js';
 import { encodeErrorFrame, encodeExitFrame, encodeOutputFrame } from '../../protocol/frames.js';
 import { CLOSE_GOING_AWAY, CLOSE_NORMAL, SIGNAL_WHITELIST, type OutputStream } from '../../protocol/types.js';
 import { sendBurst, sendTruncatedFrame } from './burst.js';
@@ -24,7 +25,6 @@ import type { EmulatorEvent } from './events.js';
 import type { Execution, ExecutionEvent } from './execution.js';
 import { injectedFrame, type AttachFault } from './faults.js';
 import type { ResolvedOptions } from './options.js';
-import { isDimension } from './requests.js';
 import type { MutableStats } from './stats.js';
 
 /** Everything a session needs. */
@@ -364,7 +364,7 @@ export class AttachSession {
         return;
       }
       case 'resize': {
-        if (!isDimension(fields.cols) || !isDimension(fields.rows)) {
+        if (!isTerminalDimension(fields.cols) || !isTerminalDimension(fields.rows)) {
           return this.sendError('malformed resize message: cols and rows must be integers in 1..65535');
         }
         if (!this.execution.tty) return this.sendError(`execution ${this.execution.id} is not a TTY`);

@@ -4,6 +4,7 @@
  */
 
 import type { IncomingMessage } from 'node:http';
+import { isTerminalDimension } from '../../limits.js';
 import type { ExecRequest } from '../../protocol/types.js';
 
 /** Largest REST body accepted. */
@@ -75,14 +76,9 @@ export function parseSignalRequest(body: unknown): number | string {
   return body.signal;
 }
 
-/** Whether `value` is a valid terminal dimension. */
-export function isDimension(value: unknown): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 65535;
-}
-
 /** Validates `{"cols":C,"rows":R}`. */
 export function parseResizeRequest(body: unknown): { readonly cols: number; readonly rows: number } | string {
-  if (!isRecord(body) || !isDimension(body.cols) || !isDimension(body.rows)) {
+  if (!isRecord(body) || !isTerminalDimension(body.cols) || !isTerminalDimension(body.rows)) {
     return 'cols and rows must be integers in 1..65535';
   }
   return { cols: body.cols, rows: body.rows };

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { Subject, type Observable } from 'rxjs';
 import type { WebSocketServer } from 'ws';
+import { MAX_STDIN_FRAME_BYTES } from '../../limits.js';
 import { SIGNAL_WHITELIST, type ExecRequest } from '../../protocol/types.js';
 import { AttachSession } from './attachSession.js';
 import { errorResponse, htmlStatusPage, statusLine, type ErrorCode, type ErrorResponse } from './errorBodies.js';
@@ -24,8 +25,6 @@ import { matchRoute, rawPath, type Route } from './routes.js';
 import { resolveScript, ScriptDriver, type Script } from './scripted.js';
 import { createStats, type EmulatorStats, type MutableStats } from './stats.js';
 
-/** Stdin frames larger than this close the socket with 1009, like the runner's read limit. */
-export const MAX_STDIN_FRAME_BYTES = 1024 * 1024;
 
 /** A running emulator. */
 export interface RunnerEmulator {

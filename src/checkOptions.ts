@@ -1,0 +1,106 @@
+/**
+ * One way to check an options object, used by `createRunnerClient`, the operators' configs and
+ * `startRunnerEmulator`: every message reads `owner: name must be …, got …`, a wrong type is a
+ * `TypeError`, a value out of range a `RangeError`, and an unknown key a `TypeError` naming it.
+ */
+
+import { MAX_TIMER_MS } from './limits.js';
+
+/** A value as a message shows it. */
+const shown = (value: unknown): string => String(value);
+
+/** `'a', 'b' or 'c'`. */
+const alternatives = (allowed: readonly string[]): string => {
+  const quoted = allowed.map((item) => `'${item}'`);
+  return quoted.length < 2 ? quoted.join('') : `${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1]}`;
+};
+
+/** The known key closest to `key` (case aside, or at most two edits away), if any. */
+function closest(key: string, known: readonly string[]): string | undefined {
+  const lower = key.toLowerCase().replace(/[-_]/g, '');
+  let best: { name: string; distance: number } | undefined;
+  for (const name of known) {
+    const distance = editDistance(lower, name.toLowerCase());
+    if (distance <= 2 && (best === undefined || distance < best.distance)) best = { name, distance };
+  }
+  return best?.name;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
+  for (let i = 1; i <= a.length; i += 1) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j += 1) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+/**
+ * Throws a `TypeError` unless `value` is an object (not null, not an array) whose every own key is
+ * one of `known`: a misspelled option fails at once, naming the key and the nearest known one.
+ */
+export function checkKeys(owner: string, name: string, value: unknown, known: readonly string[]): asserts value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new TypeError(`${owner}: ${name} must be an object`);
+  for (const key of Object.keys(value)) {
+    if (known.includes(key)) continue;
+    const near = closest(key, known);
+    throw new TypeError(`${owner}: unknown option ${name === 'options' ? key : `${name}.${key}`}${near === undefined ? '' : ` (did you mean ${near}?)`}`);
+  }
+}
+
+/**
+ * A number of milliseconds, `fallback` when undefined: more than 0 (or at least 0 where `zero` is
+ * allowed) and at most what a timer can wait. Anything else, a string included, is a `RangeError`.
+ */
+export function milliseconds(owner: string, name: string, value: unknown, fallback: number, { zero = false } = {}): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !(zero ? value >= 0 : value > 0) || !(value <= MAX_TIMER_MS)) {
+    const what = zero ? 'a number of milliseconds >= 0' : 'a positive number of milliseconds';
+    throw new RangeError(`${owner}: ${name} must be ${what} up to ${MAX_TIMER_MS}, got ${shown(value)}`);
+  }
+  return value;
+}
+
+/** A positive integer number of bytes, `fallback` when undefined. */
+export function byteCount(owner: string, name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
+    throw new RangeError(`${owner}: ${name} must be a positive integer number of bytes, got ${shown(value)}`);
+  }
+  return value;
+}
+
+/** An integer from `min` to `max`, `fallback` when undefined. */
+export function integer(owner: string, name: string, value: unknown, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`;
+    throw new RangeError(`${owner}: ${name} must be an integer ${range}, got ${shown(value)}`);
+  }
+  return value;
+}
+
+/** One of `allowed`, `fallback` when undefined. */
+export function oneOf<T extends string>(owner: string, name: string, value: unknown, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (!allowed.includes(value as T)) {
+    throw new TypeError(`${owner}: ${name} must be ${alternatives(allowed)}, got ${shown(value)}`);
+  }
+  return value as T;
+}
+
+/** A boolean, `fallback` when undefined. */
+export function boolean(owner: string, name: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw new TypeError(`${owner}: ${name} must be a boolean, got ${shown(value)}`);
+  return value;
+}
+
+/** A function, or undefined. */
+export function optionalFunction<T>(owner: string, name: string, value: T | undefined, what: string): T | undefined {
+  if (value !== undefined && typeof value !== 'function') throw new TypeError(`${owner}: ${name} must be ${what}`);
+  return value;
+}
