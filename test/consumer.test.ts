@@ -9,7 +9,7 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -174,9 +174,26 @@ describe('the packed package in a fresh project', () => {
     if (dir !== '') rmSync(dir, { recursive: true, force: true });
   });
 
-  it('ships the build that prepack made, package.json, the README, the LICENSE and docs/protocol.md', () => {
-    expect(packedFiles.filter((path) => !path.startsWith('dist/')).sort()).toEqual(['LICENSE', 'README.md', 'docs/protocol.md', 'package.json']);
+  it('ships the build that prepack made, package.json, the README, the LICENSE, the docs and the examples', () => {
+    const others = packedFiles.filter((path) => !path.startsWith('dist/') && !path.startsWith('docs/') && !path.startsWith('examples/'));
+    expect(others.sort()).toEqual(['LICENSE', 'README.md', 'package.json']);
     expect(packedFiles).toEqual(expect.arrayContaining(['dist/index.js', 'dist/index.cjs', 'dist/testing.d.ts', 'dist/testing.d.cts', 'dist/cli.js']));
+    expect(packedFiles).toEqual(expect.arrayContaining(['docs/protocol.md', 'docs/delivery.md', 'docs/marbles/README.md', 'examples/angular/app.config.ts']));
+  });
+
+  it('every relative link of the shipped README and docs resolves to a shipped file', () => {
+    const shipped = new Set(packedFiles);
+    const broken: string[] = [];
+    for (const page of packedFiles.filter((path) => path.endsWith('.md'))) {
+      const text = readFileSync(join(ROOT, page), 'utf8');
+      for (const [, target = ''] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+        if (/^[a-z]+:/i.test(target) || target.startsWith('#')) continue;
+        const path = posix.normalize(posix.join(posix.dirname(page), target.split('#')[0] ?? ''));
+        const found = path.endsWith('/') ? packedFiles.some((file) => file.startsWith(path)) : shipped.has(path);
+        if (!found) broken.push(`${page}: ${target}`);
+      }
+    }
+    expect(broken).toEqual([]);
   });
 
   it('runs an exec from an ES module: exact output and exit code', async () => {
