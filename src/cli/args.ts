@@ -1,5 +1,6 @@
 /** Parsing of the `boxlite-rx` command line. Errors are `UsageError`s with one clear line. */
 
+import { EMULATED_SERVERS, REPLAY_SPELLINGS, serverReplaying, type EmulatedServer, type ReplayMode } from '../testing/emulator/servers.js';
 import { signalNumber } from './signalNames.js';
 import type { Verb } from './usage.js';
 
@@ -96,7 +97,8 @@ export type Command =
       readonly port: number;
       readonly token: string | undefined;
       readonly allowExec: boolean;
-      readonly replay: 'single' | 'chunked';
+      /** The server modelled: `--server`, or the one `--replay` names by its replay shape. */
+      readonly server: EmulatedServer;
     }
   | {
       readonly kind: 'doctor';
@@ -119,7 +121,7 @@ const OPTIONS: Readonly<Record<Verb, Readonly<Record<string, boolean>>>> = {
   },
   kill: { '--url': false, '--token': false, '--prefix': false },
   signal: { '--url': false, '--token': false, '--prefix': false },
-  emulator: { '--port': false, '--token': false, '--replay': false, '--allow-exec': true },
+  emulator: { '--port': false, '--token': false, '--server': false, '--replay': false, '--allow-exec': true },
   doctor: { '--url': false, '--token': false, '--prefix': false, '--json': true },
 };
 
@@ -301,8 +303,21 @@ function parseEmulator(parsed: Parsed): Command {
   const portText = single(parsed, '--port', 'emulator') ?? '0';
   const port = Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535, got ${JSON.stringify(portText)}`, 'emulator');
-  const replay = oneOf(parsed, '--replay', 'emulator', ['single', 'chunked'] as const, 'single');
-  return { kind: 'emulator', port, token: single(parsed, '--token', 'emulator'), allowExec: parsed.options.has('--allow-exec'), replay };
+  const server = emulatedServer(parsed);
+  return { kind: 'emulator', port, token: single(parsed, '--token', 'emulator'), allowExec: parsed.options.has('--allow-exec'), server };
+}
+
+/** `--server`, or the server `--replay` names (an alias, old spellings included); both must agree. */
+function emulatedServer(parsed: Parsed): EmulatedServer {
+  const spellings = Object.keys(REPLAY_SPELLINGS) as ReplayMode[];
+  const replay = single(parsed, '--replay', 'emulator') === undefined ? undefined : oneOf(parsed, '--replay', 'emulator', spellings, 'ring');
+  const named = replay === undefined ? undefined : serverReplaying(REPLAY_SPELLINGS[replay]);
+  const server = oneOf(parsed, '--server', 'emulator', EMULATED_SERVERS, named ?? 'runner');
+  if (replay !== undefined && named !== server) {
+    const agreeing = spellings.filter((spelling) => serverReplaying(REPLAY_SPELLINGS[spelling]) === server);
+    throw new UsageError(`--replay must be ${agreeing.join(' or ')} with --server ${server}, got ${JSON.stringify(replay)}`, 'emulator');
+  }
+  return server;
 }
 
 const PARSERS: Readonly<Record<Verb, (parsed: Parsed, env: NodeJS.ProcessEnv) => Command>> = {

@@ -1,6 +1,12 @@
-import { startRunnerEmulator } from '../testing/index.js';
+import { startRunnerEmulator, type EmulatedServer } from '../testing/index.js';
 import type { Command } from './args.js';
 import type { CliIo } from './runCommand.js';
+
+/** The banner's line on the replay, by server. */
+const REPLAY_LINES: Readonly<Record<EmulatedServer, string>> = {
+  runner: 'replay: the whole ring in one frame, like the Go runner',
+  serve: 'replay: one frame per stored chunk, like boxlite serve (use exec --replay-shape chunks)',
+};
 
 /**
  * Runs the emulator in the foreground, printing where it listens and the token to use, until
@@ -11,7 +17,7 @@ export async function runEmulator(command: Extract<Command, { kind: 'emulator' }
     port: command.port,
     ...(command.token === undefined ? {} : { token: command.token }),
     allowProcesses: command.allowExec,
-    replay: command.replay,
+    server: command.server,
   });
   // Listening before the banner: a supervisor may send SIGTERM the moment it reads the banner.
   const stopped = new Promise<void>((resolve) => {
@@ -24,7 +30,7 @@ export async function runEmulator(command: Extract<Command, { kind: 'emulator' }
       `export BOXLITE_REST_URL=${emulator.url}`,
       `export BOXLITE_API_KEY=${emulator.token}`,
       command.allowExec ? 'real processes: enabled (commands run on this machine)' : 'real processes: disabled (scripted commands only; --allow-exec to enable)',
-      command.replay === 'chunked' ? 'replay: one frame per stored chunk, like boxlite serve (use exec --replay-shape chunks)' : 'replay: the whole ring in one frame, like the Go runner',
+      REPLAY_LINES[command.server],
       'Ctrl-C to stop.',
       '',
     ].join('\n'),

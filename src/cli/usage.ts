@@ -16,7 +16,7 @@ const SYNOPSIS: Readonly<Record<Verb, string>> = {
                     BOX_ID EXECUTION_ID`,
   kill: 'boxlite-rx kill [--url URL] [--token TOKEN] [--prefix P] BOX_ID EXECUTION_ID',
   signal: 'boxlite-rx signal [--url URL] [--token TOKEN] [--prefix P] BOX_ID EXECUTION_ID SIGNAL',
-  emulator: 'boxlite-rx emulator [--port N] [--token T] [--allow-exec] [--replay single|chunked]',
+  emulator: 'boxlite-rx emulator [--port N] [--token T] [--allow-exec] [--server runner|serve]',
   doctor: DOCTOR_SYNOPSIS,
 };
 
@@ -65,7 +65,9 @@ Both print nothing and exit 0. Exit statuses: 2 bad usage, an unknown SIGNAL inc
 client failed, an execution gone or no longer running included (one line on stderr).`;
 
 const EMULATOR_NOTES = `The emulator prints its URL and token, and runs until SIGINT or SIGTERM. --allow-exec runs real
-processes on this machine; --replay chunked models \`boxlite serve\`. Bad usage exits 2.`;
+processes on this machine. --server serve models \`boxlite serve\` (its replay, one frame per
+stored chunk, and its error bodies); the default, runner, the Go runner. --replay chunks|ring (or
+chunked|single) is an alias of --server, by replay shape. Bad usage exits 2.`;
 
 /** The whole CLI's usage (`boxlite-rx --help`). */
 export const USAGE = `Usage:

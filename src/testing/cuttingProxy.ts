@@ -17,6 +17,7 @@ import {
 } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { checkKeys, integer, optionalFunction } from '../checkOptions.js';
 import { htmlStatusPage } from './emulator/errorBodies.js';
 import { isLoopbackHost } from './emulator/options.js';
 
@@ -58,6 +59,21 @@ export interface CuttingProxyOptions {
    * or `undefined` to forward it. Default: forward everything.
    */
   readonly refuse?: (request: ProxiedRequest) => number | undefined;
+}
+
+/** Every option, so that `checkKeys` knows them all and the compiler checks none is missing. */
+const KNOWN: Readonly<Record<keyof CuttingProxyOptions, true>> = { target: true, port: true, cut: true, refuse: true };
+
+/** Who the messages name. */
+const OWNER = 'startCuttingProxy';
+
+/** The target as a URL: an `http:` URL on a loopback host. */
+function targetUrl(target: unknown): URL {
+  const url = typeof target === 'string' && URL.canParse(target) ? new URL(target) : undefined;
+  if (url === undefined || url.protocol !== 'http:' || !isLoopbackHost(url.hostname)) {
+    throw new TypeError(`${OWNER}: target must be an http URL on a loopback host, got ${String(target)}`);
+  }
+  return url;
 }
 
 /** Counters of a running proxy. */
@@ -159,20 +175,16 @@ const REFUSAL_DROPS = new Set(['connection', 'content-length', 'transfer-encodin
  * await proxy.close();
  * await emulator.close();
  * ```
- * @param options the target and the decisions; see {@link CuttingProxyOptions}.
+ * @param options the target and the decisions; see {@link CuttingProxyOptions}. Checked up front:
+ *   a bad value or an unknown key is a `TypeError` or `RangeError` naming it.
  * @returns the running proxy.
  */
 export async function startCuttingProxy(options: CuttingProxyOptions): Promise<CuttingProxy> {
-  const target = new URL(options.target);
-  if (target.protocol !== 'http:' || !isLoopbackHost(target.hostname)) {
-    throw new TypeError(`startCuttingProxy: target must be an http URL on a loopback host, got ${options.target}`);
-  }
-  const port = options.port ?? 0;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new RangeError(`startCuttingProxy: port must be an integer in 0..65535, got ${String(port)}`);
-  }
-  const cut = options.cut ?? ((attach: ProxiedAttach) => attach.attempt === 0);
-  const refuse = options.refuse ?? (() => undefined);
+  checkKeys(OWNER, 'options', options as unknown, Object.keys(KNOWN));
+  const target = targetUrl(options.target);
+  const port = integer(OWNER, 'port', options.port, 0, 0, 65_535);
+  const cut = optionalFunction(OWNER, 'cut', options.cut, 'a function') ?? ((attach: ProxiedAttach) => attach.attempt === 0);
+  const refuse = optionalFunction(OWNER, 'refuse', options.refuse, 'a function') ?? (() => undefined);
   const host = target.hostname.replace(/^\[|\]$/g, '');
   const targetPort = Number(target.port || 80);
   const stats = { requests: 0, upgrades: 0, cuts: 0, refused: 0 };

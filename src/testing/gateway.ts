@@ -15,6 +15,7 @@ import type { AddressInfo } from 'node:net';
 import { connect, type Socket } from 'node:net';
 import { extname, resolve, sep } from 'node:path';
 import type { Duplex } from 'node:stream';
+import { checkKeys, integer } from '../checkOptions.js';
 import { statusLine } from './emulator/errorBodies.js';
 
 /** Options of {@link startGateway}. */
@@ -30,6 +31,12 @@ export interface GatewayOptions {
   /** Port on 127.0.0.1; 0 (default) picks a free one. */
   readonly port?: number;
 }
+
+/** Every option, so that `checkKeys` knows them all and the compiler checks none is missing. */
+const KNOWN: Readonly<Record<keyof GatewayOptions, true>> = { upstream: true, token: true, pages: true, static: true, port: true };
+
+/** Who the messages name. */
+const OWNER = 'startGateway';
 
 /** Counters, for assertions. */
 export interface GatewayStats {
@@ -76,16 +83,18 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
  * await context.addCookies([{ ...gateway.sessionCookie, url: gateway.url, httpOnly: true, sameSite: 'Strict' }]);
  * // in the page: createRunnerClient({ baseUrl: location.origin, webSocketAuth: 'none' })
  * ```
- * @param options see {@link GatewayOptions}; validated up front (TypeError).
+ * @param options see {@link GatewayOptions}; validated up front (TypeError, RangeError), an unknown key included.
  * @returns the listening gateway.
  */
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
-  const upstream = new URL(options.upstream);
-  if (upstream.protocol !== 'http:') throw new TypeError(`gateway: upstream must be an http:// URL, got ${options.upstream}`);
-  if (typeof options.token !== 'string' || options.token === '') throw new TypeError('gateway: token must be a non-empty string');
+  checkKeys(OWNER, 'options', options as unknown, Object.keys(KNOWN));
+  const upstream = typeof options.upstream === 'string' && URL.canParse(options.upstream) ? new URL(options.upstream) : undefined;
+  if (upstream?.protocol !== 'http:') throw new TypeError(`${OWNER}: upstream must be an http:// URL, got ${String(options.upstream)}`);
+  if (typeof options.token !== 'string' || options.token === '') throw new TypeError(`${OWNER}: token must be a non-empty string`);
   for (const prefix of Object.keys(options.static ?? {})) {
-    if (!prefix.startsWith('/') || !prefix.endsWith('/')) throw new TypeError(`gateway: static prefix ${prefix} must start and end with /`);
+    if (!prefix.startsWith('/') || !prefix.endsWith('/')) throw new TypeError(`${OWNER}: static prefix must start and end with /, got ${prefix}`);
   }
+  const port = integer(OWNER, 'port', options.port, 0, 0, 65_535);
   const session = randomBytes(32).toString('hex');
   const stats = { requests: 0, upgrades: 0, refused: 0 };
   const tunnels = new Set<Duplex>();
@@ -162,7 +171,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 
   await new Promise<void>((resolveListen, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolveListen());
+    server.listen(port, '127.0.0.1', () => resolveListen());
   });
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 

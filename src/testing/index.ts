@@ -7,7 +7,8 @@ export { startRunnerEmulator } from './emulator/server.js';
 /** Stdin frames larger than this close the emulator's socket with 1009, like the runner's read limit. */
 export { MAX_STDIN_FRAME_BYTES } from '../limits.js';
 export type { RunnerEmulator } from './emulator/server.js';
-export type { RunnerEmulatorOptions, ReplayMode, ExecutionIdInfo } from './emulator/options.js';
+export type { EmulatorOptions, RunnerEmulatorOptions, ExecutionIdInfo } from './emulator/options.js';
+export type { EmulatedServer, ReplayMode } from './emulator/servers.js';
 export type { EmulatorStats } from './emulator/stats.js';
 export type { EmulatorEvent, SignalSource } from './emulator/events.js';
 export type { ExecutionView } from './emulator/execution.js';

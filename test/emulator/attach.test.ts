@@ -12,7 +12,7 @@ const produceThenWait: Script = {
 // ----- tests -----
 
 describe('replay', () => {
-  it("'single' replays one frame per stream (stdout first), then live, exit and Close 1000", async () => {
+  it('the runner (ring) replays one frame per stream (stdout first), then live, exit and Close 1000', async () => {
     const em = await emulator({ scripts: { p: produceThenWait } });
     const id = await startExecution(em, { command: 'p' });
     const conn = await attach(em, id);
@@ -20,8 +20,8 @@ describe('replay', () => {
     expect(show(conn.frames)).toEqual(['o:one two ', 'e:E1 E2', 'o:live', 'x:4']);
   });
 
-  it("'chunked' replays one frame per stored chunk", async () => {
-    const em = await emulator({ replay: 'chunked', scripts: { p: produceThenWait } });
+  it('serve (chunks) replays one frame per stored chunk', async () => {
+    const em = await emulator({ server: 'serve', scripts: { p: produceThenWait } });
     const id = await startExecution(em, { command: 'p' });
     const conn = await attach(em, id);
     expect(await within(conn.closed)).toBe(1000);
@@ -49,18 +49,18 @@ describe('replay', () => {
     expect(show(conn.frames)).toEqual(['o:ab', 'x:0']);
   });
 
-  it("keeps the newest ringBytes per stream: the last bytes ('single'), whole chunks ('chunked')", async () => {
+  it('keeps the newest ringBytes per stream: the last bytes (runner), whole chunks (serve)', async () => {
     const steps = [{ stdout: 'abcdef' }, { stdout: 'ghijkl' }, { stderr: '0123456789' }, { exit: 0 }];
-    const single = await emulator({ ringBytes: 8, scripts: { r: { steps } } });
-    const a = await attach(single, await startExecution(single, { command: 'r' }));
+    const ring = await emulator({ ringBytes: 8, scripts: { r: { steps } } });
+    const a = await attach(ring, await startExecution(ring, { command: 'r' }));
     await within(a.closed);
     expect(show(a.frames)).toEqual(['o:efghijkl', 'e:23456789', 'x:0']);
 
-    const chunked = await emulator({ ringBytes: 8, replay: 'chunked', scripts: { r: { steps } } });
-    const id = await startExecution(chunked, { command: 'r' });
+    const chunks = await emulator({ ringBytes: 8, server: 'serve', scripts: { r: { steps } } });
+    const id = await startExecution(chunks, { command: 'r' });
     // 'abcdef' is dropped whole; '0123456789', alone larger than the cap, is kept whole.
-    expect(chunked.execution(id)).toMatchObject({ stdoutBytes: 12, stdoutRingBytes: 6, stderrBytes: 10, stderrRingBytes: 10 });
-    const b = await attach(chunked, id);
+    expect(chunks.execution(id)).toMatchObject({ stdoutBytes: 12, stdoutRingBytes: 6, stderrBytes: 10, stderrRingBytes: 10 });
+    const b = await attach(chunks, id);
     await within(b.closed);
     expect(show(b.frames)).toEqual(['o:ghijkl', 'e:0123456789', 'x:0']);
   });
@@ -341,8 +341,8 @@ describe('attach faults', () => {
     expect(show(conn.frames)).toEqual(expected);
   });
 
-  it('cut after N bytes counts live frames too (chunked replay, then live)', async () => {
-    const em = await emulator({ replay: 'chunked', scripts: { l: { steps: [{ stdout: 'ab' }, { waitForAttach: true }, { stdout: 'cdef' }, { stdout: 'gh' }] } } });
+  it('cut after N bytes counts live frames too (chunks replay, then live)', async () => {
+    const em = await emulator({ server: 'serve', scripts: { l: { steps: [{ stdout: 'ab' }, { waitForAttach: true }, { stdout: 'cdef' }, { stdout: 'gh' }] } } });
     const id = await startExecution(em, { command: 'l' });
     em.setAttachFaults(id, [{ cut: { after: { outputBytes: 5 } } }]);
     const conn = await attach(em, id);

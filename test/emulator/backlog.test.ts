@@ -1,12 +1,13 @@
 /**
  * The two output stores and their replays (docs/protocol.md §4): the Go runner's byte ring
- * (`replay: 'single'`, one frame per stream) and the `boxlite serve` deque of whole chunks
- * (`replay: 'chunked'`, one frame per stored chunk). Frames are compared byte for byte.
+ * (`server: 'runner'`, replay shape `ring`: one frame per stream) and the `boxlite serve` deque of
+ * whole chunks (`server: 'serve'`, replay shape `chunks`: one frame per stored chunk). Frames are
+ * compared byte for byte.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ChunkBacklog } from '../../src/testing/emulator/chunkBacklog.js';
-import type { ReplayMode, RunnerEmulator, Script } from '../../src/testing/index.js';
+import type { EmulatedServer, RunnerEmulator, Script } from '../../src/testing/index.js';
 import { emulator, startExecution } from '../support/emulator.js';
 import { attach, slotFree, within, type Frame } from './attachClient.js';
 
@@ -29,8 +30,8 @@ const yesScript: Script = {
   steps: [...stdoutChunks.map((stdout) => ({ stdout })), { stderr: bigStderr }, { waitForAttach: true }, { stdout: live }, { exit: 0 }],
 };
 
-async function runYes(replay: ReplayMode): Promise<{ em: RunnerEmulator; id: string; frames: Frame[] }> {
-  const em = await emulator({ replay, ringBytes: CAP, scripts: { yes: yesScript } });
+async function runYes(server: EmulatedServer): Promise<{ em: RunnerEmulator; id: string; frames: Frame[] }> {
+  const em = await emulator({ server, ringBytes: CAP, scripts: { yes: yesScript } });
   const id = await startExecution(em, { command: 'yes' });
   const conn = await attach(em, id);
   expect(await within(conn.closed)).toBe(1000);
@@ -80,9 +81,9 @@ describe('ChunkBacklog', () => {
   });
 });
 
-describe("replay: 'chunked' (boxlite serve)", () => {
+describe("server: 'serve' (replay shape chunks)", () => {
   it('after whole-chunk eviction, replays the whole chunks kept (≤ cap), each frame exactly a written chunk, then live', async () => {
-    const { em, id, frames } = await runYes('chunked');
+    const { em, id, frames } = await runYes('serve');
     // 3 × 3000 > 8192: only the last two stdout chunks fit. The 10000-byte stderr chunk is kept whole.
     expect(frames.map((f) => (f.binary ? f.data.length - 1 : -1))).toEqual([3000, 3000, 10_000, 3000, -1]);
     expect(frames).toEqual([frame(1, stdoutChunks[3] as Uint8Array), frame(1, stdoutChunks[4] as Uint8Array), frame(2, bigStderr), frame(1, live), exitFrame(0)]);
@@ -90,7 +91,7 @@ describe("replay: 'chunked' (boxlite serve)", () => {
   });
 
   it('every attach replays the same whole chunks: the live chunk is now stored, and the oldest kept one dropped', async () => {
-    const { em, id } = await runYes('chunked');
+    const { em, id } = await runYes('serve');
     await slotFree(em, id);
     const again = await attach(em, id);
     expect(await within(again.closed)).toBe(1000);
@@ -98,9 +99,9 @@ describe("replay: 'chunked' (boxlite serve)", () => {
   });
 });
 
-describe("replay: 'single' (Go runner)", () => {
+describe("server: 'runner' (replay shape ring)", () => {
   it('replays one frame per stream holding exactly the last ringBytes bytes, then live', async () => {
-    const { em, id, frames } = await runYes('single');
+    const { em, id, frames } = await runYes('runner');
     const lastStdout = Buffer.concat(stdoutChunks).subarray(15_000 - CAP);
     expect(frames.map((f) => (f.binary ? f.data.length - 1 : -1))).toEqual([CAP, CAP, 3000, -1]);
     expect(frames).toEqual([frame(1, lastStdout), frame(2, bigStderr.subarray(10_000 - CAP)), frame(1, live), exitFrame(0)]);

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { rawAttach } from '../../src/cli/doctor/rawAttach.js';
 import { attachUrl, executionUrl } from '../../src/protocol/paths.js';
-import type { ErrorShape } from '../../src/testing/index.js';
+import type { EmulatedServer } from '../../src/testing/index.js';
 import { auth, emulator, endpoint, startExecution } from '../support/emulator.js';
 import { attach, show, tryAttach, within } from './attachClient.js';
 
@@ -71,10 +71,10 @@ describe('after the exit frame, to a client that never sends a Close (the raw at
 });
 
 describe('the body of an auth failure matches the server modelled', () => {
-  const bodies: readonly { readonly shape: ErrorShape; readonly body: (path: string) => unknown }[] = [
+  const bodies: readonly { readonly server: EmulatedServer; readonly body: (path: string) => unknown }[] = [
     {
       // The runner's auth middleware, before any controller.
-      shape: 'runner',
+      server: 'runner',
       body: (path) => ({
         statusCode: 401,
         message: 'missing or invalid bearer token',
@@ -85,13 +85,13 @@ describe('the body of an auth failure matches the server modelled', () => {
       }),
     },
     {
-      shape: 'serve',
+      server: 'serve',
       body: () => ({ error: { message: 'missing or invalid bearer token', type: 'AuthError', code: 'unauthenticated' } }),
     },
   ];
 
-  it.each(bodies)('$shape: on REST and on the upgrade', async ({ shape, body }) => {
-    const em = await emulator({ errorShape: shape, scripts: { w: { steps: [{ waitMs: 60_000 }] } } });
+  it.each(bodies)('$server: on REST and on the upgrade', async ({ server, body }) => {
+    const em = await emulator({ server, scripts: { w: { steps: [{ waitMs: 60_000 }] } } });
     const id = await startExecution(em, { command: 'w' });
     const url = executionUrl(endpoint(em), 'box', id);
     const rest = await fetch(url, { headers: { authorization: 'Bearer wrong' } });

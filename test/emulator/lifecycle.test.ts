@@ -82,7 +82,8 @@ describe('OutputRing', () => {
 
 describe('retention and orphans', () => {
   it('evicts a completed execution after retentionMs: GET and attach answer 404', async () => {
-    const em = await emulator({ retentionMs: 80, scripts: { q: { steps: [{ stdout: 'x' }] } } });
+    // Long enough for the first GET on a loaded machine (80 ms lost that race 2 times in 3 at load 12).
+    const em = await emulator({ retentionMs: 1_000, scripts: { q: { steps: [{ stdout: 'x' }] } } });
     const id = await startExecution(em, { command: 'q' });
     expect((await getExecution(em, id)).status).toBe(200);
     await nextEvent(em, 'evicted', id);

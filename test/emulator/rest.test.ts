@@ -150,7 +150,7 @@ describe('REST validation and errors', () => {
   it('validates options up front', async () => {
     await expect(startRunnerEmulator({ host: '0.0.0.0' })).rejects.toThrow(/allowNonLoopback/);
     await expect(startRunnerEmulator({ ringBytes: 0 })).rejects.toThrow(RangeError);
-    await expect(startRunnerEmulator({ replay: 'bogus' as 'single' })).rejects.toThrow(TypeError);
+    await expect(startRunnerEmulator({ replay: 'bogus' as 'ring' })).rejects.toThrow(TypeError);
     await expect(startRunnerEmulator({ pingIntervalMs: -1 })).rejects.toThrow(/pingIntervalMs/);
   });
 });

@@ -8,8 +8,8 @@ import { boxUrl, executionUrl, type EndpointBase } from '../../src/protocol/path
 import {
   startRunnerEmulator,
   type EmulatorEvent,
+  type EmulatorOptions,
   type RunnerEmulator,
-  type RunnerEmulatorOptions,
 } from '../../src/testing/index.js';
 
 const running: { close(): Promise<void> }[] = [];
@@ -24,7 +24,7 @@ export function closeAfterTest<T extends { close(): Promise<void> }>(server: T):
 }
 
 /** Starts an emulator on 127.0.0.1 that is closed after the test. */
-export async function emulator(options?: RunnerEmulatorOptions): Promise<RunnerEmulator> {
+export async function emulator(options?: EmulatorOptions): Promise<RunnerEmulator> {
   return closeAfterTest(await startRunnerEmulator(options));
 }
 

@@ -15,6 +15,16 @@ import { STATUS_CODES } from 'node:http';
 /** Which of the four shapes the emulator writes its error bodies in. */
 export type ErrorShape = 'runner' | 'auth' | 'serve' | 'proxy';
 
+/** How an emulator answers errors: set by its server (`servers.ts`), or overridden by `errorShape`. */
+export interface ErrorBodies {
+  /** The shape of every error body but a 401's. */
+  readonly shape: ErrorShape;
+  /** The shape of a 401's body. */
+  readonly unauthorizedShape: ErrorShape;
+  /** The Content-Type of a JSON body. */
+  readonly jsonContentType: string;
+}
+
 /** The machine codes the emulator uses, in the OpenAPI `ErrorModel.code` vocabulary. */
 export type ErrorCode =
   | 'invalid_argument'
@@ -73,24 +83,19 @@ export interface ErrorRequest {
   readonly method: string;
 }
 
-/** The shape of an answer: the runner's 401s come from its auth middleware, not its controllers. */
-function shapeFor(shape: ErrorShape, status: number): ErrorShape {
-  return shape === 'runner' && status === 401 ? 'auth' : shape;
-}
-
 /** Statuses a proxy answers with an HTML page under the `proxy` shape; others get an empty body. */
 const PROXY_HTML_STATUSES: ReadonlySet<number> = new Set([401, 403, 404]);
 
 /**
- * Builds an error response in the given shape.
- * @param shape the body shape.
+ * Builds an error response in the shape `bodies` gives for its status.
+ * @param bodies the shapes and the JSON Content-Type.
  * @param status the HTTP status.
  * @param code the machine code (used by the `auth` and `serve` shapes).
  * @param message the human-readable message.
  * @param request the request answered, echoed by the `auth` shape.
  */
 export function errorResponse(
-  shape: ErrorShape,
+  bodies: ErrorBodies,
   status: number,
   code: ErrorCode,
   message: string,
@@ -98,9 +103,9 @@ export function errorResponse(
 ): ErrorResponse {
   const json = (value: unknown): ErrorResponse => {
     const body = JSON.stringify(value);
-    return { status, headers: { 'content-type': 'application/json; charset=utf-8' }, body };
+    return { status, headers: { 'content-type': bodies.jsonContentType }, body };
   };
-  switch (shapeFor(shape, status)) {
+  switch (status === 401 ? bodies.unauthorizedShape : bodies.shape) {
     case 'runner':
       return json({ error: message });
     case 'auth':

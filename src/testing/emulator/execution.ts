@@ -5,12 +5,12 @@
  */
 
 import { Subject, Subscription, timer } from 'rxjs';
+import type { ReplayShape } from '../../delivery/replayCursor.js';
 import type { ExecRequest, ExecutionInfo, ExecutionStatus, OutputStream } from '../../protocol/types.js';
 import type { OutputBacklog } from './backlog.js';
 import { ChunkBacklog } from './chunkBacklog.js';
 import type { EmulatorEvent, SignalSource } from './events.js';
 import type { AttachFault } from './faults.js';
-import type { ReplayMode } from './options.js';
 import { orphanSignals, type OrphanGrace } from './orphans.js';
 import { OutputRing } from './ring.js';
 import type { MutableStats } from './stats.js';
@@ -54,8 +54,8 @@ export interface ExecutionInit {
   readonly boxId: string;
   readonly request: ExecRequest;
   readonly ringBytes: number;
-  /** The server modelled: it decides how output is stored and replayed. */
-  readonly replay: ReplayMode;
+  /** The server's replay shape: it decides how output is stored and replayed. */
+  readonly replayShape: ReplayShape;
   readonly retentionMs: number;
   readonly orphanGrace: OrphanGrace;
   readonly stats: MutableStats;
@@ -102,10 +102,8 @@ export function signalExitCode(signal: number): number {
   return 128 + signal;
 }
 
-/** The store of one stream: a byte ring for the Go runner, whole chunks for `boxlite serve`. */
-function createBacklog(replay: ReplayMode, ringBytes: number): OutputBacklog {
-  return replay === 'chunked' ? new ChunkBacklog(ringBytes) : new OutputRing(ringBytes);
-}
+/** The store of one stream, by replay shape: a byte ring (the Go runner), whole chunks (`boxlite serve`). */
+const BACKLOGS: Readonly<Record<ReplayShape, new (capacity: number) => OutputBacklog>> = { ring: OutputRing, chunks: ChunkBacklog };
 
 /** See the file comment. */
 export class Execution implements ExecutionSink {
@@ -152,8 +150,8 @@ export class Execution implements ExecutionSink {
     this.boxId = init.boxId;
     this.request = init.request;
     this.tty = init.request.tty === true;
-    this.stdout = createBacklog(init.replay, init.ringBytes);
-    this.stderr = createBacklog(init.replay, init.ringBytes);
+    this.stdout = new BACKLOGS[init.replayShape](init.ringBytes);
+    this.stderr = new BACKLOGS[init.replayShape](init.ringBytes);
     this.faultQueue = [...init.attachFaults];
   }
 

@@ -43,7 +43,7 @@ export class ExecutionRegistry {
       boxId: spec.boxId,
       request: spec.request,
       ringBytes: this.options.ringBytes,
-      replay: this.options.replay,
+      replayShape: this.options.replayShape,
       retentionMs: this.options.retentionMs,
       orphanGrace: this.options.orphanGrace,
       stats: this.stats,

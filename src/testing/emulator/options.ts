@@ -1,23 +1,20 @@
 /**
- * Options of {@link startRunnerEmulator}, their defaults, and their up-front validation.
+ * Options of {@link startRunnerEmulator}, their defaults, and their up-front validation with
+ * `checkOptions.ts`: an unknown key, nested ones included, is a `TypeError` naming it.
  */
 
 import { randomBytes, randomUUID } from 'node:crypto';
+import { boolean, byteCount, checkKeys, integer, milliseconds, oneOf, optionalFunction } from '../../checkOptions.js';
+import type { ReplayShape } from '../../delivery/replayCursor.js';
 import type { ExecRequest } from '../../protocol/types.js';
-import type { ErrorShape } from './errorBodies.js';
+import type { ErrorBodies, ErrorShape } from './errorBodies.js';
 import type { AttachFaultProvider } from './faults.js';
 import { DEFAULT_ORPHAN_GRACE, type OrphanGrace } from './orphans.js';
 import type { ScriptSource } from './scripted.js';
+import { EMULATED_SERVERS, REPLAY_SPELLINGS, SERVERS, serverReplaying, type EmulatedServer, type ReplayMode } from './servers.js';
 
-/** The server modelled: how output is stored per stream, and replayed on every attach (docs/protocol.md §4). */
-export type ReplayMode =
-  /** The Go runner: a byte ring of the last `ringBytes` bytes, replayed as ONE frame per stream. */
-  | 'single'
-  /**
-   * `boxlite serve`: a deque of whole chunks of at most `ringBytes` in total (whole chunks are
-   * dropped from the front, the newest is kept even if larger), replayed as one frame per chunk.
-   */
-  | 'chunked';
+/** Who the messages name. */
+const OWNER = 'startRunnerEmulator';
 
 /** What a custom execution-id generator learns about the execution. */
 export interface ExecutionIdInfo {
@@ -27,8 +24,8 @@ export interface ExecutionIdInfo {
   readonly sequence: number;
 }
 
-/** Options of the runner emulator. Every one is optional. */
-export interface RunnerEmulatorOptions {
+/** Options of the emulator. Every one is optional; an unknown key is a `TypeError`. */
+export interface EmulatorOptions {
   /** Interface to listen on. Default `'127.0.0.1'`; a non-loopback host needs {@link allowNonLoopback}. */
   readonly host?: string;
   /** Accept a non-loopback {@link host}. Default false. */
@@ -41,10 +38,22 @@ export interface RunnerEmulatorOptions {
   readonly pathPrefix?: string;
   /** Known box ids; `POST /exec` on another box answers 404. Default: every box id is accepted. */
   readonly boxes?: readonly string[];
-  /** Cap of the output kept per stream, oldest dropped first (whole chunks in `'chunked'` mode). Default 262144. */
-  readonly ringBytes?: number;
-  /** Output store and replay framing: the Go runner (`'single'`) or `boxlite serve` (`'chunked'`). Default `'single'`. */
+  /**
+   * The server modelled, everything it does its own way at once (see `servers.ts`): its replay
+   * shape, its error bodies and its content types. `'runner'`, the Go runner: a byte ring
+   * replayed as one frame per stream, `{"error":"…"}` bodies and its auth middleware's
+   * `{"statusCode":401,…}`; `'serve'`, `boxlite serve`: whole chunks replayed one frame each,
+   * `{"error":{"message","type","code"}}` bodies. Default `'runner'`.
+   */
+  readonly server?: EmulatedServer;
+  /**
+   * An alias of {@link server} that names the server by its replay shape: `'ring'` (old spelling
+   * `'single'`) is `'runner'`, `'chunks'` (old spelling `'chunked'`) is `'serve'`. Given with
+   * `server`, it must name the same server.
+   */
   readonly replay?: ReplayMode;
+  /** Cap of the output kept per stream, oldest dropped first (whole chunks for `'serve'`). Default 262144. */
+  readonly ringBytes?: number;
   /** Live chunks queued per attached socket; beyond that they are dropped and counted. Default 256. */
   readonly subscriberQueueChunks?: number;
   /** WebSocket ping period. Default 15000. */
@@ -67,8 +76,10 @@ export interface RunnerEmulatorOptions {
   /** Spawn real child processes for commands that are not scripts. Default false. */
   readonly allowProcesses?: boolean;
   /**
-   * Shape of error bodies. Default `'runner'`: the Go runner's `{"error":"…"}`, and its auth
-   * middleware's `{"statusCode":401,…}` for a missing or wrong token.
+   * The error bodies, where they are not the server's own: `'proxy'` (what a reverse proxy
+   * answers on its own) with either server, `'auth'` (every error in the runner's auth-middleware
+   * shape) with the runner. `'runner'` and `'serve'` name a server's own bodies: an alias of
+   * {@link server}, which must then agree. Default: the server's own.
    */
   readonly errorShape?: ErrorShape;
   /** Scripts by command name. */
@@ -79,6 +90,21 @@ export interface RunnerEmulatorOptions {
   readonly generateExecutionId?: (info: ExecutionIdInfo) => string;
 }
 
+/**
+ * The emulator's options under their old name.
+ * @deprecated Use {@link EmulatorOptions}.
+ */
+export type RunnerEmulatorOptions = EmulatorOptions;
+
+/** Every option, so that `checkKeys` knows them all and the compiler checks none is missing. */
+const KNOWN: Readonly<Record<keyof EmulatorOptions, true>> = {
+  host: true, allowNonLoopback: true, port: true, token: true, pathPrefix: true, boxes: true, server: true, replay: true,
+  ringBytes: true, subscriberQueueChunks: true, pingIntervalMs: true, idleTimeoutMs: true, retentionMs: true,
+  orphanGrace: true, slotHoldAfterExitMs: true, allowProcesses: true, errorShape: true, scripts: true, faults: true,
+  generateExecutionId: true,
+};
+const GRACE_KEYS: Readonly<Record<keyof OrphanGrace, true>> = { hupMs: true, termMs: true, killMs: true };
+
 /** Options with every default applied. */
 export interface ResolvedOptions {
   readonly host: string;
@@ -87,8 +113,10 @@ export interface ResolvedOptions {
   readonly pathPrefix: string | undefined;
   readonly prefixSegments: readonly string[];
   readonly boxes: ReadonlySet<string> | undefined;
+  readonly server: EmulatedServer;
+  /** The server's replay shape. */
+  readonly replayShape: ReplayShape;
   readonly ringBytes: number;
-  readonly replay: ReplayMode;
   readonly subscriberQueueChunks: number;
   readonly pingIntervalMs: number;
   readonly idleTimeoutMs: number;
@@ -96,7 +124,7 @@ export interface ResolvedOptions {
   readonly orphanGrace: OrphanGrace;
   readonly slotHoldAfterExitMs: number;
   readonly allowProcesses: boolean;
-  readonly errorShape: ErrorShape;
+  readonly errorBodies: ErrorBodies;
   readonly scripts: Readonly<Record<string, ScriptSource>>;
   readonly faults: AttachFaultProvider | undefined;
   readonly generateExecutionId: (info: ExecutionIdInfo) => string;
@@ -107,81 +135,129 @@ export function isLoopbackHost(host: string): boolean {
   return host === 'localhost' || host === '::1' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
-function duration(name: string, value: number | undefined, fallback: number, min = 0): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
-    throw new RangeError(`runner emulator option ${name} must be a finite number >= ${min}, got ${String(value)}`);
-  }
-  return value;
+const ERROR_SHAPES: readonly ErrorShape[] = ['runner', 'auth', 'serve', 'proxy'];
+
+/** The server an error shape belongs to; `'proxy'` belongs to none. */
+const ERROR_SHAPE_SERVER: Readonly<Record<ErrorShape, EmulatedServer | undefined>> = {
+  runner: 'runner',
+  auth: 'runner',
+  serve: 'serve',
+  proxy: undefined,
+};
+
+/** An option that names a server, by the value that names it. */
+interface ServerNamed {
+  readonly option: 'server' | 'replay' | 'errorShape';
+  readonly value: string;
+  readonly server: EmulatedServer;
+  /** The values of this option that name each server (or none). */
+  readonly allowed: (server: EmulatedServer) => readonly string[];
 }
 
-function count(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < 1) {
-    throw new RangeError(`runner emulator option ${name} must be an integer >= 1, got ${String(value)}`);
+/**
+ * The server modelled: `server`, or the one `replay` or `errorShape` names (their aliases); a
+ * `TypeError` when two of them name different servers, so a `boxlite serve` emulator never
+ * answers with runner bodies by accident.
+ */
+function chooseServer(options: EmulatorOptions, errorShape: ErrorShape | undefined): EmulatedServer {
+  const named: ServerNamed[] = [];
+  if (options.server !== undefined) {
+    const server = oneOf(OWNER, 'server', options.server, EMULATED_SERVERS, 'runner');
+    named.push({ option: 'server', value: server, server, allowed: (other) => [other] });
   }
-  return value;
+  if (options.replay !== undefined) {
+    const replay = oneOf(OWNER, 'replay', options.replay, Object.keys(REPLAY_SPELLINGS) as ReplayMode[], 'ring');
+    named.push({
+      option: 'replay',
+      value: replay,
+      server: serverReplaying(REPLAY_SPELLINGS[replay]),
+      allowed: (server) => (Object.keys(REPLAY_SPELLINGS) as ReplayMode[]).filter((mode) => serverReplaying(REPLAY_SPELLINGS[mode]) === server),
+    });
+  }
+  const shapeServer = errorShape === undefined ? undefined : ERROR_SHAPE_SERVER[errorShape];
+  if (errorShape !== undefined && shapeServer !== undefined) {
+    named.push({
+      option: 'errorShape',
+      value: errorShape,
+      server: shapeServer,
+      allowed: (server) => ERROR_SHAPES.filter((shape) => (ERROR_SHAPE_SERVER[shape] ?? server) === server),
+    });
+  }
+  const [first, ...others] = named;
+  if (first === undefined) return 'runner';
+  for (const other of others) {
+    if (other.server === first.server) continue;
+    // Throws: the value names another server than the first option did.
+    oneOf(OWNER, `${other.option} with ${first.option} '${first.value}'`, other.value, other.allowed(first.server), other.value);
+  }
+  return first.server;
 }
 
-function oneOf<T extends string>(name: string, value: T | undefined, allowed: readonly T[], fallback: T): T {
-  if (value === undefined) return fallback;
-  if (!allowed.includes(value)) {
-    throw new TypeError(`runner emulator option ${name} must be one of ${allowed.join(', ')}, got ${String(value)}`);
-  }
-  return value;
+/** The bodies the emulator answers errors with: the server's own unless `errorShape` overrides them. */
+function errorBodiesOf(server: EmulatedServer, errorShape: ErrorShape | undefined): ErrorBodies {
+  const profile = SERVERS[server];
+  const override = errorShape === 'proxy' || errorShape === 'auth' ? errorShape : undefined;
+  return {
+    shape: override ?? profile.errorShape,
+    unauthorizedShape: override ?? profile.unauthorizedShape,
+    jsonContentType: profile.jsonContentType,
+  };
 }
 
 /** Applies defaults and validates, throwing a `TypeError`/`RangeError` naming the option. */
-export function resolveOptions(options: RunnerEmulatorOptions = {}): ResolvedOptions {
+export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
+  checkKeys(OWNER, 'options', options as unknown, Object.keys(KNOWN));
   const host = options.host ?? '127.0.0.1';
-  if (typeof host !== 'string' || host === '') throw new TypeError('runner emulator option host must be a non-empty string');
-  if (!isLoopbackHost(host) && options.allowNonLoopback !== true) {
-    throw new RangeError(`runner emulator option host ${host} is not a loopback address; set allowNonLoopback: true to listen on it`);
-  }
-  const port = options.port ?? 0;
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new RangeError(`runner emulator option port must be an integer in 0..65535, got ${String(port)}`);
+  if (typeof host !== 'string' || host === '') throw new TypeError(`${OWNER}: host must be a non-empty string, got ${String(host)}`);
+  const allowNonLoopback = boolean(OWNER, 'allowNonLoopback', options.allowNonLoopback, false);
+  if (!isLoopbackHost(host) && !allowNonLoopback) {
+    throw new RangeError(`${OWNER}: host must be a loopback address unless allowNonLoopback is true, got ${host}`);
   }
   const token = options.token ?? randomBytes(32).toString('hex');
   if (typeof token !== 'string' || !/^[\x21-\x7e]+$/.test(token)) {
-    throw new TypeError('runner emulator option token must be a non-empty string of printable ASCII without spaces');
+    throw new TypeError(`${OWNER}: token must be a non-empty string of printable ASCII without spaces`);
   }
   const pathPrefix = options.pathPrefix;
   if (pathPrefix !== undefined && typeof pathPrefix !== 'string') {
-    throw new TypeError('runner emulator option pathPrefix must be a string');
+    throw new TypeError(`${OWNER}: pathPrefix must be a string, got ${String(pathPrefix)}`);
   }
   const prefixSegments = (pathPrefix ?? '').split('/').filter((segment) => segment !== '');
   if (options.boxes !== undefined && !Array.isArray(options.boxes)) {
-    throw new TypeError('runner emulator option boxes must be an array of box ids');
+    throw new TypeError(`${OWNER}: boxes must be an array of box ids, got ${String(options.boxes)}`);
   }
-  const faults = options.faults;
-  if (faults !== undefined && typeof faults !== 'function') {
-    throw new TypeError('runner emulator option faults must be a function');
+  const scripts = options.scripts ?? {};
+  if (typeof scripts !== 'object' || scripts === null || Array.isArray(scripts)) {
+    throw new TypeError(`${OWNER}: scripts must be an object of scripts by command name, got ${String(scripts)}`);
   }
   const grace = options.orphanGrace ?? {};
+  checkKeys(OWNER, 'orphanGrace', grace as unknown, Object.keys(GRACE_KEYS));
+  const errorShape = options.errorShape === undefined ? undefined : oneOf(OWNER, 'errorShape', options.errorShape, ERROR_SHAPES, 'runner');
+  const server = chooseServer(options, errorShape);
   return {
     host,
-    port,
+    port: integer(OWNER, 'port', options.port, 0, 0, 65_535),
     token,
     pathPrefix: prefixSegments.length === 0 ? undefined : pathPrefix,
     prefixSegments,
     boxes: options.boxes === undefined ? undefined : new Set(options.boxes),
-    ringBytes: count('ringBytes', options.ringBytes, 262_144),
-    replay: oneOf('replay', options.replay, ['single', 'chunked'], 'single'),
-    subscriberQueueChunks: count('subscriberQueueChunks', options.subscriberQueueChunks, 256),
-    pingIntervalMs: duration('pingIntervalMs', options.pingIntervalMs, 15_000, 1),
-    idleTimeoutMs: duration('idleTimeoutMs', options.idleTimeoutMs, 45_000, 1),
-    retentionMs: duration('retentionMs', options.retentionMs, 330_000),
+    server,
+    replayShape: SERVERS[server].replayShape,
+    ringBytes: byteCount(OWNER, 'ringBytes', options.ringBytes, 262_144),
+    subscriberQueueChunks: integer(OWNER, 'subscriberQueueChunks', options.subscriberQueueChunks, 256, 1),
+    pingIntervalMs: milliseconds(OWNER, 'pingIntervalMs', options.pingIntervalMs, 15_000),
+    idleTimeoutMs: milliseconds(OWNER, 'idleTimeoutMs', options.idleTimeoutMs, 45_000),
+    retentionMs: milliseconds(OWNER, 'retentionMs', options.retentionMs, 330_000, { zero: true }),
     orphanGrace: {
-      hupMs: duration('orphanGrace.hupMs', grace.hupMs, DEFAULT_ORPHAN_GRACE.hupMs),
-      termMs: duration('orphanGrace.termMs', grace.termMs, DEFAULT_ORPHAN_GRACE.termMs),
-      killMs: duration('orphanGrace.killMs', grace.killMs, DEFAULT_ORPHAN_GRACE.killMs),
+      hupMs: milliseconds(OWNER, 'orphanGrace.hupMs', grace.hupMs, DEFAULT_ORPHAN_GRACE.hupMs, { zero: true }),
+      termMs: milliseconds(OWNER, 'orphanGrace.termMs', grace.termMs, DEFAULT_ORPHAN_GRACE.termMs, { zero: true }),
+      killMs: milliseconds(OWNER, 'orphanGrace.killMs', grace.killMs, DEFAULT_ORPHAN_GRACE.killMs, { zero: true }),
     },
-    slotHoldAfterExitMs: duration('slotHoldAfterExitMs', options.slotHoldAfterExitMs, 0),
-    allowProcesses: options.allowProcesses === true,
-    errorShape: oneOf('errorShape', options.errorShape, ['runner', 'auth', 'serve', 'proxy'], 'runner'),
-    scripts: options.scripts ?? {},
-    faults,
-    generateExecutionId: options.generateExecutionId ?? (() => `exec-${randomUUID()}`),
+    slotHoldAfterExitMs: milliseconds(OWNER, 'slotHoldAfterExitMs', options.slotHoldAfterExitMs, 0, { zero: true }),
+    allowProcesses: boolean(OWNER, 'allowProcesses', options.allowProcesses, false),
+    errorBodies: errorBodiesOf(server, errorShape),
+    scripts,
+    faults: optionalFunction(OWNER, 'faults', options.faults, 'a function'),
+    generateExecutionId:
+      optionalFunction(OWNER, 'generateExecutionId', options.generateExecutionId, 'a function') ?? (() => `exec-${randomUUID()}`),
   };
 }

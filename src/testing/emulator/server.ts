@@ -17,7 +17,7 @@ import type { EmulatorEvent } from './events.js';
 import type { ExecutionDriver, ExecutionView } from './execution.js';
 import { ExecutionRegistry } from './executions.js';
 import type { AttachFault } from './faults.js';
-import { resolveOptions, type ResolvedOptions, type RunnerEmulatorOptions } from './options.js';
+import { resolveOptions, type EmulatorOptions, type ResolvedOptions } from './options.js';
 import { loadWebSocketServer } from './loadWs.js';
 import { ProcessDriver } from './processExecution.js';
 import { parseExecRequest, parseResizeRequest, parseSignalRequest, readJsonBody } from './requests.js';
@@ -147,7 +147,7 @@ class EmulatorServer implements RunnerEmulator {
   }
 
   private errorFor(req: IncomingMessage, status: number, code: ErrorCode, message: string): ErrorResponse {
-    return errorResponse(this.options.errorShape, status, code, message, { path: rawPath(req.url), method: req.method ?? 'GET' });
+    return errorResponse(this.options.errorBodies, status, code, message, { path: rawPath(req.url), method: req.method ?? 'GET' });
   }
 
   private sendError(res: ServerResponse, req: IncomingMessage, status: number, code: ErrorCode, message: string): void {
@@ -164,7 +164,7 @@ class EmulatorServer implements RunnerEmulator {
     const reply: Reply = (status, body, headers = {}) => {
       const text = body === undefined ? '' : JSON.stringify(body);
       res.writeHead(status, {
-        ...(body === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' }),
+        ...(body === undefined ? {} : { 'content-type': this.options.errorBodies.jsonContentType }),
         'content-length': Buffer.byteLength(text),
         ...headers,
       });
@@ -372,10 +372,10 @@ function writeRawResponse(socket: Duplex, status: number, headers: Readonly<Reco
  * // POST `${emulator.url}/v1/boxes/box-1/exec` {"command":"hello"} with `Bearer ${emulator.token}`
  * await emulator.close();
  * ```
- * @param options see {@link RunnerEmulatorOptions}; validated up front (TypeError/RangeError).
+ * @param options see {@link EmulatorOptions}; validated up front (TypeError/RangeError), an unknown key included.
  * @returns the running emulator; rejects with `MissingPeerDependencyError` where `ws` is not installed.
  */
-export async function startRunnerEmulator(options?: RunnerEmulatorOptions): Promise<RunnerEmulator> {
+export async function startRunnerEmulator(options?: EmulatorOptions): Promise<RunnerEmulator> {
   const resolved = resolveOptions(options);
   const emulator = new EmulatorServer(resolved, await loadWebSocketServer());
   await emulator.listen();
