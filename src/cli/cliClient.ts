@@ -1,7 +1,6 @@
 import { WebSocket } from 'ws';
 import { createRunnerClient, type RunnerClient } from '../client/createRunnerClient.js';
 import type { ExecRequest } from '../protocol/types.js';
-import type { WebSocketConstructor } from '../transport/webSocket.js';
 import type { Command, ServerArgs } from './args.js';
 
 /**
@@ -14,7 +13,7 @@ export function cliClient(server: ServerArgs, replayShape: 'ring' | 'chunks' = '
   return createRunnerClient({
     baseUrl: server.url,
     // The CLI bundles `ws` (an optional peer of the library), so it passes it rather than load it.
-    WebSocket: WebSocket as unknown as WebSocketConstructor,
+    WebSocket,
     ...(server.token === undefined ? {} : { token: server.token }),
     ...(server.prefix === undefined ? {} : { pathPrefix: server.prefix }),
     replayShape,

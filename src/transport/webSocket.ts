@@ -4,19 +4,29 @@
  * - The DOM `WebSocket` (browsers, Deno, Node ≥ 22): no headers, no status, no pings.
  */
 
-/** The members of a WebSocket this library uses; `ws` and the DOM `WebSocket` both fit. */
+/**
+ * An event handler, declared as a method so that it compares bivariantly: a socket whose handler
+ * takes its own event type (lib.dom's `Event`, `ws`'s `MessageEvent`, Bun's `CloseEvent`) fits.
+ */
+type Handler<E> = { bivarianceHack(event: E): void }['bivarianceHack'];
+
+/**
+ * The members of a WebSocket this library uses, in types of its own (no DOM types): `ws`'s class
+ * and the global `WebSocket` of browsers, Node ≥ 22, Bun and Deno all fit.
+ */
 export interface WebSocketLike {
   binaryType: string;
   readonly readyState: number;
-  send(data: string | Uint8Array): void;
+  /** Text, or bytes on an `ArrayBuffer`: a DOM socket refuses a view of a `SharedArrayBuffer`. */
+  send(data: string | Uint8Array<ArrayBuffer>): void;
   close(code?: number, reason?: string): void;
-  onopen: ((event: unknown) => void) | null;
-  onmessage: ((event: { data: unknown }) => void) | null;
-  onclose: ((event: { code: number; reason: string }) => void) | null;
-  onerror: ((event: unknown) => void) | null;
+  onopen: Handler<unknown> | null;
+  onmessage: Handler<{ readonly data: unknown }> | null;
+  onclose: Handler<{ readonly code: number; readonly reason: string }> | null;
+  onerror: Handler<unknown> | null;
 }
 
-/** A WebSocket constructor: `ws`'s default export or `globalThis.WebSocket`. */
+/** A WebSocket constructor: `ws`'s class or `globalThis.WebSocket`, passed as it is. */
 export type WebSocketConstructor = new (url: string, options?: never) => WebSocketLike;
 
 /** `ws` options for one socket. */
@@ -63,6 +73,8 @@ export interface SocketHandle {
 }
 
 interface NodeWebSocket extends WebSocketLike {
+  /** `ws` sends any view. */
+  send(data: string | Uint8Array): void;
   on(event: string, listener: (...args: never[]) => void): unknown;
   removeAllListeners(event?: string): unknown;
   terminate(): void;
@@ -206,7 +218,8 @@ function adaptDom(socket: WebSocketLike, listener: SocketListener): SocketHandle
   return {
     isOpen: () => socket.readyState === OPEN,
     seesPings: false,
-    send: (data) => socket.send(data),
+    // Stdin chunks go as the caller gave them: one on a SharedArrayBuffer is the socket's to refuse.
+    send: (data) => socket.send(data as string | Uint8Array<ArrayBuffer>),
     dispose: () => {
       detach();
       if (socket.readyState === OPEN || socket.readyState === CONNECTING) socket.close(1000);
