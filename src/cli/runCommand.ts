@@ -82,7 +82,7 @@ export function runCommand(command: ClientCommand, io: CliIo): Promise<number> {
   const say = (message: string): void => reportLine(stderr, message, [connection.token]);
   const forwarded = new Subject<number>();
   // A failed command's reason (`error_message`) comes on its exit event, at the cost of one GET.
-  const client = cliClient(command.connection, command.connection.replayShape, true);
+  const client = cliClient(connection, { replayShape: connection.replayShape, exitReason: true });
   const local = localInput(command, io);
   const events$ = events(client, command, {
     ...(local.stdin === undefined ? {} : { stdin: local.stdin }),
