@@ -38,31 +38,32 @@ const run: readonly ExecEvent[] = [
   { type: 'exit', exitCode: 3, source: 'frame', message: 'exit status 3' },
 ];
 
+/** What `run` renders with `--verbose`, in order; without it, the lines of `VERBOSE_ONLY` are left out. */
+const RENDERED = [
+  'say execution exec-1',
+  'stdout out\n',
+  'say notice (reconnected): the socket came back',
+  'stderr err\n',
+  'say warning: 12 bytes of stdout were lost',
+  'say exit status 3',
+  'exited 3 warned true',
+];
+const VERBOSE_ONLY = new Set(['say execution exec-1', 'say notice (reconnected): the socket came back']);
+
 describe('EventRenderer', () => {
   it('bytes untouched, warnings always, the exit reason, then the code and the warning to the exit', () => {
-    expect(rendered(run, false)).toEqual([
-      'stdout out\n',
-      'stderr err\n',
-      'say warning: 12 bytes of stdout were lost',
-      'say exit status 3',
-      'exited 3 warned true',
-    ]);
+    expect(rendered(run, false)).toEqual(RENDERED.filter((entry) => !VERBOSE_ONLY.has(entry)));
   });
 
   it('with --verbose, the execution id and every notice too', () => {
-    expect(rendered(run, true)).toEqual([
-      'say execution exec-1',
-      'stdout out\n',
-      'say notice (reconnected): the socket came back',
-      'stderr err\n',
-      'say warning: 12 bytes of stdout were lost',
-      'say exit status 3',
-      'exited 3 warned true',
-    ]);
+    expect(rendered(run, true)).toEqual(RENDERED);
   });
 
-  it('news is no warning: the exit is told none was printed', () => {
-    expect(rendered([notice('reconnected', 'back'), { type: 'exit', exitCode: 0, source: 'probe' }], false)).toEqual(['exited 0 warned false']);
+  it.each([
+    ['news alone', [notice('reconnected', 'back')], false],
+    ['a warning, then news', [notice('drain-incomplete', 'cut short'), notice('reconnected', 'back')], true],
+  ] as const)('%s: the exit is told whether a warning was printed', (_name, notices, warned) => {
+    expect(rendered([...notices, { type: 'exit', exitCode: 0, source: 'probe' }], false).at(-1)).toBe(`exited 0 warned ${warned}`);
   });
 
   it.each([
