@@ -44,7 +44,7 @@ export interface RunExitOptions {
 /** A run's one way out (see the table at the top of this file). */
 export class RunExit {
   private left = false;
-  private resolve: (status: number) => void = () => undefined;
+  private resolve!: (status: number) => void;
 
   /** The run's exit status, resolved once, after the output the first way out waits for. */
   readonly status: Promise<number> = new Promise((resolve) => {
