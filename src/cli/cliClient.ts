@@ -3,21 +3,30 @@ import { createRunnerClient, type RunnerClient } from '../client/createRunnerCli
 import type { ExecRequest } from '../protocol/types.js';
 import type { Command, ServerArgs } from './args.js';
 
+/** How the CLI's client follows an execution; every property may be left out. */
+export interface CliClientOptions {
+  /** How the server replays its buffer (only following reads it). Default `'ring'`. */
+  readonly replayShape?: 'ring' | 'chunks';
+  /** Ask the status endpoint why a command failed (one GET after a non-zero exit). Default `false`. */
+  readonly exitReason?: boolean;
+}
+
 /**
  * The client the CLI's subcommands talk through, for the server `server` names.
+ * @example
+ * cliClient(command.connection, { replayShape: command.connection.replayShape, exitReason: true });
  * @param server `--url`, `--token`, `--prefix` (or their environment defaults).
- * @param replayShape how the server replays its buffer (only following reads it).
- * @param exitReason ask the status endpoint why a command failed (one GET after a non-zero exit).
+ * @param options how executions are followed (see {@link CliClientOptions}).
  */
-export function cliClient(server: ServerArgs, replayShape: 'ring' | 'chunks' = 'ring', exitReason = false): RunnerClient {
+export function cliClient(server: ServerArgs, options: CliClientOptions = {}): RunnerClient {
   return createRunnerClient({
     baseUrl: server.url,
     // The CLI bundles `ws` (an optional peer of the library), so it passes it rather than load it.
     WebSocket,
     ...(server.token === undefined ? {} : { token: server.token }),
     ...(server.prefix === undefined ? {} : { pathPrefix: server.prefix }),
-    replayShape,
-    exitReason,
+    replayShape: options.replayShape ?? 'ring',
+    exitReason: options.exitReason ?? false,
   });
 }
 
