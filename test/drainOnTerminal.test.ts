@@ -7,7 +7,7 @@ import {
   isReconnectRequiredError,
 } from '../src/errors.js';
 import type { ExecEvent } from '../src/events.js';
-import type { ProbeResult } from '../src/observables/probeResult.js';
+import type { ProbeResult } from '../src/protocol/probeResult.js';
 import { drainOnTerminal } from '../src/operators/drainOnTerminal.js';
 import { completed, drainIncomplete, exitFrame, exitProbed, running, stdout } from '../marbles/values.js';
 import { createTestScheduler } from './support/marbleHarness.js';

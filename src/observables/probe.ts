@@ -1,9 +1,9 @@
 import { catchError, defaultIfEmpty, map, takeUntil, timer, type Observable } from 'rxjs';
 import { parseErrorBody } from '../protocol/errorBody.js';
 import { httpRequest, parseJson, type HttpResponse, type HttpTransport } from '../transport/http.js';
-import type { ProbeResult } from './probeResult.js';
+import type { ProbeResult } from '../protocol/probeResult.js';
 
-export type { ProbeResult } from './probeResult.js';
+export type { ProbeResult } from '../protocol/probeResult.js';
 
 /** What one probe needs. */
 export interface ProbeConfig {

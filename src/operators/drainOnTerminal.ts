@@ -22,7 +22,7 @@ import {
 } from 'rxjs';
 import { ExecutionGoneError, ReconnectRequiredError, isAttachDisconnectedError } from '../errors.js';
 import { notice, type ExecEvent, type ExitEvent } from '../events.js';
-import type { ProbeResult } from '../observables/probeResult.js';
+import type { ProbeResult } from '../protocol/probeResult.js';
 
 const NO_PROBE_RESULT: ProbeResult = { state: 'unavailable', reason: 'the probe gave no result' };
 
