@@ -22,13 +22,15 @@ const encoder = /* @__PURE__ */ new TextEncoder();
 /**
  * Carries stdin and control messages across sockets.
  *
- * Invariant: every message is sent exactly once, in the order the inputs emitted it, to the
- * socket open at that moment or, while none is, to the next one that opens.
+ * Invariant: stdin bytes and signals are each sent once, in the order the inputs emitted them, to
+ * the socket open at that moment or, while none is, to the next one that opens, and every socket
+ * that opens is also sent the latest resize and, once stdin has ended, `stdin_eof`
+ * (docs/protocol.md §5).
  *
  * ```
- * stdin:    -a----b----c-----|
- * sockets:  ----[---]----[----   [ a socket opens, ] it is cut
- * sent:     ----a-b------c---E   a and c waited for a socket; E: stdin_eof
+ * stdin:    -a----b----c--|
+ * sockets:  ----[---]----[---]--[--   [ a socket opens, ] it is cut
+ * sent:     ----a-b------cE-----E     a and c waited for a socket; E: stdin_eof, once per socket
  * ```
  *
  * `start()` subscribes to the inputs (at the latest, the first `connect` does); from then on,
