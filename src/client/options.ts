@@ -81,7 +81,7 @@ export type ResolvedOptions = Required<Omit<RunnerClientOptions, 'token' | 'path
 const OWNER = 'createRunnerClient';
 
 /** Every key of `RunnerClientOptions`: the compiler checks that the table names each one. */
-const OPTION_KEYS = keysOf<RunnerClientOptions>({
+const OPTION_KEYS = /* @__PURE__ */ keysOf<RunnerClientOptions>({
   baseUrl: true,
   token: true,
   pathPrefix: true,
@@ -105,8 +105,8 @@ const OPTION_KEYS = keysOf<RunnerClientOptions>({
 
 /** The keys of the nested policies, each a number of milliseconds >= 0. */
 const DELAY_KEYS = {
-  conflictBackoff: keysOf<ConflictBackoff>({ initialDelay: true, maxDelay: true, deadline: true }),
-  reconnect: keysOf<ReconnectConfig>({ initialDelay: true, maxDelay: true, budget: true, healthyAfter: true }),
+  conflictBackoff: /* @__PURE__ */ keysOf<ConflictBackoff>({ initialDelay: true, maxDelay: true, deadline: true }),
+  reconnect: /* @__PURE__ */ keysOf<ReconnectConfig>({ initialDelay: true, maxDelay: true, budget: true, healthyAfter: true }),
 } as const;
 
 /** Checks a nested policy (`reconnect`, `conflictBackoff`): known keys, each a delay, `maxDelay` not below `initialDelay`. */

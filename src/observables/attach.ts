@@ -1,4 +1,5 @@
 import { Observable, defer, interval, map, of, switchMap, timer, type Subscriber, type Subscription, type TeardownLogic } from 'rxjs';
+import { checkKeys, keysOf } from '../checkOptions.js';
 import { AttachDisconnectedError, AttachRejectedError } from '../errors.js';
 import type { ExecEvent } from '../events.js';
 import { parseErrorBody } from '../protocol/errorBody.js';
@@ -54,6 +55,19 @@ export interface AttachConfig {
   readonly early?: EarlySocket | undefined;
 }
 
+/** Every key of `AttachConfig`: the compiler checks that the table names each one. */
+const CONFIG_KEYS = /* @__PURE__ */ keysOf<AttachConfig>({
+  url: true,
+  WebSocket: true,
+  token: true,
+  sendAuthHeader: true,
+  outbox: true,
+  idleTimeout: true,
+  connectTimeout: true,
+  maxPayload: true,
+  early: true,
+});
+
 /** The watchdog checks this many times per idle period, so silence is detected within 4/3 of it. */
 const WATCHDOG_TICKS = 3;
 
@@ -85,7 +99,8 @@ const WATCHDOG_TICKS = 3;
  * `connectTimeout` runs from the subscription: a provider still thinking when it runs out gives
  * a `TokenProviderError` ("did not answer within N ms"), an upgrade still pending an
  * `AttachRejectedError`. A string or a synchronous provider and an injected `WebSocket` make the
- * whole attach synchronous up to the socket, so virtual time drives it.
+ * whole attach synchronous up to the socket, so virtual time drives it. An unknown key in
+ * `config` is a `TypeError` naming it, thrown by the call.
  *
  * @example
  * attach(config).pipe(filter((e) => e.type === 'stdout')).subscribe((e) => process.stdout.write(e.data));
@@ -93,6 +108,7 @@ const WATCHDOG_TICKS = 3;
  * @see drainOnTerminal
  */
 export function attach(config: AttachConfig): Observable<ExecEvent> {
+  checkKeys('attach', 'options', config, CONFIG_KEYS);
   return new Observable<ExecEvent>((subscriber) => {
     const { connectTimeout, early } = config;
     let tokenKnown = false;

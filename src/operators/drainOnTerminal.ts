@@ -74,7 +74,7 @@ export interface DrainOnTerminalConfig {
 }
 
 /** Every key of `DrainOnTerminalConfig`: the compiler checks that the table names each one. */
-const CONFIG_KEYS = keysOf<DrainOnTerminalConfig>({
+const CONFIG_KEYS = /* @__PURE__ */ keysOf<DrainOnTerminalConfig>({
   probe: true,
   reattach: true,
   drainTimeout: true,

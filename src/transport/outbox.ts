@@ -1,6 +1,7 @@
 import { Subscription, type Observable } from 'rxjs';
 import { Relay } from './relay.js';
 import { encodeControlMessage } from '../protocol/frames.js';
+import { checkKeys, keysOf } from '../checkOptions.js';
 import { MAX_STDIN_FRAME_BYTES, isTerminalDimension } from '../limits.js';
 import { signalProblem } from '../protocol/types.js';
 import type { SocketHandle } from './webSocket.js';
@@ -14,6 +15,9 @@ export interface AttachInput {
   /** Signals to deliver in-band (whitelisted numbers only; SIGKILL goes through `kill`). */
   readonly signal?: Observable<number>;
 }
+
+/** Every key of `AttachInput`: the compiler checks that the table names each one. */
+const INPUT_KEYS = /* @__PURE__ */ keysOf<AttachInput>({ stdin: true, resize: true, signal: true });
 
 // Pure: nothing runs on import, so a bundle that does not use the outbox drops both.
 const STDIN_EOF = /* @__PURE__ */ encodeControlMessage({ type: 'stdin_eof' });
@@ -56,7 +60,10 @@ export class Outbox {
   /** Emits each time a socket opens (the server accepted an attach): a sign of progress. */
   readonly opens: Observable<void> = this.opened.events;
 
-  constructor(private readonly input: AttachInput) {}
+  /** @throws TypeError when `input` is not an object or has a key `AttachInput` does not name. */
+  constructor(private readonly input: AttachInput) {
+    checkKeys('input', 'options', input, INPUT_KEYS);
+  }
 
   /**
    * Subscribes to the inputs; what they emit is queued until a socket opens. Calls after the
