@@ -7,7 +7,7 @@
  */
 import type { ReplayShape } from '../src/delivery/replayCursor.js';
 import type { ExecEvent } from '../src/events.js';
-import type { ProbeResult } from '../src/observables/probeResult.js';
+import type { ProbeResult } from '../src/protocol/probeResult.js';
 import type { ErrorName } from './values.js';
 
 /** One subscription to an attach socket, in the order the pipeline makes them. */

@@ -7,7 +7,7 @@ import {
   TokenProviderError,
 } from '../src/errors.js';
 import { notice, type ExecEvent, type NoticeEvent, type ReconnectReason } from '../src/events.js';
-import type { ProbeResult } from '../src/observables/probeResult.js';
+import type { ProbeResult } from '../src/protocol/probeResult.js';
 
 /** The delivery notices, exactly as the pipeline builds them. */
 export { headMayBeMissing, overlapUnknown } from '../src/delivery/notices.js';

@@ -52,6 +52,15 @@ export function checkKeys(owner: string, name: string, value: unknown, known: re
 }
 
 /**
+ * The keys of an options interface, for `checkKeys`, from a table that names every one of them:
+ * the compiler rejects a table that misses a key or names one the interface lacks, so an option
+ * added to the interface cannot be forgotten here.
+ */
+export function keysOf<T>(table: { readonly [K in keyof T]-?: true }): readonly (keyof T & string)[] {
+  return Object.keys(table) as (keyof T & string)[];
+}
+
+/**
  * A number of milliseconds, `fallback` when undefined: more than 0 (or at least 0 where `zero` is
  * allowed) and at most what a timer can wait. Anything else, a string included, is a `RangeError`.
  */

@@ -4,7 +4,7 @@
  * the `isXxxError` guards compare names, so all of them work when the package is loaded twice (ESM
  * and CJS side by side), where `instanceof` does not.
  */
-import type { ProbeResult } from './observables/probeResult.js';
+import type { ProbeResult } from './protocol/probeResult.js';
 
 /** The brand of every error of this library: a registry symbol, the same in every copy of the package. */
 const BRAND: unique symbol = /* @__PURE__ */ Symbol.for('boxlite-rx.error');

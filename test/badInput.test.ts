@@ -5,13 +5,14 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { filter, firstValueFrom, materialize, throwError, timeout, toArray, type Observable } from 'rxjs';
+import { filter, firstValueFrom, materialize, of, throwError, timeout, toArray, type Observable } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRunnerClient, type RunnerClient } from '../src/client/createRunnerClient.js';
 import type { RunnerClientOptions } from '../src/client/options.js';
 import { isAttachRejectedError, isBoxliteHttpError } from '../src/errors.js';
 import type { ExecEvent, NoticeEvent } from '../src/events.js';
 import type { FetchLike } from '../src/transport/http.js';
+import type { AttachInput } from '../src/transport/outbox.js';
 import {
   startRunnerEmulator,
   type AttachFault,
@@ -284,5 +285,22 @@ describe('ids that could change a path', () => {
     expect(result.events).toEqual([]);
     expect(em.stats.restRequests).toBe(1);
     expect(em.stats.attachAttempts).toBe(0);
+  });
+});
+
+describe('unknown option keys', () => {
+  it('createRunnerClient with a misspelled option → TypeError at the call naming it and the option meant', () => {
+    const call = (): unknown => createRunnerClient({ baseUrl: 'http://127.0.0.1:1', replyShape: 'chunks' } as RunnerClientOptions);
+    expect(call).toThrow(TypeError);
+    expect(call).toThrow('createRunnerClient: unknown option replyShape (did you mean replayShape?)');
+  });
+
+  it('an exec input with a misspelled stdin → TypeError on subscription, before the POST', async () => {
+    const em = await emulator({ scripts: { job: twoLines([]) } });
+    const result = await run(clientFor(em).exec('box', { command: 'job' }, { stdn: of('x') } as AttachInput));
+    expect(result.error).toBeInstanceOf(TypeError);
+    expect((result.error as Error).message).toBe('input: unknown option stdn (did you mean stdin?)');
+    expect(result.events).toEqual([]);
+    expect(em.stats.restRequests).toBe(0);
   });
 });

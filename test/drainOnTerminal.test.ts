@@ -7,8 +7,8 @@ import {
   isReconnectRequiredError,
 } from '../src/errors.js';
 import type { ExecEvent } from '../src/events.js';
-import type { ProbeResult } from '../src/observables/probeResult.js';
-import { drainOnTerminal } from '../src/operators/drainOnTerminal.js';
+import type { ProbeResult } from '../src/protocol/probeResult.js';
+import { drainOnTerminal, type DrainOnTerminalConfig } from '../src/operators/drainOnTerminal.js';
 import { completed, drainIncomplete, exitFrame, exitProbed, running, stdout } from '../marbles/values.js';
 import { createTestScheduler } from './support/marbleHarness.js';
 
@@ -200,7 +200,7 @@ describe('drainOnTerminal: the RxJS operator checklist', () => {
 
   it('rejects a drainTimeout that is not positive, naming it', () => {
     expect(() => drainOnTerminal({ probe: () => NEVER, reattach: () => NEVER, drainTimeout: 0 })).toThrow(
-      new RangeError('drainOnTerminal: drainTimeout must be > 0, got 0'),
+      new RangeError('drainOnTerminal: drainTimeout must be a positive number of milliseconds up to 2147483647, got 0'),
     );
   });
 });
@@ -406,13 +406,13 @@ describe('drainOnTerminal: drainReattempts, a drain cut after its open', () => {
 describe('drainOnTerminal: validation', () => {
   it.each([0, -1, Number.NaN])('rejects drainSettle %s, naming it', (drainSettle) => {
     expect(() => drainOnTerminal({ probe: () => NEVER, reattach: () => NEVER, drainSettle })).toThrow(
-      new RangeError(`drainOnTerminal: drainSettle must be > 0, got ${drainSettle}`),
+      new RangeError(`drainOnTerminal: drainSettle must be a positive number of milliseconds up to 2147483647, got ${drainSettle}`),
     );
   });
 
   it.each(['drainTimeout', 'drainSettle'] as const)('rejects %s past what a timer can wait (it would fire at once)', (name) => {
     expect(() => drainOnTerminal({ probe: () => NEVER, reattach: () => NEVER, [name]: Infinity })).toThrow(
-      new RangeError(`drainOnTerminal: ${name} must be at most 2147483647 ms, got Infinity`),
+      new RangeError(`drainOnTerminal: ${name} must be a positive number of milliseconds up to 2147483647, got Infinity`),
     );
     expect(() => drainOnTerminal({ probe: () => NEVER, reattach: () => NEVER, [name]: 2_147_483_647 })).not.toThrow();
   });
@@ -421,5 +421,36 @@ describe('drainOnTerminal: validation', () => {
     expect(() => drainOnTerminal({ probe: () => NEVER, reattach: () => NEVER, drainReattempts })).toThrow(
       new RangeError(`drainOnTerminal: drainReattempts must be an integer >= 0, got ${drainReattempts}`),
     );
+  });
+
+  it.each([
+    ['drainTimout', { drainTimout: 1000 }, 'drainOnTerminal: unknown option drainTimout (did you mean drainTimeout?)'],
+    ['reattempts', { reattempts: 3 }, 'drainOnTerminal: unknown option reattempts'],
+    ['isdisconnect', { isdisconnect: () => true }, 'drainOnTerminal: unknown option isdisconnect (did you mean isDisconnect?)'],
+  ])('rejects the unknown key %s with a TypeError naming it', (_key, extra, message) => {
+    const error = (() => {
+      try {
+        drainOnTerminal({ probe: () => NEVER, reattach: () => NEVER, ...extra });
+      } catch (caught) {
+        return caught as Error;
+      }
+      throw new Error('drainOnTerminal did not throw');
+    })();
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error.message).toBe(message);
+  });
+
+  it('accepts every documented key', () => {
+    const config = {
+      probe: () => NEVER,
+      reattach: () => NEVER,
+      drainTimeout: 1,
+      drainSettle: 1,
+      drainReattempts: 0,
+      opened: NEVER,
+      isDisconnect: () => true,
+      executionId: 'e1',
+    } satisfies Required<DrainOnTerminalConfig>;
+    expect(() => drainOnTerminal(config)).not.toThrow();
   });
 });

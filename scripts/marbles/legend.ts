@@ -4,7 +4,7 @@
 import type { MarbleScenario } from '../../marbles/index.js';
 import { errors, socketOpens, type ErrorName } from '../../marbles/values.js';
 import type { ExecEvent } from '../../src/events.js';
-import type { ProbeResult } from '../../src/observables/probeResult.js';
+import type { ProbeResult } from '../../src/protocol/probeResult.js';
 
 /** A value's colour, and the colour of its letter. */
 export interface Tone {

@@ -4,7 +4,7 @@ import type { ExecEvent } from '../events.js';
 import { attach, type AttachConfig } from '../observables/attach.js';
 import { preconnect } from '../observables/preconnect.js';
 import { probe } from '../observables/probe.js';
-import type { ProbeResult } from '../observables/probeResult.js';
+import type { ProbeResult } from '../protocol/probeResult.js';
 import { reattach } from '../observables/reattach.js';
 import { withExitReason } from '../operators/withExitReason.js';
 import { assertId, assertIds, attachUrl, boxUrl, executionUrl, type EndpointBase } from '../protocol/paths.js';

@@ -3,7 +3,7 @@ import { ReplayCursor } from '../delivery/replayCursor.js';
 import type { ExecEvent } from '../events.js';
 import { isAttachDisconnectedError } from '../errors.js';
 import type { Preconnect } from '../observables/preconnect.js';
-import type { ProbeResult } from '../observables/probeResult.js';
+import type { ProbeResult } from '../protocol/probeResult.js';
 import { reattach } from '../observables/reattach.js';
 import { drainOnTerminal } from '../operators/drainOnTerminal.js';
 import { reconnectWithBackoff } from '../operators/reconnectWithBackoff.js';

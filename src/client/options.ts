@@ -1,3 +1,4 @@
+import { boolean, byteCount, checkKeys, keysOf, milliseconds, oneOf, optionalFunction } from '../checkOptions.js';
 import { DEFAULT_RING_BYTES, type ReplayShape } from '../delivery/replayCursor.js';
 import type { ConflictBackoff } from '../observables/reattach.js';
 import type { ReconnectConfig } from '../operators/reconnectWithBackoff.js';
@@ -77,102 +78,102 @@ export interface RunnerClientOptions {
 export type ResolvedOptions = Required<Omit<RunnerClientOptions, 'token' | 'pathPrefix' | 'fetch' | 'WebSocket' | 'maxPayload'>> &
   Pick<RunnerClientOptions, 'token' | 'pathPrefix' | 'fetch' | 'WebSocket' | 'maxPayload'>;
 
-/** The longest delay a timer can wait: past it, timers fire at once. */
-const MAX_TIMER_MS = 2_147_483_647;
+const OWNER = 'createRunnerClient';
 
-function positive(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !(value > 0) || !(value <= MAX_TIMER_MS)) {
-    throw new RangeError(`createRunnerClient: ${name} must be a positive number of milliseconds up to ${MAX_TIMER_MS}, got ${String(value)}`);
-  }
-  return value;
-}
+/** Every key of `RunnerClientOptions`: the compiler checks that the table names each one. */
+const OPTION_KEYS = /* @__PURE__ */ keysOf<RunnerClientOptions>({
+  baseUrl: true,
+  token: true,
+  pathPrefix: true,
+  fetch: true,
+  WebSocket: true,
+  webSocketAuth: true,
+  probeTimeout: true,
+  requestTimeout: true,
+  connectTimeout: true,
+  idleTimeout: true,
+  drainTimeout: true,
+  drainSettle: true,
+  conflictBackoff: true,
+  reconnect: true,
+  preconnect: true,
+  ringBytes: true,
+  replayShape: true,
+  maxPayload: true,
+  exitReason: true,
+});
 
-function byteCount(name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) {
-    throw new RangeError(`createRunnerClient: ${name} must be a positive integer number of bytes, got ${String(value)}`);
-  }
-  return value;
-}
+/** The keys of the nested policies, each a number of milliseconds >= 0. */
+const DELAY_KEYS = {
+  conflictBackoff: /* @__PURE__ */ keysOf<ConflictBackoff>({ initialDelay: true, maxDelay: true, deadline: true }),
+  reconnect: /* @__PURE__ */ keysOf<ReconnectConfig>({ initialDelay: true, maxDelay: true, budget: true, healthyAfter: true }),
+} as const;
 
-function checkDelays(name: string, value: object | undefined, keys: readonly string[]): void {
+/** Checks a nested policy (`reconnect`, `conflictBackoff`): known keys, each a delay, `maxDelay` not below `initialDelay`. */
+function checkDelays(name: keyof typeof DELAY_KEYS, value: unknown): void {
   if (value === undefined) return;
-  if (typeof value !== 'object' || value === null) throw new TypeError(`createRunnerClient: ${name} must be an object`);
-  const record = value as Record<string, unknown>;
-  for (const key of keys) {
-    const delay = record[key];
-    if (delay !== undefined && (typeof delay !== 'number' || !(delay >= 0) || !Number.isFinite(delay))) {
-      throw new RangeError(`createRunnerClient: ${name}.${key} must be a number of milliseconds >= 0, got ${String(delay)}`);
-    }
-  }
-  const { initialDelay, maxDelay } = record as { initialDelay?: number; maxDelay?: number };
+  const keys = DELAY_KEYS[name];
+  checkKeys(OWNER, name, value, keys);
+  for (const key of keys) milliseconds(OWNER, `${name}.${key}`, value[key], 0, { zero: true });
+  const { initialDelay, maxDelay } = value as { initialDelay?: number; maxDelay?: number };
   if (initialDelay !== undefined && maxDelay !== undefined && maxDelay < initialDelay) {
-    throw new RangeError(`createRunnerClient: ${name}.maxDelay must be >= ${name}.initialDelay`);
+    throw new RangeError(`${OWNER}: ${name}.maxDelay must be >= ${name}.initialDelay, got ${maxDelay}`);
   }
 }
 
 /** Validates the options up front and fills in the defaults. */
 export function resolveOptions(options: RunnerClientOptions): ResolvedOptions {
-  if (typeof options !== 'object' || options === null) throw new TypeError('createRunnerClient: options must be an object');
-  const { baseUrl, token, pathPrefix, webSocketAuth = 'header', idleTimeout = 'auto', ringBytes = DEFAULT_RING_BYTES, replayShape = 'ring' } = options;
+  checkKeys(OWNER, 'options', options, OPTION_KEYS);
+  const { baseUrl, token, pathPrefix, idleTimeout = 'auto' } = options;
   let parsed: URL;
   try {
     parsed = new URL(baseUrl);
   } catch {
-    throw new TypeError(`createRunnerClient: baseUrl must be an absolute http(s) URL, got ${JSON.stringify(baseUrl)}`);
+    throw new TypeError(`${OWNER}: baseUrl must be an absolute http(s) URL, got ${JSON.stringify(baseUrl)}`);
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new TypeError(`createRunnerClient: baseUrl must use http or https, got ${parsed.protocol}`);
+    throw new TypeError(`${OWNER}: baseUrl must use http or https, got ${parsed.protocol}`);
   }
   if (baseUrl.includes('?') || baseUrl.includes('#') || parsed.username !== '' || parsed.password !== '') {
-    throw new TypeError('createRunnerClient: baseUrl must not carry a query, a fragment or credentials (use `token`)');
+    throw new TypeError(`${OWNER}: baseUrl must not carry a query, a fragment or credentials (use \`token\`)`);
   }
   if (token !== undefined && typeof token !== 'string' && typeof token !== 'function') {
-    throw new TypeError('createRunnerClient: token must be a string or a function returning one');
+    throw new TypeError(`${OWNER}: token must be a string or a function returning one`);
   }
-  if (token === '') throw new TypeError('createRunnerClient: token must not be empty');
+  if (token === '') throw new TypeError(`${OWNER}: token must not be empty`);
   const problem = typeof token === 'string' ? tokenProblem(token) : undefined;
-  if (problem !== undefined) throw new TypeError(`createRunnerClient: token cannot be sent as a bearer token: a token ${problem}`);
-  if (pathPrefix !== undefined && typeof pathPrefix !== 'string') throw new TypeError('createRunnerClient: pathPrefix must be a string');
-  if (webSocketAuth !== 'header' && webSocketAuth !== 'none') {
-    throw new TypeError(`createRunnerClient: webSocketAuth must be 'header' or 'none', got ${String(webSocketAuth)}`);
-  }
-  if (idleTimeout !== 'auto' && idleTimeout !== false) positive('idleTimeout', idleTimeout, 1);
+  if (problem !== undefined) throw new TypeError(`${OWNER}: token cannot be sent as a bearer token: a token ${problem}`);
+  if (pathPrefix !== undefined && typeof pathPrefix !== 'string') throw new TypeError(`${OWNER}: pathPrefix must be a string`);
+  const webSocketAuth = oneOf(OWNER, 'webSocketAuth', options.webSocketAuth, ['header', 'none'], 'header');
+  if (idleTimeout !== 'auto' && idleTimeout !== false) milliseconds(OWNER, 'idleTimeout', idleTimeout, 0);
   for (const name of ['fetch', 'WebSocket'] as const) {
-    if (options[name] !== undefined && typeof options[name] !== 'function') {
-      throw new TypeError(`createRunnerClient: ${name} must be a function (a fetch implementation / a WebSocket constructor)`);
-    }
+    optionalFunction(OWNER, name, options[name], 'a function (a fetch implementation / a WebSocket constructor)');
   }
-  checkDelays('conflictBackoff', options.conflictBackoff, ['initialDelay', 'maxDelay', 'deadline']);
-  checkDelays('reconnect', options.reconnect, ['initialDelay', 'maxDelay', 'budget', 'healthyAfter']);
-  byteCount('ringBytes', ringBytes);
-  for (const name of ['exitReason', 'preconnect'] as const) {
-    if (options[name] !== undefined && typeof options[name] !== 'boolean') {
-      throw new TypeError(`createRunnerClient: ${name} must be a boolean, got ${String(options[name])}`);
-    }
-  }
-  if (replayShape !== 'ring' && replayShape !== 'chunks') {
-    throw new TypeError(`createRunnerClient: replayShape must be 'ring' or 'chunks', got ${String(replayShape)}`);
-  }
+  checkDelays('conflictBackoff', options.conflictBackoff);
+  checkDelays('reconnect', options.reconnect);
+  const ringBytes = byteCount(OWNER, 'ringBytes', options.ringBytes, DEFAULT_RING_BYTES);
+  const exitReason = boolean(OWNER, 'exitReason', options.exitReason, false);
+  const preconnect = boolean(OWNER, 'preconnect', options.preconnect, true);
+  const replayShape = oneOf(OWNER, 'replayShape', options.replayShape, ['ring', 'chunks'], 'ring');
   return {
     baseUrl,
     ...(token === undefined ? {} : { token }),
     ...(pathPrefix === undefined ? {} : { pathPrefix }),
     ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
     ...(options.WebSocket === undefined ? {} : { WebSocket: options.WebSocket }),
-    ...(options.maxPayload === undefined ? {} : { maxPayload: byteCount('maxPayload', options.maxPayload) }),
+    ...(options.maxPayload === undefined ? {} : { maxPayload: byteCount(OWNER, 'maxPayload', options.maxPayload, 0) }),
     webSocketAuth,
-    probeTimeout: positive('probeTimeout', options.probeTimeout, 5_000),
-    requestTimeout: positive('requestTimeout', options.requestTimeout, 30_000),
-    connectTimeout: positive('connectTimeout', options.connectTimeout, 30_000),
+    probeTimeout: milliseconds(OWNER, 'probeTimeout', options.probeTimeout, 5_000),
+    requestTimeout: milliseconds(OWNER, 'requestTimeout', options.requestTimeout, 30_000),
+    connectTimeout: milliseconds(OWNER, 'connectTimeout', options.connectTimeout, 30_000),
     idleTimeout,
-    drainTimeout: positive('drainTimeout', options.drainTimeout, 60_000),
-    drainSettle: positive('drainSettle', options.drainSettle, 5_000),
+    drainTimeout: milliseconds(OWNER, 'drainTimeout', options.drainTimeout, 60_000),
+    drainSettle: milliseconds(OWNER, 'drainSettle', options.drainSettle, 5_000),
     conflictBackoff: options.conflictBackoff ?? {},
     reconnect: options.reconnect ?? {},
     ringBytes,
     replayShape,
-    exitReason: options.exitReason ?? false,
-    preconnect: options.preconnect ?? true,
+    exitReason,
+    preconnect,
   };
 }

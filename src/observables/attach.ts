@@ -1,4 +1,5 @@
 import { Observable, defer, interval, map, of, switchMap, timer, type Subscriber, type Subscription, type TeardownLogic } from 'rxjs';
+import { checkKeys, keysOf } from '../checkOptions.js';
 import { AttachDisconnectedError, AttachRejectedError } from '../errors.js';
 import type { ExecEvent } from '../events.js';
 import { parseErrorBody } from '../protocol/errorBody.js';
@@ -10,6 +11,7 @@ import { redact } from '../transport/redact.js';
 import { authHeaders, resolveToken, tokenTimeout, type TokenSource } from '../transport/token.js';
 import {
   openSocket,
+  type ListenerFor,
   type SocketEnd,
   type SocketHandle,
   type SocketListener,
@@ -53,6 +55,19 @@ export interface AttachConfig {
   readonly early?: EarlySocket | undefined;
 }
 
+/** Every key of `AttachConfig`: the compiler checks that the table names each one. */
+const CONFIG_KEYS = /* @__PURE__ */ keysOf<AttachConfig>({
+  url: true,
+  WebSocket: true,
+  token: true,
+  sendAuthHeader: true,
+  outbox: true,
+  idleTimeout: true,
+  connectTimeout: true,
+  maxPayload: true,
+  early: true,
+});
+
 /** The watchdog checks this many times per idle period, so silence is detected within 4/3 of it. */
 const WATCHDOG_TICKS = 3;
 
@@ -84,7 +99,8 @@ const WATCHDOG_TICKS = 3;
  * `connectTimeout` runs from the subscription: a provider still thinking when it runs out gives
  * a `TokenProviderError` ("did not answer within N ms"), an upgrade still pending an
  * `AttachRejectedError`. A string or a synchronous provider and an injected `WebSocket` make the
- * whole attach synchronous up to the socket, so virtual time drives it.
+ * whole attach synchronous up to the socket, so virtual time drives it. An unknown key in
+ * `config` is a `TypeError` naming it, thrown by the call.
  *
  * @example
  * attach(config).pipe(filter((e) => e.type === 'stdout')).subscribe((e) => process.stdout.write(e.data));
@@ -92,6 +108,7 @@ const WATCHDOG_TICKS = 3;
  * @see drainOnTerminal
  */
 export function attach(config: AttachConfig): Observable<ExecEvent> {
+  checkKeys('attach', 'options', config, CONFIG_KEYS);
   return new Observable<ExecEvent>((subscriber) => {
     const { connectTimeout, early } = config;
     let tokenKnown = false;
@@ -127,7 +144,7 @@ export function attach(config: AttachConfig): Observable<ExecEvent> {
 
 /** How to open one attach socket, once its token and implementation are known. */
 export interface SocketSetup {
-  readonly open: (listener: SocketListener) => SocketHandle;
+  readonly open: (listenerFor: ListenerFor) => SocketHandle;
   readonly token: string | undefined;
 }
 
@@ -139,7 +156,7 @@ export function socketSetup(config: AttachConfig): Observable<SocketSetup> {
   const { WebSocket: known, sendAuthHeader } = config;
   const setup = (Ctor: WebSocketConstructor, token: string | undefined): SocketSetup => {
     const options: SocketOptions = { headers: sendAuthHeader ? authHeaders(token) : undefined, maxPayload: config.maxPayload };
-    return { open: (listener) => openSocket(Ctor, config.url, options, listener), token };
+    return { open: (listenerFor) => openSocket(Ctor, config.url, options, listenerFor), token };
   };
   // The common case, a token string and a known implementation: one value, no operators.
   const { token } = config;
@@ -154,9 +171,11 @@ export function socketSetup(config: AttachConfig): Observable<SocketSetup> {
 const AUTO_IDLE_TIMEOUT = 45_000;
 
 /**
- * Opens the socket and feeds `subscriber`; stops `connectTimer` on open; returns the teardown that
- * closes it. What the server says in words (a refusal's body, a close reason, an error frame) is
- * passed on with `token`, the one sent on this upgrade, masked.
+ * Opens the socket (or claims the one opened ahead) and feeds `subscriber`; stops `connectTimer`
+ * on open; returns the teardown that closes it. The listener is made from the socket's handle, so
+ * an open that a claimed socket replays at once finds the handle it sends on. What the server
+ * says in words (a refusal's body, a close reason, an error frame) is passed on with `token`, the
+ * one sent on this upgrade, masked.
  */
 function attachSocket(
   config: AttachConfig,
@@ -166,47 +185,43 @@ function attachSocket(
   connectTimer: Subscription,
 ): TeardownLogic {
   const { outbox } = config;
-  let silentTicks = 0;
   let watchdog: Subscription | undefined;
-  const listener: SocketListener = {
-    open() {
-      connectTimer.unsubscribe();
-      const idleTimeout = config.idleTimeout === 'auto' ? (handle.seesPings ? AUTO_IDLE_TIMEOUT : false) : config.idleTimeout;
-      if (idleTimeout !== false) {
-        watchdog = interval(idleTimeout / WATCHDOG_TICKS).subscribe(() => {
-          silentTicks += 1;
-          if (silentTicks > WATCHDOG_TICKS) {
-            subscriber.error(new AttachDisconnectedError(`attach: no frame or ping for ${idleTimeout} ms`, 1006));
-          }
-        });
-      }
-      outbox?.connect(handle);
-    },
-    binary(frame) {
-      silentTicks = 0;
-      const event = decodeBinaryFrame(frame);
-      if (event !== undefined) subscriber.next(event);
-    },
-    text(text) {
-      silentTicks = 0;
-      const event = decodeTextFrame(text);
-      subscriber.next(event.type === 'notice' ? { ...event, message: redact(event.message, token) } : event);
-      if (event.type === 'exit') subscriber.complete();
-    },
-    alive() {
-      silentTicks = 0;
-    },
-    end(end) {
-      subscriber.error(end.opened ? disconnected(end, token) : rejected(end, token));
-    },
+  const listenerFor = (handle: SocketHandle): SocketListener => {
+    let silentTicks = 0;
+    return {
+      open() {
+        connectTimer.unsubscribe();
+        const idleTimeout = config.idleTimeout === 'auto' ? (handle.seesPings ? AUTO_IDLE_TIMEOUT : false) : config.idleTimeout;
+        if (idleTimeout !== false) {
+          watchdog = interval(idleTimeout / WATCHDOG_TICKS).subscribe(() => {
+            silentTicks += 1;
+            if (silentTicks > WATCHDOG_TICKS) {
+              subscriber.error(new AttachDisconnectedError(`attach: no frame or ping for ${idleTimeout} ms`, 1006));
+            }
+          });
+        }
+        outbox?.connect(handle);
+      },
+      binary(frame) {
+        silentTicks = 0;
+        const event = decodeBinaryFrame(frame);
+        if (event !== undefined) subscriber.next(event);
+      },
+      text(text) {
+        silentTicks = 0;
+        const event = decodeTextFrame(text);
+        subscriber.next(event.type === 'notice' ? { ...event, message: redact(event.message, token) } : event);
+        if (event.type === 'exit') subscriber.complete();
+      },
+      alive() {
+        silentTicks = 0;
+      },
+      end(end) {
+        subscriber.error(end.opened ? disconnected(end, token) : rejected(end, token));
+      },
+    };
   };
-  let handle: SocketHandle;
-  if (socket instanceof EarlySocket) {
-    handle = socket.handle;
-    socket.claim(listener);
-  } else {
-    handle = socket(listener);
-  }
+  const handle = socket instanceof EarlySocket ? socket.claim(listenerFor) : socket(listenerFor);
   return () => {
     watchdog?.unsubscribe();
     outbox?.disconnect(handle);

@@ -1,9 +1,10 @@
 import { catchError, defaultIfEmpty, map, takeUntil, timer, type Observable } from 'rxjs';
+import { checkKeys, keysOf } from '../checkOptions.js';
 import { parseErrorBody } from '../protocol/errorBody.js';
 import { httpRequest, parseJson, type HttpResponse, type HttpTransport } from '../transport/http.js';
-import type { ProbeResult } from './probeResult.js';
+import type { ProbeResult } from '../protocol/probeResult.js';
 
-export type { ProbeResult } from './probeResult.js';
+export type { ProbeResult } from '../protocol/probeResult.js';
 
 /** What one probe needs. */
 export interface ProbeConfig {
@@ -13,6 +14,9 @@ export interface ProbeConfig {
   /** Milliseconds before the probe counts as `unavailable` (the reference client uses 5000). */
   readonly timeout: number;
 }
+
+/** Every key of `ProbeConfig`: the compiler checks that the table names each one. */
+const CONFIG_KEYS = /* @__PURE__ */ keysOf<ProbeConfig>({ http: true, url: true, timeout: true });
 
 const TERMINAL: readonly unknown[] = ['completed', 'killed', 'timed_out'];
 
@@ -39,6 +43,7 @@ const TERMINAL: readonly unknown[] = ['completed', 'killed', 'timed_out'];
  * @see drainOnTerminal
  */
 export function probe(config: ProbeConfig): Observable<ProbeResult> {
+  checkKeys('probe', 'options', config, CONFIG_KEYS);
   return httpRequest(config.http, 'GET', config.url).pipe(
     map(classify),
     catchError((error: unknown): ProbeResult[] => [

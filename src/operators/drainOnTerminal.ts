@@ -20,14 +20,12 @@ import {
   type MonoTypeOperatorFunction,
   type Observable,
 } from 'rxjs';
+import { checkKeys, integer, keysOf, milliseconds } from '../checkOptions.js';
 import { ExecutionGoneError, ReconnectRequiredError, isAttachDisconnectedError } from '../errors.js';
 import { notice, type ExecEvent, type ExitEvent } from '../events.js';
-import type { ProbeResult } from '../observables/probeResult.js';
+import type { ProbeResult } from '../protocol/probeResult.js';
 
 const NO_PROBE_RESULT: ProbeResult = { state: 'unavailable', reason: 'the probe gave no result' };
-
-/** The largest delay a timer takes (2^31 - 1 ms); a longer one fires at once. */
-const MAX_DELAY = 2_147_483_647;
 
 /** Configuration of `drainOnTerminal`. */
 export interface DrainOnTerminalConfig {
@@ -74,6 +72,18 @@ export interface DrainOnTerminalConfig {
   /** Names the execution in `ExecutionGoneError`. */
   readonly executionId?: string;
 }
+
+/** Every key of `DrainOnTerminalConfig`: the compiler checks that the table names each one. */
+const CONFIG_KEYS = /* @__PURE__ */ keysOf<DrainOnTerminalConfig>({
+  probe: true,
+  reattach: true,
+  drainTimeout: true,
+  drainSettle: true,
+  drainReattempts: true,
+  opened: true,
+  isDisconnect: true,
+  executionId: true,
+});
 
 /**
  * When the attach stream is cut, asks whether the process ended, and if it did, splices in a
@@ -130,18 +140,11 @@ export interface DrainOnTerminalConfig {
  * @returns An operator that mirrors the source and heals a cut that races the exit.
  */
 export function drainOnTerminal(config: DrainOnTerminalConfig): MonoTypeOperatorFunction<ExecEvent> {
-  const {
-    drainTimeout = 60_000,
-    drainSettle = 5_000,
-    drainReattempts = 3,
-    opened = EMPTY,
-    isDisconnect = isAttachDisconnectedError,
-  } = config;
-  checkDelay('drainTimeout', drainTimeout);
-  checkDelay('drainSettle', drainSettle);
-  if (!Number.isInteger(drainReattempts) || drainReattempts < 0) {
-    throw new RangeError(`drainOnTerminal: drainReattempts must be an integer >= 0, got ${drainReattempts}`);
-  }
+  checkKeys('drainOnTerminal', 'options', config, CONFIG_KEYS);
+  const { opened = EMPTY, isDisconnect = isAttachDisconnectedError } = config;
+  const drainTimeout = milliseconds('drainOnTerminal', 'drainTimeout', config.drainTimeout, 60_000);
+  const drainSettle = milliseconds('drainOnTerminal', 'drainSettle', config.drainSettle, 5_000);
+  const drainReattempts = integer('drainOnTerminal', 'drainReattempts', config.drainReattempts, 3, 0);
   const bounds: DrainBounds = { reattach: config.reattach, opened, drainTimeout, drainSettle, drainReattempts, isDisconnect };
 
   const afterProbe = (result: ProbeResult, cut: unknown): Observable<ExecEvent> => {
@@ -166,11 +169,6 @@ export function drainOnTerminal(config: DrainOnTerminalConfig): MonoTypeOperator
         );
       }),
     );
-}
-
-function checkDelay(name: string, value: number): void {
-  if (!(value > 0)) throw new RangeError(`drainOnTerminal: ${name} must be > 0, got ${value}`);
-  if (!(value <= MAX_DELAY)) throw new RangeError(`drainOnTerminal: ${name} must be at most ${MAX_DELAY} ms, got ${value}`);
 }
 
 /** What one drain needs: the re-attach and the three bounds. */

@@ -1,4 +1,5 @@
 import { Observable, asyncScheduler, type MonoTypeOperatorFunction, type Subscriber } from 'rxjs';
+import { checkKeys, keysOf } from '../checkOptions.js';
 import { alignRingReplay } from '../delivery/alignRing.js';
 import { headMayBeMissing, overlapUnknown, runBroke } from '../delivery/notices.js';
 import { bytesEqual } from '../delivery/overlap.js';
@@ -48,6 +49,7 @@ const BURST_GAP_MS = 250;
  * @see planChunkReplay
  */
 export function skipReplayed(cursor: ReplayCursor, config: SkipReplayedConfig = {}): MonoTypeOperatorFunction<ExecEvent> {
+  checkKeys('skipReplayed', 'options', config, CONFIG_KEYS);
   const drain = config.drain === true;
   return (source) =>
     new Observable<ExecEvent>((subscriber) => {
@@ -90,6 +92,9 @@ export interface SkipReplayedConfig {
    */
   readonly drain?: boolean;
 }
+
+/** Every key of `SkipReplayedConfig`: the compiler checks that the table names each one. */
+const CONFIG_KEYS = /* @__PURE__ */ keysOf<SkipReplayedConfig>({ drain: true });
 
 /** Where one stream of one attach stands. */
 type State =

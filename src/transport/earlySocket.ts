@@ -1,4 +1,4 @@
-import type { SocketEnd, SocketHandle, SocketListener } from './webSocket.js';
+import type { ListenerFor, SocketEnd, SocketHandle, SocketListener } from './webSocket.js';
 
 /** One callback the early socket received before it was claimed. */
 type Held =
@@ -19,11 +19,13 @@ type Held =
  * listener:         (oab)-c--|    held callbacks first, then live
  * ```
  *
- * Only one listener can claim it. `dispose` closes the socket whether claimed or not.
+ * The claimer's listener is made from the socket's handle (`listenerFor(handle)`) before any held
+ * callback is replayed, so an `open` replayed at the claim always finds the handle. Only one
+ * listener can claim it. `dispose` closes the socket whether claimed or not.
  *
  * @example
- * const early = new EarlySocket((listener) => openSocket(Ctor, url, options, listener), token);
- * early.claim(listener); // later, once the socket is known to be wanted
+ * const early = new EarlySocket((relay) => openSocket(Ctor, url, options, relay), token);
+ * const handle = early.claim((handle) => listener); // later, once the socket is known to be wanted
  */
 export class EarlySocket {
   /** The socket's handle, for the claimer's sends and its teardown. */
@@ -36,16 +38,16 @@ export class EarlySocket {
    * @param token The token sent on its upgrade, for the claimer's redaction.
    */
   constructor(
-    open: (listener: SocketListener) => SocketHandle,
+    open: (listenerFor: ListenerFor) => SocketHandle,
     readonly token: string | undefined,
   ) {
-    this.handle = open({
+    this.handle = open(() => ({
       open: () => (this.listener ? this.listener.open() : this.hold({ kind: 'open' })),
       binary: (frame) => (this.listener ? this.listener.binary(frame) : this.hold({ kind: 'binary', frame })),
       text: (text) => (this.listener ? this.listener.text(text) : this.hold({ kind: 'text', text })),
       alive: () => (this.listener ? this.listener.alive() : this.hold({ kind: 'alive' })),
       end: (end) => (this.listener ? this.listener.end(end) : this.hold({ kind: 'end', end })),
-    });
+    }));
   }
 
   /** Whether the socket can no longer be claimed: a listener claimed it, or it was disposed. */
@@ -53,13 +55,18 @@ export class EarlySocket {
     return this.held === undefined;
   }
 
-  /** Hands the held callbacks to `listener`, in order, then every later one. */
-  claim(listener: SocketListener): void {
+  /**
+   * Makes the claimer's listener from the handle, hands it the held callbacks, in order, then
+   * every later one; returns the handle.
+   */
+  claim(listenerFor: ListenerFor): SocketHandle {
     const held = this.held;
     if (held === undefined) throw new Error('EarlySocket: already claimed');
     this.held = undefined;
+    const listener = listenerFor(this.handle);
     for (const item of held) deliver(listener, item);
     this.listener = listener;
+    return this.handle;
   }
 
   /** Closes the socket (a Close 1000 when open); nothing is reported after it. */

@@ -1,6 +1,7 @@
 import { Subscription, type Observable } from 'rxjs';
 import { Relay } from './relay.js';
 import { encodeControlMessage } from '../protocol/frames.js';
+import { checkKeys, keysOf } from '../checkOptions.js';
 import { MAX_STDIN_FRAME_BYTES, isTerminalDimension } from '../limits.js';
 import { signalProblem } from '../protocol/types.js';
 import type { SocketHandle } from './webSocket.js';
@@ -15,6 +16,9 @@ export interface AttachInput {
   readonly signal?: Observable<number>;
 }
 
+/** Every key of `AttachInput`: the compiler checks that the table names each one. */
+const INPUT_KEYS = /* @__PURE__ */ keysOf<AttachInput>({ stdin: true, resize: true, signal: true });
+
 // Pure: nothing runs on import, so a bundle that does not use the outbox drops both.
 const STDIN_EOF = /* @__PURE__ */ encodeControlMessage({ type: 'stdin_eof' });
 const encoder = /* @__PURE__ */ new TextEncoder();
@@ -22,13 +26,15 @@ const encoder = /* @__PURE__ */ new TextEncoder();
 /**
  * Carries stdin and control messages across sockets.
  *
- * Invariant: every message is sent exactly once, in the order the inputs emitted it, to the
- * socket open at that moment or, while none is, to the next one that opens.
+ * Invariant: stdin bytes and signals are each sent once, in the order the inputs emitted them, to
+ * the socket open at that moment or, while none is, to the next one that opens, and every socket
+ * that opens is also sent the latest resize and, once stdin has ended, `stdin_eof`
+ * (docs/protocol.md §5).
  *
  * ```
- * stdin:    -a----b----c-----|
- * sockets:  ----[---]----[----   [ a socket opens, ] it is cut
- * sent:     ----a-b------c---E   a and c waited for a socket; E: stdin_eof
+ * stdin:    -a----b----c--|
+ * sockets:  ----[---]----[---]--[--   [ a socket opens, ] it is cut
+ * sent:     ----a-b------cE-----E     a and c waited for a socket; E: stdin_eof, once per socket
  * ```
  *
  * `start()` subscribes to the inputs (at the latest, the first `connect` does); from then on,
@@ -54,7 +60,10 @@ export class Outbox {
   /** Emits each time a socket opens (the server accepted an attach): a sign of progress. */
   readonly opens: Observable<void> = this.opened.events;
 
-  constructor(private readonly input: AttachInput) {}
+  /** @throws TypeError when `input` is not an object or has a key `AttachInput` does not name. */
+  constructor(private readonly input: AttachInput) {
+    checkKeys('input', 'options', input, INPUT_KEYS);
+  }
 
   /**
    * Subscribes to the inputs; what they emit is queued until a socket opens. Calls after the

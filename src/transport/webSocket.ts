@@ -61,6 +61,12 @@ export interface SocketListener {
   end(end: SocketEnd): void;
 }
 
+/**
+ * Makes the listener of a socket from its handle: the handle exists before the listener, so no
+ * callback, even one delivered at once, can reach a listener that lacks it.
+ */
+export type ListenerFor = (handle: SocketHandle) => SocketListener;
+
 /** The handle the caller keeps. */
 export interface SocketHandle {
   /** Whether the socket is open and can take a `send`. */
@@ -110,27 +116,41 @@ function isNodeWebSocket(socket: WebSocketLike): socket is NodeWebSocket {
 }
 
 /**
- * Opens a socket. `headers` are sent on the upgrade and `maxPayload` bounds one message (a larger
- * one closes the socket with 1009); both are `ws` options, so a DOM constructor must get neither
- * (see `createRunnerClient`'s `webSocketAuth`).
+ * Opens a socket, makes its handle, and listens to it with `listenerFor(handle)`. `headers` are
+ * sent on the upgrade and `maxPayload` bounds one message (a larger one closes the socket with
+ * 1009); both are `ws` options, so a DOM constructor must get neither (see `createRunnerClient`'s
+ * `webSocketAuth`).
  */
 export function openSocket(
   Ctor: WebSocketConstructor,
   url: string,
   options: SocketOptions,
-  listener: SocketListener,
+  listenerFor: ListenerFor,
 ): SocketHandle {
   const { headers, maxPayload } = options;
   const nodeOptions = { ...(headers === undefined ? {} : { headers }), ...(maxPayload === undefined ? {} : { maxPayload }) };
   const socket = Object.keys(nodeOptions).length === 0
     ? new Ctor(url)
     : new (Ctor as unknown as new (url: string, options: object) => WebSocketLike)(url, nodeOptions);
-  return isNodeWebSocket(socket) ? adaptNode(socket, listener) : adaptDom(socket, listener);
+  return isNodeWebSocket(socket) ? adaptNode(socket, listenerFor) : adaptDom(socket, listenerFor);
 }
 
-function adaptNode(socket: NodeWebSocket, listener: SocketListener): SocketHandle {
+function adaptNode(socket: NodeWebSocket, listenerFor: ListenerFor): SocketHandle {
   let opened = false;
   let ended = false;
+  const handle: SocketHandle = {
+    isOpen: () => socket.readyState === OPEN,
+    seesPings: true,
+    send: (data) => socket.send(data),
+    dispose: () => {
+      ended = true;
+      socket.removeAllListeners();
+      socket.on('error', () => undefined);
+      if (socket.readyState === OPEN) socket.close(1000);
+      else socket.terminate();
+    },
+  };
+  const listener = listenerFor(handle);
   let cause: unknown;
   let status: number | undefined;
   let body = '';
@@ -174,23 +194,29 @@ function adaptNode(socket: NodeWebSocket, listener: SocketListener): SocketHandl
     };
     listener.end(end);
   });
-  return {
-    isOpen: () => socket.readyState === OPEN,
-    seesPings: true,
-    send: (data) => socket.send(data),
-    dispose: () => {
-      ended = true;
-      socket.removeAllListeners();
-      socket.on('error', () => undefined);
-      if (socket.readyState === OPEN) socket.close(1000);
-      else socket.terminate();
-    },
-  };
+  return handle;
 }
 
-function adaptDom(socket: WebSocketLike, listener: SocketListener): SocketHandle {
+function adaptDom(socket: WebSocketLike, listenerFor: ListenerFor): SocketHandle {
   let opened = false;
   let cause: unknown;
+  const detach = (): void => {
+    socket.onopen = null;
+    socket.onmessage = null;
+    socket.onerror = null;
+    socket.onclose = null;
+  };
+  const handle: SocketHandle = {
+    isOpen: () => socket.readyState === OPEN,
+    seesPings: false,
+    // Stdin chunks go as the caller gave them: one on a SharedArrayBuffer is the socket's to refuse.
+    send: (data) => socket.send(data as string | Uint8Array<ArrayBuffer>),
+    dispose: () => {
+      detach();
+      if (socket.readyState === OPEN || socket.readyState === CONNECTING) socket.close(1000);
+    },
+  };
+  const listener = listenerFor(handle);
   socket.binaryType = 'arraybuffer';
   socket.onopen = () => {
     opened = true;
@@ -209,20 +235,5 @@ function adaptDom(socket: WebSocketLike, listener: SocketListener): SocketHandle
     detach();
     listener.end({ opened, code: event.code, reason: event.reason, ...(cause === undefined ? {} : { cause }) });
   };
-  const detach = (): void => {
-    socket.onopen = null;
-    socket.onmessage = null;
-    socket.onerror = null;
-    socket.onclose = null;
-  };
-  return {
-    isOpen: () => socket.readyState === OPEN,
-    seesPings: false,
-    // Stdin chunks go as the caller gave them: one on a SharedArrayBuffer is the socket's to refuse.
-    send: (data) => socket.send(data as string | Uint8Array<ArrayBuffer>),
-    dispose: () => {
-      detach();
-      if (socket.readyState === OPEN || socket.readyState === CONNECTING) socket.close(1000);
-    },
-  };
+  return handle;
 }

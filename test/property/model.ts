@@ -13,7 +13,7 @@
 import { Observable, type SchedulerAction, type SchedulerLike, type Subscriber, type Subscription } from 'rxjs';
 import { AttachDisconnectedError, AttachRejectedError, TokenProviderError } from '../../src/errors.js';
 import type { ExecEvent } from '../../src/events.js';
-import type { ProbeResult } from '../../src/observables/probeResult.js';
+import type { ProbeResult } from '../../src/protocol/probeResult.js';
 import type { OutputStream } from '../../src/protocol/types.js';
 import type { Outbox } from '../../src/transport/outbox.js';
 import type { SocketHandle } from '../../src/transport/webSocket.js';

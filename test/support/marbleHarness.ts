@@ -4,7 +4,7 @@ import { expect } from 'vitest';
 import { followExecution } from '../../src/client/follow.js';
 import { resolveOptions } from '../../src/client/options.js';
 import type { ExecEvent } from '../../src/events.js';
-import type { ProbeResult } from '../../src/observables/probeResult.js';
+import type { ProbeResult } from '../../src/protocol/probeResult.js';
 import type { Outbox } from '../../src/transport/outbox.js';
 import type { SocketHandle } from '../../src/transport/webSocket.js';
 import type { MarbleScenario } from '../../marbles/index.js';

@@ -12,8 +12,8 @@ function fakeSocket() {
     send: (data) => calls.push(`send ${String(data)}`),
     dispose: () => calls.push('dispose'),
   };
-  const early = new EarlySocket((listener) => {
-    socket = listener;
+  const early = new EarlySocket((relayFor) => {
+    socket = relayFor(handle);
     return handle;
   }, 'tok');
   return { early, handle, calls, socket: () => socket };
@@ -43,7 +43,7 @@ describe('EarlySocket', () => {
     socket().text('{"type":"exit"}');
     const { listener, seen } = recorder();
     expect(early.claimed).toBe(false);
-    early.claim(listener);
+    early.claim(() => listener);
     expect(early.claimed).toBe(true);
     expect(seen).toEqual(['open', 'binary \x01a', 'alive', 'text {"type":"exit"}']);
     socket().end({ opened: true, code: 1000, reason: '' });
@@ -52,10 +52,22 @@ describe('EarlySocket', () => {
     expect(early.token).toBe('tok');
   });
 
+  it('makes the claiming listener from the handle before it replays the held open, and returns the handle', () => {
+    const { early, socket, handle } = fakeSocket();
+    socket().open();
+    const steps: string[] = [];
+    const claimed = early.claim((given) => {
+      steps.push(given === handle ? 'listener made with the handle' : 'listener made without the handle');
+      return { ...recorder().listener, open: () => steps.push(`open, sees pings: ${String(given.seesPings)}`) };
+    });
+    expect(steps).toEqual(['listener made with the handle', 'open, sees pings: true']);
+    expect(claimed).toBe(handle);
+  });
+
   it('a claim before anything happened gets everything live', () => {
     const { early, socket } = fakeSocket();
     const { listener, seen } = recorder();
-    early.claim(listener);
+    early.claim(() => listener);
     socket().open();
     socket().end({ opened: true, code: 1006, reason: '' });
     expect(seen).toEqual(['open', 'end 1006']);
@@ -65,14 +77,14 @@ describe('EarlySocket', () => {
     const { early, socket } = fakeSocket();
     socket().end({ opened: false, code: 1006, reason: '', status: 409, body: 'busy' });
     const { listener, seen } = recorder();
-    early.claim(listener);
+    early.claim(() => listener);
     expect(seen).toEqual(['end 1006']);
   });
 
   it('can be claimed once', () => {
     const { early } = fakeSocket();
-    early.claim(recorder().listener);
-    expect(() => early.claim(recorder().listener)).toThrow('EarlySocket: already claimed');
+    early.claim(() => recorder().listener);
+    expect(() => early.claim(() => recorder().listener)).toThrow('EarlySocket: already claimed');
   });
 
   it('dispose closes the socket and drops what it held', () => {

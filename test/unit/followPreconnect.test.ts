@@ -12,7 +12,7 @@ import { followExecution } from '../../src/client/follow.js';
 import { resolveOptions } from '../../src/client/options.js';
 import type { ExecEvent } from '../../src/events.js';
 import type { Preconnect } from '../../src/observables/preconnect.js';
-import type { ProbeResult } from '../../src/observables/probeResult.js';
+import type { ProbeResult } from '../../src/protocol/probeResult.js';
 import type { EarlySocket } from '../../src/transport/earlySocket.js';
 import { errors, exitFrame, gone, reconnecting, running, stdout, unavailable } from '../../marbles/values.js';
 import { createTestScheduler } from '../support/marbleHarness.js';

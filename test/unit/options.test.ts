@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { resolveOptions, type RunnerClientOptions } from '../../src/client/options.js';
 import { DEFAULT_RING_BYTES } from '../../src/delivery/replayCursor.js';
+import type { ConflictBackoff } from '../../src/observables/reattach.js';
+import type { ReconnectConfig } from '../../src/operators/reconnectWithBackoff.js';
 import type { FetchLike } from '../../src/transport/http.js';
 import type { WebSocketConstructor } from '../../src/transport/webSocket.js';
 
@@ -221,5 +223,80 @@ describe('resolveOptions: validation', () => {
   ])('rejects a bad %s up front, naming it', (name, value) => {
     const error = thrown({ ...base, [name]: value });
     expect(error.message).toContain(name);
+  });
+});
+
+/** A valid value for every option: the compiler fails this table when an option is added to the interface and not here. */
+const everyOption = {
+  baseUrl: 'http://127.0.0.1:8080',
+  token: 't',
+  pathPrefix: 'org',
+  fetch: () => Promise.reject(new Error('unused')),
+  WebSocket: class {} as unknown as WebSocketConstructor,
+  webSocketAuth: 'none',
+  probeTimeout: 1,
+  requestTimeout: 1,
+  connectTimeout: 1,
+  idleTimeout: false,
+  drainTimeout: 1,
+  drainSettle: 1,
+  conflictBackoff: { initialDelay: 0, maxDelay: 0, deadline: 0 } satisfies Required<ConflictBackoff>,
+  reconnect: { initialDelay: 0, maxDelay: 0, budget: 0, healthyAfter: 0 } satisfies Required<ReconnectConfig>,
+  preconnect: false,
+  ringBytes: 1,
+  replayShape: 'chunks',
+  maxPayload: 1,
+  exitReason: true,
+} as const satisfies Required<RunnerClientOptions>;
+
+describe('resolveOptions: unknown keys', () => {
+  it('accepts every documented option, alone and all together, nested ones included', () => {
+    expect(resolveOptions(everyOption)).toMatchObject({ conflictBackoff: everyOption.conflictBackoff, reconnect: everyOption.reconnect });
+    for (const [key, value] of Object.entries(everyOption)) expect(() => resolveOptions({ ...base, [key]: value })).not.toThrow();
+  });
+
+  it.each([
+    [{ replyShape: 'chunks' }, 'createRunnerClient: unknown option replyShape (did you mean replayShape?)'],
+    [{ baseURL: 'http://h' }, 'createRunnerClient: unknown option baseURL (did you mean baseUrl?)'],
+    [{ websocket: 'ws' }, 'createRunnerClient: unknown option websocket (did you mean WebSocket?)'],
+    [{ retries: 3 }, 'createRunnerClient: unknown option retries'],
+    [{ reconnect: { budgett: 1000 } }, 'createRunnerClient: unknown option reconnect.budgett (did you mean budget?)'],
+    [{ reconnect: { retries: 3 } }, 'createRunnerClient: unknown option reconnect.retries'],
+    [{ reconnect: { deadline: 1000 } }, 'createRunnerClient: unknown option reconnect.deadline'],
+    [{ conflictBackoff: { maxdelay: 10 } }, 'createRunnerClient: unknown option conflictBackoff.maxdelay (did you mean maxDelay?)'],
+    [{ conflictBackoff: { budget: 1000 } }, 'createRunnerClient: unknown option conflictBackoff.budget'],
+  ])('rejects %j with a TypeError naming it', (extra, message) => {
+    const error = thrown({ ...base, ...extra });
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error.message).toBe(message);
+  });
+
+  it('checks the keys before the values: a misspelled key is named even beside a bad value', () => {
+    expect(thrown({ ...base, probeTimeout: -1, replyShape: 'ring' }).message).toBe(
+      'createRunnerClient: unknown option replyShape (did you mean replayShape?)',
+    );
+  });
+
+  it.each([
+    ['reconnect', 'initialDelay'],
+    ['reconnect', 'maxDelay'],
+    ['reconnect', 'budget'],
+    ['reconnect', 'healthyAfter'],
+    ['conflictBackoff', 'initialDelay'],
+    ['conflictBackoff', 'maxDelay'],
+    ['conflictBackoff', 'deadline'],
+  ])('rejects a negative %s.%s with a RangeError naming it', (name, key) => {
+    const error = thrown({ ...base, [name]: { [key]: -1 } });
+    expect(error).toBeInstanceOf(RangeError);
+    expect(error.message).toBe(`createRunnerClient: ${name}.${key} must be a number of milliseconds >= 0 up to 2147483647, got -1`);
+  });
+
+  it.each([['reconnect'], ['conflictBackoff']])('rejects a %s whose maxDelay is below its initialDelay, or that is not an object', (name) => {
+    const error = thrown({ ...base, [name]: { initialDelay: 100, maxDelay: 50 } });
+    expect(error).toBeInstanceOf(RangeError);
+    expect(error.message).toBe(`createRunnerClient: ${name}.maxDelay must be >= ${name}.initialDelay, got 50`);
+    const notObject = thrown({ ...base, [name]: 5 });
+    expect(notObject).toBeInstanceOf(TypeError);
+    expect(notObject.message).toBe(`createRunnerClient: ${name} must be an object`);
   });
 });
