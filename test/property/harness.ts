@@ -5,7 +5,6 @@
  * prediction (`checkReconnectRun`).
  */
 import type { Subscription } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
 import { expect } from 'vitest';
 import { followExecution } from '../../src/client/follow.js';
 import { resolveOptions } from '../../src/client/options.js';
@@ -20,6 +19,7 @@ import {
 } from '../../src/errors.js';
 import type { ExecEvent, NoticeEvent, ReconnectReason } from '../../src/events.js';
 import type { OutputStream } from '../../src/protocol/types.js';
+import { createTestScheduler } from '../support/marbleHarness.js';
 import type { Scenario } from './arbitraries.js';
 import { ModelRunner } from './model.js';
 import { announces, deliveredBytes, explains, piecesOf, type TimelineEntry } from './oracle.js';
@@ -51,7 +51,7 @@ export interface Outcome {
  * `DEFAULT_TIMINGS`). The model is handed the pipeline's outbox, as the real attach is.
  */
 export function runScenario({ spec, subscribeAt, timings = DEFAULT_TIMINGS }: Scenario): Outcome {
-  const scheduler = new TestScheduler(() => undefined);
+  const scheduler = createTestScheduler();
   const model = new ModelRunner(scheduler, spec);
   const timeline: TimelineEntry[] = [];
   const errors: unknown[] = [];
