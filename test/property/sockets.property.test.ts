@@ -7,7 +7,7 @@
  * runs wrap the ring while the client is away and must get an `output-lost` notice.
  */
 import fc from 'fast-check';
-import { filter, firstValueFrom, materialize, throwError, timeout, toArray, type Observable } from 'rxjs';
+import { filter, firstValueFrom, materialize, toArray, type Observable } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRunnerClient, type RunnerClient } from '../../src/client/createRunnerClient.js';
 import type { ExecEvent, ExitEvent } from '../../src/events.js';
@@ -20,6 +20,7 @@ import {
   type Script,
   type ScriptStep,
 } from '../../src/testing/index.js';
+import { failAfter } from '../support/within.js';
 import { splitAt } from './arbitraries.js';
 import { announces, deliveredBytes, explains, piecesOf } from './oracle.js';
 
@@ -69,7 +70,7 @@ afterAll(async () => {
 /** Everything `source` emitted, and how it ended, within `WAIT_MS`. */
 async function collect(source: Observable<ExecEvent>): Promise<{ events: ExecEvent[]; error: unknown }> {
   const notifications = await firstValueFrom(
-    source.pipe(materialize(), toArray(), timeout({ first: WAIT_MS, with: () => throwError(() => new Error(`no outcome within ${WAIT_MS} ms`)) })),
+    source.pipe(materialize(), toArray(), failAfter(WAIT_MS, 'the outcome')),
   );
   const events: ExecEvent[] = [];
   let error: unknown;
@@ -93,7 +94,7 @@ async function socketsClosed(emulator: RunnerEmulator): Promise<void> {
   await firstValueFrom(
     emulator.events.pipe(
       filter(() => emulator.stats.openSockets === 0),
-      timeout({ first: WAIT_MS, with: () => throwError(() => new Error('an attach socket stayed open')) }),
+      failAfter(WAIT_MS, 'every attach socket to close'),
     ),
   );
 }
