@@ -1,3 +1,4 @@
+// @module-tag slow/process
 /**
  * `exec -t` in a real pseudo-terminal: a detached tmux session runs the built CLI against the
  * emulator, keys are typed with `send-keys`, the screen is read with `capture-pane`, and the

@@ -222,7 +222,7 @@ describe('close()', () => {
     await expect(fetch(`${em.url}/v1/boxes/box/executions/${scripted}`, { headers: auth(em) })).rejects.toThrow();
   });
 
-  it('leaves no handle behind: a process that used every feature exits on its own', async () => {
+  it('leaves no handle behind: a process that used every feature exits on its own', { tags: ['slow/process'] }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'emulator-handles-'));
     const entry = resolve('src/testing/index.ts');
     const wsModule = resolve('node_modules/ws/wrapper.mjs');
@@ -270,5 +270,5 @@ console.log('closed');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  }, 20_000);
+  });
 });

@@ -1,3 +1,4 @@
+// @module-tag slow/sockets
 /**
  * The virtual-time property again, on real sockets: `createRunnerClient(...).exec()` against the
  * runner emulator, each run a fresh scripted command with random output (binary, and UTF-8 text
@@ -172,7 +173,7 @@ const fault: fc.Arbitrary<AttachFault | undefined> = fc.oneof(
 );
 
 describe('exec on real sockets against the emulator', () => {
-  it('delivers exact bytes, one exit, the right exit code, and closes every socket (200 runs)', { timeout: 60_000 }, async () => {
+  it('delivers exact bytes, one exit, the right exit code, and closes every socket (200 runs)', async () => {
     const before = totals();
     const chunkShape = { streams: 0, falseAlarms: 0 };
     await fc.assert(
@@ -213,7 +214,7 @@ describe('exec on real sockets against the emulator', () => {
     expect(chunkShape.falseAlarms, 'false alarms: notices on chunk-shape streams that lost nothing').toBeLessThan(chunkShape.streams * 0.2);
   });
 
-  it.each(MODES)('%s replay: a ring that wraps while the client is away gets a loss notice (3 runs)', { timeout: 60_000 }, async (replay) => {
+  it.each(MODES)('%s replay: a ring that wraps while the client is away gets a loss notice (3 runs)', async (replay) => {
     await fc.assert(
       fc.asyncProperty(
         fc.uint8Array({ minLength: 1, maxLength: 200 }),

@@ -1,3 +1,4 @@
+// @module-tag slow/cpu
 /**
  * The recovery pipeline (`followExecution`) against a model runner, on virtual time: random output,
  * random cuts, refusals, token provider failures and probe answers; one terminal outcome, exact
