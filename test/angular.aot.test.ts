@@ -1,3 +1,4 @@
+// @module-tag slow/process
 /**
  * The AOT path: ngc (@angular/compiler-cli, strict templates) compiles `boxlite-rx/angular` and
  * examples/angular; the compiled entry then runs in a zoneless TestBed against the emulator, and

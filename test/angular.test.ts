@@ -9,7 +9,6 @@ import '@angular/compiler';
 import { provideHttpClient, withFetch, withInterceptors, type HttpInterceptorFn } from '@angular/common/http';
 import { EnvironmentInjector, createEnvironmentInjector, inject, provideZonelessChangeDetection } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
-import { filter, firstValueFrom, timeout } from 'rxjs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { appConfig } from '../examples/angular/app.config.js';
 import { AuthService, authInterceptor } from '../examples/angular/auth.js';
@@ -18,6 +17,7 @@ import { isAttachRejectedError, isBoxliteHttpError } from '../src/index.js';
 import { injectBoxliteClient, provideBoxliteClient, toExecSignals, type ExecSignals } from '../src/angular/index.js';
 import { startRunnerEmulator, type RunnerEmulator } from '../src/testing/index.js';
 import { useAngularTestBed } from './support/angularTestBed.js';
+import { nextEvent } from './support/emulator.js';
 
 useAngularTestBed();
 
@@ -75,7 +75,7 @@ describe('boxlite-rx/angular against the emulator', () => {
     const executionId = run.executionId() ?? '';
     expect([run.status(), em.stats.openSockets]).toEqual(['running', 1]);
 
-    const detached = firstValueFrom(em.events.pipe(filter((e) => e.type === 'detach' && e.executionId === executionId), timeout(3_000)));
+    const detached = nextEvent(em, 'detach', executionId, 3_000);
     scope.destroy();
     await detached;
     expect(em.stats.openSockets).toBe(0);
@@ -153,7 +153,7 @@ describe('examples/angular', () => {
     terminal.start('box-1', 'tail');
     await vi.waitFor(() => expect(terminal.run()?.stdout()).toBe('waiting\n'), WAIT);
     const executionId = terminal.run()?.executionId() ?? '';
-    const exited = firstValueFrom(em.events.pipe(filter((e) => e.type === 'exit' && e.executionId === executionId), timeout(3_000)));
+    const exited = nextEvent(em, 'exit', executionId, 3_000);
     terminal.kill();
     const { exitCode } = (await exited) as { exitCode: number };
     await vi.waitFor(() => expect(terminal.run()?.status()).toBe('exited'), WAIT);

@@ -5,7 +5,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { filter, firstValueFrom, materialize, of, throwError, timeout, toArray, type Observable } from 'rxjs';
+import { filter, firstValueFrom, materialize, of, toArray, type Observable } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRunnerClient, type RunnerClient } from '../src/client/createRunnerClient.js';
 import type { RunnerClientOptions } from '../src/client/options.js';
@@ -22,6 +22,7 @@ import {
   type RunnerEmulatorOptions,
   type Script,
 } from '../src/testing/index.js';
+import { failAfter } from './support/within.js';
 
 /** Every wait gives up after this long. */
 const WAIT_MS = 10_000;
@@ -63,7 +64,7 @@ interface Run {
 /** Subscribes to `source` and collects what it did. */
 async function run(source: Observable<ExecEvent>): Promise<Run> {
   const notifications = await firstValueFrom(
-    source.pipe(materialize(), toArray(), timeout({ first: WAIT_MS, with: () => throwError(() => new Error('no outcome')) })),
+    source.pipe(materialize(), toArray(), failAfter(WAIT_MS, 'the outcome')),
   );
   const events = notifications.flatMap((n) => (n.kind === 'N' ? [n.value] : []));
   const decoder = new TextDecoder();

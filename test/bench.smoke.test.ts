@@ -1,3 +1,4 @@
+// @module-tag slow/process
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -49,5 +50,5 @@ describe('bench smoke run', () => {
       expect(lines.some((line) => line.startsWith(what))).toBe(true);
     }
     expect(lines.filter((line) => line.includes('boxlite-rx')).length).toBeGreaterThanOrEqual(5);
-  }, 30_000);
+  });
 });

@@ -1,3 +1,4 @@
+// @module-tag slow/process
 import { filter, firstValueFrom, take, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { SIGNAL_WHITELIST } from '../src/protocol/types.js';

@@ -1,3 +1,4 @@
+// @module-tag slow/process
 /**
  * `boxlite-rx doctor`, the built CLI against the emulator on 127.0.0.1 in each server it models:
  * the Go runner, `boxlite serve`, and a newer runner that waits for the client's Close; then a

@@ -1,3 +1,4 @@
+// @module-tag slow/process
 import { once } from 'node:events';
 import { closeSync, openSync } from 'node:fs';
 import { createConnection, createServer, type AddressInfo, type Socket } from 'node:net';

@@ -1,3 +1,4 @@
+// @module-tag slow/process
 /**
  * A slow reader never stops the client reading its socket: a real process writes 64 MiB at about
  * 50 MB/s while nothing reads the CLI's stdout; the runner's 256-chunk queue drops nothing, the

@@ -1,3 +1,4 @@
+// @module-tag slow/process
 import { afterEach, describe, expect, it } from 'vitest';
 import { startRunnerEmulator, type RunnerEmulator, type RunnerEmulatorOptions } from '../src/testing/index.js';
 import { spawn } from 'node:child_process';

@@ -1,3 +1,4 @@
+// @module-tag slow/process
 /**
  * `exec -t` in a real pseudo-terminal: a detached tmux session runs the built CLI against the
  * emulator, keys are typed with `send-keys`, the screen is read with `capture-pane`, and the
@@ -11,10 +12,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { filter, firstValueFrom, timeout } from 'rxjs';
+import { filter, firstValueFrom } from 'rxjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunnerEmulator } from '../src/testing/index.js';
 import { CLI, connect, emulatorPerTest, runCli } from './support/cli.js';
+import { nextEvent } from './support/emulator.js';
+import { failAfter } from './support/within.js';
 
 const hasTmux = ((): boolean => {
   try {
@@ -111,7 +114,7 @@ const ttyEcho = { tty: true, steps: [{ stdout: 'READY\r\n' }, { echoStdin: true 
 
 /** The id of the next execution the emulator creates; bounded. */
 async function execId(em: RunnerEmulator): Promise<string> {
-  const event = await firstValueFrom(em.events.pipe(filter((e) => e.type === 'exec'), timeout(8_000)));
+  const event = await nextEvent(em, 'exec', undefined, 8_000);
   return event.executionId;
 }
 
@@ -143,7 +146,7 @@ describe.skipIf(!hasTmux)('boxlite-rx exec -t in a pseudo-terminal (tmux)', () =
     await until('the resize to 120x40', () => (view().size?.cols === 120 && view().size?.rows === 40 ? true : undefined));
 
     // The command ends (SIGTERM from the server side): the client leaves and restores the terminal.
-    const exited = firstValueFrom(em.events.pipe(filter((e) => e.type === 'exit'), timeout(8_000)));
+    const exited = nextEvent(em, 'exit', undefined, 8_000);
     const signalled = await runCli(['signal', ...connect(em), 'box-1', executionId, 'TERM']);
     expect(signalled.code).toBe(0);
     await exited;
@@ -170,7 +173,7 @@ describe.skipIf(!hasTmux)('boxlite-rx exec -t in a pseudo-terminal (tmux)', () =
     await id;
     await until('READY', () => (pane.screen().includes('READY') ? true : undefined));
     const pid = await until('the CLI pid', () => pane.cliPid());
-    const forwarded = firstValueFrom(em.events.pipe(filter((e) => e.type === 'signal' && e.signal === 15), timeout(8_000)));
+    const forwarded = firstValueFrom(em.events.pipe(filter((e) => e.type === 'signal' && e.signal === 15), failAfter(8_000, 'a SIGTERM forwarded')));
     process.kill(pid, 'SIGTERM');
     await forwarded;
     process.kill(pid, 'SIGTERM');
@@ -192,7 +195,7 @@ describe.skipIf(!hasTmux)('boxlite-rx exec -t in a pseudo-terminal (tmux)', () =
     pane.sendLiteral('typed');
     pane.send('Enter');
     await until('the local echo', () => (pane.screen().includes('typed') ? true : undefined));
-    const exited = firstValueFrom(em.events.pipe(filter((e) => e.type === 'exit'), timeout(8_000)));
+    const exited = nextEvent(em, 'exit', undefined, 8_000);
     expect((await runCli(['signal', ...connect(em), 'box-1', executionId, 'TERM'])).code).toBe(0);
     await exited;
     expect(view().stdinBytes).toBe(0);

@@ -1,3 +1,4 @@
+// @module-tag slow/process
 import { describe, expect, it } from 'vitest';
 import { USAGE, usageOf } from '../src/cli/usage.js';
 import { connect, emulatorPerTest, runCli } from './support/cli.js';

@@ -1,3 +1,4 @@
+// @module-tag slow/process
 /**
  * The package as a user gets it: `npm pack` in a fresh clone (no `dist/`: `prepack` builds it),
  * installed into fresh projects. Imported as ESM and as CommonJS, each running one exec against

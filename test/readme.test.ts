@@ -1,3 +1,4 @@
+// @module-tag slow/process
 /**
  * The README says what is true: its pipeline diagram runs through the real recovery pipeline (the
  * marble harness of `marbles/`), and its TypeScript samples, in order as one program, type-check
@@ -167,7 +168,7 @@ describe('the README TypeScript samples', () => {
     const members = angular.join('\n');
     writeFileSync(source, `import { injectBoxliteClient, toExecSignals } from 'boxlite-rx/angular';\nexport class Sample {\n${members}}\n`);
     expect(typeErrors(source)).toEqual([]);
-  }, 30_000);
+  });
 
   it('type-check and run, in order, against the emulator, printing what they promise', async () => {
     mkdirSync(WORK, { recursive: true });
@@ -199,5 +200,5 @@ describe('the README TypeScript samples', () => {
       stdout: 'line 1\nline 2\nexit 0\n{"exitCode":0,"stdout":"hello\\n","stderr":""}\n',
       stderr: '',
     });
-  }, 30_000);
+  });
 });

@@ -1,3 +1,4 @@
+// @module-tag slow/browser
 /**
  * The ESM build in a real browser (headless Chromium): the page runs `exec` with the browser's own
  * WebSocket and fetch, through a same-origin gateway that holds the token, against the emulator.

@@ -3,7 +3,8 @@ import WebSocket from 'ws';
 import { auth, emulator, endpoint, nextEvent, startExecution } from '../support/emulator.js';
 import { executionUrl } from '../../src/protocol/paths.js';
 import type { RunnerEmulator, Script } from '../../src/testing/index.js';
-import { attach, slotFree, show, stdoutOf, tryAttach, within, type Conn } from './attachClient.js';
+import { within } from '../support/within.js';
+import { attach, slotFree, show, stdoutOf, tryAttach, type Conn } from './attachClient.js';
 
 const produceThenWait: Script = {
   steps: [{ stdout: 'one ' }, { stderr: 'E1 ' }, { stdout: 'two ' }, { stderr: 'E2' }, { waitForAttach: true }, { stdout: 'live' }, { exit: 4 }],

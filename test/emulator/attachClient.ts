@@ -7,22 +7,12 @@ import WebSocket from 'ws';
 import { attachUrl } from '../../src/protocol/paths.js';
 import type { RunnerEmulator } from '../../src/testing/index.js';
 import { endpoint, nextEvent } from '../support/emulator.js';
+import { within } from '../support/within.js';
 
 const sockets: WebSocket[] = [];
 afterEach(() => {
   for (const ws of sockets.splice(0)) ws.terminate();
 });
-
-/** `promise`, or a rejection naming `what` after `ms`. */
-export function within<T>(promise: Promise<T>, ms = 3000, what = 'event'): Promise<T> {
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => {
-      const t = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
-      t.unref();
-    }),
-  ]);
-}
 
 /** Resolves once the execution's attach slot is free (at once if it is). */
 export async function slotFree(em: RunnerEmulator, id: string): Promise<void> {

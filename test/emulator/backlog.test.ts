@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { ChunkBacklog } from '../../src/testing/emulator/chunkBacklog.js';
 import type { EmulatedServer, RunnerEmulator, Script } from '../../src/testing/index.js';
 import { emulator, startExecution } from '../support/emulator.js';
-import { attach, slotFree, within, type Frame } from './attachClient.js';
+import { within } from '../support/within.js';
+import { attach, slotFree, type Frame } from './attachClient.js';
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 const texts = (chunks: readonly Uint8Array[]): string[] => chunks.map((chunk) => new TextDecoder().decode(chunk));

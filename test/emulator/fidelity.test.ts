@@ -8,7 +8,8 @@ import { rawAttach } from '../../src/cli/doctor/rawAttach.js';
 import { attachUrl, executionUrl } from '../../src/protocol/paths.js';
 import type { EmulatedServer } from '../../src/testing/index.js';
 import { auth, emulator, endpoint, startExecution } from '../support/emulator.js';
-import { attach, show, tryAttach, within } from './attachClient.js';
+import { within } from '../support/within.js';
+import { attach, show, tryAttach } from './attachClient.js';
 
 /** Whether `pid` is a live process (a zombie waiting to be reaped is not). Linux `/proc`. */
 function alive(pid: number): boolean {

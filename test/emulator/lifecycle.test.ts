@@ -9,6 +9,7 @@ import { attachUrl, executionUrl } from '../../src/protocol/paths.js';
 import { OutputRing } from '../../src/testing/emulator/ring.js';
 import { startRunnerEmulator, type RunnerEmulator } from '../../src/testing/index.js';
 import { auth, emulator, endpoint, getExecution, nextEvent, startExecution } from '../support/emulator.js';
+import { within } from '../support/within.js';
 
 // ----- helpers -----
 
@@ -18,15 +19,11 @@ function run(
   id: string,
   input: { stdin?: string; eof?: boolean; ms?: number } = {},
 ): Promise<{ stdout: string; stderr: string; texts: string[]; code: number }> {
-  return new Promise((resolvePromise, reject) => {
-    const ws = new WebSocket(attachUrl(endpoint(em), 'box', id), { headers: auth(em) });
+  const ws = new WebSocket(attachUrl(endpoint(em), 'box', id), { headers: auth(em) });
+  const ended = new Promise<{ stdout: string; stderr: string; texts: string[]; code: number }>((resolvePromise, reject) => {
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     const texts: string[] = [];
-    const timer = setTimeout(() => {
-      ws.terminate();
-      reject(new Error('attach did not end in time'));
-    }, input.ms ?? 5000);
     ws.on('open', () => {
       if (input.stdin !== undefined) ws.send(Buffer.from(input.stdin));
       if (input.eof === true) ws.send('{"type":"stdin_eof"}');
@@ -37,10 +34,10 @@ function run(
     });
     ws.on('error', reject);
     ws.on('close', (code) => {
-      clearTimeout(timer);
       resolvePromise({ stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString(), texts, code });
     });
   });
+  return within(ended, input.ms ?? 5000, 'the attach to end').finally(() => ws.terminate());
 }
 
 // ----- tests -----
@@ -226,7 +223,7 @@ describe('close()', () => {
     await expect(fetch(`${em.url}/v1/boxes/box/executions/${scripted}`, { headers: auth(em) })).rejects.toThrow();
   });
 
-  it('leaves no handle behind: a process that used every feature exits on its own', async () => {
+  it('leaves no handle behind: a process that used every feature exits on its own', { tags: ['slow/process'] }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'emulator-handles-'));
     const entry = resolve('src/testing/index.ts');
     const wsModule = resolve('node_modules/ws/wrapper.mjs');
@@ -267,20 +264,12 @@ console.log('closed');
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
     try {
-      const code = await new Promise<number | null>((resolvePromise, reject) => {
-        const timer = setTimeout(() => {
-          child.kill('SIGKILL');
-          reject(new Error(`the process did not exit on its own; output: ${output}`));
-        }, 15_000);
-        child.on('exit', (exitCode) => {
-          clearTimeout(timer);
-          resolvePromise(exitCode);
-        });
-      });
+      const exited = new Promise<number | null>((resolvePromise) => child.on('exit', (exitCode) => resolvePromise(exitCode)));
+      const code = await within(exited, 15_000, () => `the process to exit on its own; output: ${output}`).finally(() => child.kill('SIGKILL'));
       expect(output.trim()).toBe('closed');
       expect(code).toBe(0);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  }, 20_000);
+  });
 });

@@ -8,7 +8,8 @@ import type { Script } from '../../src/testing/index.js';
 import { rawAttach } from '../../src/cli/doctor/rawAttach.js';
 import { attachUrl } from '../../src/protocol/paths.js';
 import { emulator, endpoint, nextEvent, startExecution } from '../support/emulator.js';
-import { attach, show, tryAttach, within } from './attachClient.js';
+import { within } from '../support/within.js';
+import { attach, show, tryAttach } from './attachClient.js';
 
 /** Timers may fire up to a millisecond before `performance.now()` says they are due. */
 const TIMER_SLACK_MS = 5;

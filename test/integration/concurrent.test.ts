@@ -1,3 +1,4 @@
+// @module-tag slow/sockets
 /**
  * 100 executions at once on one client, each with its own output and a random fault on its first
  * attach (a cut at a random byte, after the upgrade, after the replay, before the exit, with or

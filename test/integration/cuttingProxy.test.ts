@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startCuttingProxy, type ProxiedAttach, type RunnerEmulator } from '../../src/testing/index.js';
+import { within } from '../support/within.js';
 import { emulator, nextEvent, proxy, socketsClosed, WAIT_MS } from './support.js';
 
 const hello = { steps: [{ stdout: 'hello\n' }, { stderr: 'oops\n' }, { exit: 2 }] };
@@ -36,13 +37,12 @@ interface RawAttach {
 
 /** One attach with a plain `ws` client, to its end (bounded). Frames as `o:text`, `e:text` or the JSON text. */
 function rawAttach(baseUrl: string, em: RunnerEmulator, id: string): Promise<RawAttach> {
-  return new Promise((resolve, reject) => {
+  const ended = new Promise<RawAttach>((resolve) => {
     const ws = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/v1/boxes/box/executions/${id}/attach`, {
       headers: { authorization: `Bearer ${em.token}` },
     });
     const frames: string[] = [];
     let opened = false;
-    const bound = setTimeout(() => reject(new Error(`attach did not end within ${WAIT_MS} ms`)), WAIT_MS);
     ws.on('open', () => {
       opened = true;
     });
@@ -54,16 +54,15 @@ function rawAttach(baseUrl: string, em: RunnerEmulator, id: string): Promise<Raw
       let body = '';
       res.on('data', (chunk: Buffer) => (body += chunk.toString()));
       res.on('end', () => {
-        clearTimeout(bound);
         ws.terminate();
         resolve({ opened, frames, code: undefined, status: res.statusCode, body });
       });
     });
     ws.on('close', (code) => {
-      clearTimeout(bound);
       resolve({ opened, frames, code, status: undefined, body: '' });
     });
   });
+  return within(ended, WAIT_MS, 'the attach to end');
 }
 
 describe('startCuttingProxy', () => {

@@ -1,3 +1,4 @@
+// @module-tag slow/sockets
 /**
  * The demo's core (`npm start`) on a small scale: through the cutting proxy, the pre-fix client
  * loses the output of cut commands, boxlite-rx `exec` loses none, repeats none, and gets every

@@ -3,7 +3,7 @@
  * client against it, bounded waits on emulator events, and exact summaries of what a client emitted.
  */
 
-import { filter, firstValueFrom, materialize, throwError, timeout, toArray, type Observable } from 'rxjs';
+import { filter, firstValueFrom, materialize, toArray, type Observable } from 'rxjs';
 import { expect } from 'vitest';
 import { createRunnerClient, type RunnerClient, type RunnerClientOptions } from '../../src/index.js';
 import type { ExecEvent, ExitEvent, FetchLike, NoticeEvent } from '../../src/index.js';
@@ -16,6 +16,7 @@ import {
   type RunnerEmulator,
   type Script,
 } from '../../src/testing/index.js';
+import { failAfter } from '../support/within.js';
 
 export { emulator } from '../support/emulator.js';
 
@@ -59,7 +60,7 @@ export async function socketsClosed(em: RunnerEmulator, ms = WAIT_MS): Promise<v
   await firstValueFrom(
     em.events.pipe(
       filter((e) => e.type === 'detach' && em.stats.openSockets === 0),
-      timeout({ first: ms, with: () => throwError(() => new Error(`${em.stats.openSockets} attach socket(s) still open after ${ms} ms`)) }),
+      failAfter(ms, () => `every attach socket to close (${em.stats.openSockets} still open)`),
     ),
   );
 }
@@ -69,7 +70,7 @@ export function attachAttempt(em: RunnerEmulator, attempt: number, ms = WAIT_MS)
   return firstValueFrom(
     em.events.pipe(
       filter((e): e is Extract<EmulatorEvent, { type: 'attach' }> => e.type === 'attach' && e.attempt === attempt),
-      timeout({ first: ms, with: () => throwError(() => new Error(`no attach attempt ${attempt} within ${ms} ms`)) }),
+      failAfter(ms, `attach attempt ${attempt}`),
     ),
   );
 }
@@ -95,7 +96,7 @@ export async function outcome(events$: Observable<ExecEvent>, ms = WAIT_MS): Pro
     events$.pipe(
       materialize(),
       toArray(),
-      timeout({ first: ms, with: () => throwError(() => new Error(`the execution did not end within ${ms} ms`)) }),
+      failAfter(ms, 'the execution to end'),
     ),
   );
   const events = notes.flatMap((note) => (note.kind === 'N' ? [note.value as ExecEvent] : []));

@@ -1,3 +1,4 @@
+// @module-tag slow/cpu
 /**
  * Simulated reconnects on realistic output at the real buffer size (256 KiB), both replay shapes:
  * never a silent loss or repeat; `npm run measure:alignment` prints the same table at a larger
@@ -18,5 +19,5 @@ describe('alignment on realistic output, 256 KiB buffers, one reconnect at a ran
     }
     const total = (verdict: 'exact' | 'false-alarm') => rows.reduce((sum, row) => sum + row.counts[verdict], 0);
     expect(total('exact')).toBeGreaterThan(200);
-  }, 60_000);
+  });
 });

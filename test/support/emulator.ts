@@ -2,7 +2,7 @@
  * Test helpers around the runner emulator: emulators (and anything else with `close`) that are
  * closed after each test, bounded waits on emulator events, and raw REST calls.
  */
-import { filter, firstValueFrom, throwError, timeout } from 'rxjs';
+import { filter, firstValueFrom } from 'rxjs';
 import { afterEach, expect } from 'vitest';
 import { boxUrl, executionUrl, type EndpointBase } from '../../src/protocol/paths.js';
 import {
@@ -11,6 +11,7 @@ import {
   type EmulatorOptions,
   type RunnerEmulator,
 } from '../../src/testing/index.js';
+import { failAfter } from './within.js';
 
 const running: { close(): Promise<void> }[] = [];
 afterEach(async () => {
@@ -41,7 +42,7 @@ export function nextEvent<T extends EmulatorEvent['type']>(
         (e): e is Extract<EmulatorEvent, { type: T }> =>
           e.type === type && (executionId === undefined || ('executionId' in e && e.executionId === executionId)),
       ),
-      timeout({ first: ms, with: () => throwError(() => new Error(`no ${type} event within ${ms} ms`)) }),
+      failAfter(ms, `a ${type} event`),
     ),
   );
 }

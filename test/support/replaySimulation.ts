@@ -6,11 +6,11 @@
  * exit frame. The client side is the real `skipReplayed` on a `ReplayCursor`.
  */
 import { Subject } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
 import { ReplayCursor, type ReplayShape } from '../../src/delivery/replayCursor.js';
 import type { ExecEvent } from '../../src/events.js';
 import { skipReplayed } from '../../src/operators/skipReplayed.js';
 import { piecesOf, type StreamPiece } from '../property/oracle.js';
+import { createTestScheduler } from './marbleHarness.js';
 
 export interface Reconnect {
   readonly shape: ReplayShape;
@@ -66,7 +66,7 @@ export function simulateReconnect(run: Reconnect): Verdict {
   const produced = concat(chunks.slice(0, end));
   const cursor = new ReplayCursor(ringBytes, shape);
   const timeline: ExecEvent[] = [];
-  const scheduler = new TestScheduler(() => undefined);
+  const scheduler = createTestScheduler();
   let recoverable = false;
   // Inside `run`, RxJS reads the time from the scheduler's frame; each frame is pushed at the
   // virtual time set just before it (no actions are scheduled: thousands of them would be slow).

@@ -1,11 +1,12 @@
 /** `withExitReason`: the server's reason on a failed exit, one request, nothing else touched. */
 import { Observable, throwError } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
+import type { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import type { ExecEvent } from '../../src/events.js';
 import { withExitReason } from '../../src/operators/withExitReason.js';
+import { createTestScheduler } from '../support/marbleHarness.js';
 
-const scheduler = (): TestScheduler => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+const scheduler = (): TestScheduler => createTestScheduler('exact');
 
 const out: ExecEvent = { type: 'stdout', data: new Uint8Array([104, 105]) };
 const failed: ExecEvent = { type: 'exit', exitCode: 127, source: 'frame' };

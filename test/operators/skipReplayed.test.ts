@@ -2,19 +2,20 @@
  * `skipReplayed` on virtual time: every new byte leaves in the frame-time it arrived, the replay is
  * decided at its first frame, and every uncertain case is announced.
  */
-import { TestScheduler } from 'rxjs/testing';
+import type { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import { headMayBeMissing, overlapUnknown, runBroke } from '../../src/delivery/notices.js';
 import { ReplayCursor } from '../../src/delivery/replayCursor.js';
 import type { ExecEvent, OutputEvent } from '../../src/events.js';
 import { skipReplayed } from '../../src/operators/skipReplayed.js';
+import { createTestScheduler } from '../support/marbleHarness.js';
 import { realisticOutput } from '../support/realisticOutput.js';
 
 const enc = (text: string): Uint8Array => new TextEncoder().encode(text);
 const out = (data: Uint8Array | string): OutputEvent => ({ type: 'stdout', data: typeof data === 'string' ? enc(data) : data });
 const err = (text: string): OutputEvent => ({ type: 'stderr', data: enc(text) });
 const exit: ExecEvent = { type: 'exit', exitCode: 0, source: 'frame' };
-const scheduler = (): TestScheduler => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+const scheduler = (): TestScheduler => createTestScheduler('exact');
 
 /** Distinct log chunks of about `size` bytes each. */
 const logChunks = (count: number, size: number): Uint8Array[] =>

@@ -1,12 +1,12 @@
 import { of, type Observable } from 'rxjs';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { AttachDisconnectedError, AttachRejectedError } from '../src/errors.js';
-import type { ExecEvent } from '../src/events.js';
-import { attach, type AttachConfig } from '../src/observables/attach.js';
-import { Outbox } from '../src/transport/outbox.js';
-import { exitFrame, serverError, stdout } from '../marbles/values.js';
-import { FakeDomSocket, FakeNodeSocket, asConstructor } from './support/fakeSockets.js';
-import { createTestScheduler } from './support/marbleHarness.js';
+import { AttachDisconnectedError, AttachRejectedError } from '../../src/errors.js';
+import type { ExecEvent } from '../../src/events.js';
+import { attach, type AttachConfig } from '../../src/observables/attach.js';
+import { Outbox } from '../../src/transport/outbox.js';
+import { exitFrame, serverError, stdout } from '../../marbles/values.js';
+import { FakeDomSocket, FakeNodeSocket, asConstructor } from '../support/fakeSockets.js';
+import { createTestScheduler } from '../support/marbleHarness.js';
 
 const URL = 'ws://runner.test/v1/boxes/box-1/executions/exec-1/attach';
 

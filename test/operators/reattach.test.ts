@@ -5,11 +5,11 @@
 import { asyncScheduler, defer, throwError, type Observable } from 'rxjs';
 import type { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
-import { AttachRejectedError } from '../src/errors.js';
-import type { ExecEvent } from '../src/events.js';
-import { reattach } from '../src/observables/reattach.js';
-import { exitFrame, stdout } from '../marbles/values.js';
-import { createTestScheduler } from './support/marbleHarness.js';
+import { AttachRejectedError } from '../../src/errors.js';
+import type { ExecEvent } from '../../src/events.js';
+import { reattach } from '../../src/observables/reattach.js';
+import { exitFrame, stdout } from '../../marbles/values.js';
+import { createTestScheduler } from '../support/marbleHarness.js';
 
 const values: Record<string, ExecEvent> = { a: stdout('a'), x: exitFrame(0) };
 const conflict = (): AttachRejectedError => new AttachRejectedError('attach refused: HTTP 409', 409);

@@ -1,9 +1,9 @@
 import { lastValueFrom, toArray } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import { probe, type ProbeResult } from '../../src/observables/probe.js';
 import type { FetchLike, HttpTransport } from '../../src/transport/http.js';
 import type { TokenSource } from '../../src/transport/token.js';
+import { createTestScheduler } from '../support/marbleHarness.js';
 
 type FetchInit = Parameters<FetchLike>[1];
 type FetchAnswer = Awaited<ReturnType<FetchLike>>;
@@ -293,7 +293,7 @@ describe('probe: cancellation', () => {
 describe('probe: timeout (virtual time)', () => {
   it('a fetch that never answers → unavailable at exactly 5000 ms', () => {
     const fake = fakeFetch(never);
-    new TestScheduler((actual, expected) => expect(actual).toEqual(expected)).run(({ expectObservable }) => {
+    createTestScheduler('exact').run(({ expectObservable }) => {
       expectObservable(probe({ http: transport(fake.fetch), url: URL_, timeout: 5000 })).toBe('5000ms (u|)', {
         u: { state: 'unavailable', reason: 'status request timed out after 5000 ms' },
       });
@@ -302,7 +302,7 @@ describe('probe: timeout (virtual time)', () => {
 
   it('uses the configured timeout', () => {
     const fake = fakeFetch(never);
-    new TestScheduler((actual, expected) => expect(actual).toEqual(expected)).run(({ expectObservable }) => {
+    createTestScheduler('exact').run(({ expectObservable }) => {
       expectObservable(probe({ http: transport(fake.fetch), url: URL_, timeout: 1234 })).toBe('1234ms (u|)', {
         u: { state: 'unavailable', reason: 'status request timed out after 1234 ms' },
       });
@@ -312,7 +312,7 @@ describe('probe: timeout (virtual time)', () => {
   it('a token provider that never answers also times out', () => {
     const fake = fakeFetch(never);
     const stuck = (): Promise<string> => new Promise<string>(() => undefined);
-    new TestScheduler((actual, expected) => expect(actual).toEqual(expected)).run(({ expectObservable }) => {
+    createTestScheduler('exact').run(({ expectObservable }) => {
       expectObservable(probe({ http: transport(fake.fetch, stuck), url: URL_, timeout: 5000 })).toBe('5000ms (u|)', {
         u: { state: 'unavailable', reason: 'status request timed out after 5000 ms' },
       });
@@ -322,14 +322,14 @@ describe('probe: timeout (virtual time)', () => {
 
   it('an early unsubscribe leaves no timeout behind', () => {
     const fake = fakeFetch(never);
-    new TestScheduler((actual, expected) => expect(actual).toEqual(expected)).run(({ expectObservable }) => {
+    createTestScheduler('exact').run(({ expectObservable }) => {
       expectObservable(probe({ http: transport(fake.fetch), url: URL_, timeout: 5000 }), '4999ms !').toBe('');
     });
   });
 
   it('the timed-out request is aborted', async () => {
     const fake = fakeFetch(never);
-    new TestScheduler((actual, expected) => expect(actual).toEqual(expected)).run(({ expectObservable }) => {
+    createTestScheduler('exact').run(({ expectObservable }) => {
       expectObservable(probe({ http: transport(fake.fetch), url: URL_, timeout: 5000 })).toBe('5000ms (u|)', {
         u: { state: 'unavailable', reason: 'status request timed out after 5000 ms' },
       });

@@ -1,10 +1,10 @@
 import { Subject, defer, type Observable } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { AttachDisconnectedError, AttachRejectedError, ReconnectBudgetExceededError, ReconnectRequiredError, TokenProviderError } from '../src/errors.js';
-import { notice, type ExecEvent, type ReconnectReason } from '../src/events.js';
-import { reconnectWithBackoff } from '../src/operators/reconnectWithBackoff.js';
-import { stdout } from '../marbles/values.js';
-import { createTestScheduler } from './support/marbleHarness.js';
+import { AttachDisconnectedError, AttachRejectedError, ReconnectBudgetExceededError, ReconnectRequiredError, TokenProviderError } from '../../src/errors.js';
+import { notice, type ExecEvent, type ReconnectReason } from '../../src/events.js';
+import { reconnectWithBackoff } from '../../src/operators/reconnectWithBackoff.js';
+import { stdout } from '../../marbles/values.js';
+import { createTestScheduler } from '../support/marbleHarness.js';
 
 const unavailable = new ReconnectRequiredError({ state: 'unavailable', reason: 'HTTP 503' });
 const cut = new ReconnectRequiredError({ state: 'running' }, { cause: new AttachDisconnectedError('cut', 1006) });

@@ -1,8 +1,8 @@
 import { EMPTY, NEVER, Subject, concat, from, throwError, type Observable } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import type { ExecEvent, ExitEvent, NoticeEvent, OutputEvent } from '../../src/events.js';
 import { toExecResult, type ExecResult } from '../../src/operators/toExecResult.js';
+import { createTestScheduler } from '../support/marbleHarness.js';
 
 const out = (...values: number[]): OutputEvent => ({ type: 'stdout', data: Uint8Array.from(values) });
 const err = (...values: number[]): OutputEvent => ({ type: 'stderr', data: Uint8Array.from(values) });
@@ -40,7 +40,7 @@ describe('toExecResult', () => {
   });
 
   it('emits on the exit event, in the same frame (marble)', () => {
-    new TestScheduler((actual, expected) => expect(actual).toEqual(expected)).run(({ cold, expectObservable, expectSubscriptions }) => {
+    createTestScheduler('exact').run(({ cold, expectObservable, expectSubscriptions }) => {
       const source = cold<ExecEvent>('--s--a--b--x--c|', {
         s: { type: 'started', executionId: 'e' },
         a: text('stdout', 'he'),

@@ -5,12 +5,12 @@ import {
   AttachRejectedError,
   ReconnectRequiredError,
   isReconnectRequiredError,
-} from '../src/errors.js';
-import type { ExecEvent } from '../src/events.js';
-import type { ProbeResult } from '../src/protocol/probeResult.js';
-import { drainOnTerminal, type DrainOnTerminalConfig } from '../src/operators/drainOnTerminal.js';
-import { completed, drainIncomplete, exitFrame, exitProbed, running, stdout } from '../marbles/values.js';
-import { createTestScheduler } from './support/marbleHarness.js';
+} from '../../src/errors.js';
+import type { ExecEvent } from '../../src/events.js';
+import type { ProbeResult } from '../../src/protocol/probeResult.js';
+import { drainOnTerminal, type DrainOnTerminalConfig } from '../../src/operators/drainOnTerminal.js';
+import { completed, drainIncomplete, exitFrame, exitProbed, running, stdout } from '../../marbles/values.js';
+import { createTestScheduler } from '../support/marbleHarness.js';
 
 const cut = new AttachDisconnectedError('attach: socket closed before the exit frame (code 1006)', 1006);
 const values: Record<string, ExecEvent> = { a: stdout('a'), b: stdout('b'), x: exitFrame(0) };

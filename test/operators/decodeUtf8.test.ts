@@ -1,8 +1,8 @@
 import { Subject, type Observable } from 'rxjs';
-import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import type { ExecEvent, ExitEvent, NoticeEvent, OutputEvent } from '../../src/events.js';
 import { decodeUtf8, type DecodedEvent } from '../../src/operators/decodeUtf8.js';
+import { createTestScheduler } from '../support/marbleHarness.js';
 
 const out = (...values: number[]): OutputEvent => ({ type: 'stdout', data: Uint8Array.from(values) });
 const err = (...values: number[]): OutputEvent => ({ type: 'stderr', data: Uint8Array.from(values) });
@@ -51,7 +51,7 @@ describe('decodeUtf8', () => {
   });
 
   it('decodes the marble of its doc (euro sign split)', () => {
-    new TestScheduler((actual, expected) => expect(actual).toEqual(expected)).run(({ cold, expectObservable }) => {
+    createTestScheduler('exact').run(({ cold, expectObservable }) => {
       const source = cold<ExecEvent>('--a--b--x|', { a: out(0xe2, 0x82), b: out(0xac, 0x0a), x: exit });
       expectObservable(source.pipe(decodeUtf8())).toBe('-----t--x|', { t: { type: 'stdout', text: '€\n' }, x: exit });
     });
