@@ -1,3 +1,4 @@
+// @module-tag slow/process
 /**
  * The `WebSocket` option takes, without a cast, the WebSocket a user has at hand: `ws`'s class and
  * the global one of lib.dom, of @types/node ≥ 22 (undici), of Bun and of Deno. Each fixture is a

@@ -1,3 +1,4 @@
+// @module-tag slow/process
 /**
  * `boxlite-rx emulator --server runner|serve`, and `--replay` as its alias by replay shape (the old
  * spellings `single` and `chunked` included): parsed into one server, contradictions a usage error;
@@ -6,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseArgs, UsageError } from '../../src/cli/args.js';
 import { runCli, spawnCli } from '../support/cli.js';
-import { within } from './attachClient.js';
+import { within } from '../support/within.js';
 
 const serverOf = (...args: string[]): unknown => {
   const command = parseArgs(['emulator', ...args], {});

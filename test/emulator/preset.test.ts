@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { executionUrl } from '../../src/protocol/paths.js';
 import { startRunnerEmulator, type EmulatorOptions, type RunnerEmulator, type Script } from '../../src/testing/index.js';
 import { emulator, endpoint, startExecution } from '../support/emulator.js';
-import { attach, show, tryAttach, within } from './attachClient.js';
+import { within } from '../support/within.js';
+import { attach, show, tryAttach } from './attachClient.js';
 
 const twoChunks: Script = { steps: [{ stdout: 'one ' }, { stdout: 'two' }, { exit: 0 }] };
 
