@@ -6,7 +6,9 @@ import type { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import { AttachDisconnectedError, AttachRejectedError } from '../../src/errors.js';
 import type { Preconnect } from '../../src/observables/preconnect.js';
+import type { ReconnectReason } from '../../src/events.js';
 import { AttemptLedger } from '../../src/operators/attemptLedger.js';
+import type { FailureRun } from '../../src/operators/reconnectDelay.js';
 import type { EarlySocket } from '../../src/transport/earlySocket.js';
 import { createTestScheduler } from '../support/marbleHarness.js';
 
@@ -20,6 +22,8 @@ function at(steps: [number, () => void][]): void {
     for (const [ms, step] of steps) scheduler.schedule(step, ms);
   });
 }
+
+const runOf = (startedAt: number, failures: number, unavailable: number, refused: number): FailureRun => ({ startedAt, failures, unavailable, refused });
 
 /** A fake socket opened ahead that logs what becomes of it. */
 function fakeAhead(log: string[], name: string): Preconnect {
@@ -82,43 +86,20 @@ describe('AttemptLedger: progress', () => {
 describe('AttemptLedger: the run of failures', () => {
   it('failures without progress join one run, counted by the backoff each waits; progress starts a new run', () => {
     const ledger = new AttemptLedger(10);
-    const runs: unknown[] = [];
-    at([
-      [0, () => ledger.attemptStarted()],
-      [3, () => runs.push(ledger.failed('cut'))],
-      [3, () => ledger.attemptStarted()],
-      [4, () => runs.push(ledger.failed('conflict'))],
-      [4, () => ledger.attemptStarted()],
-      [6, () => runs.push(ledger.failed('unavailable'))],
-      [6, () => ledger.attemptStarted()],
-      [7, () => runs.push(ledger.failed('cut'))],
-      [7, () => ledger.attemptStarted()],
-      [8, () => ledger.eventEmitted()],
-      [9, () => runs.push(ledger.failed('cut'))],
-    ]);
-    expect(runs).toEqual([
-      { startedAt: 3, failures: 1, unavailable: 0, refused: 0 },
-      { startedAt: 3, failures: 2, unavailable: 0, refused: 1 },
-      { startedAt: 3, failures: 3, unavailable: 1, refused: 1 },
-      { startedAt: 3, failures: 4, unavailable: 1, refused: 2 },
-      { startedAt: 9, failures: 1, unavailable: 0, refused: 0 },
-    ]);
+    const runs: FailureRun[] = [];
+    const fail = (reason: ReconnectReason) => (): void => void runs.push(ledger.failed(reason));
+    const next = (): void => ledger.attemptStarted();
+    const emit = (): void => ledger.eventEmitted();
+    at([[0, next], [3, fail('cut')], [3, next], [4, fail('conflict')], [4, next], [6, fail('unavailable')], [6, next], [7, fail('cut')], [7, next], [8, emit], [9, fail('cut')]]);
+    expect(runs).toEqual([runOf(3, 1, 0, 0), runOf(3, 2, 0, 1), runOf(3, 3, 1, 1), runOf(3, 4, 1, 2), runOf(9, 1, 0, 0)]);
     expect(ledger.failures).toBe(1);
   });
 
   it('a socket that stayed open healthyAfter ms before its failure starts a new run', () => {
     const ledger = new AttemptLedger(10);
-    const runs: unknown[] = [];
-    at([
-      [0, () => runs.push(ledger.failed('refused'))],
-      [0, () => ledger.attemptStarted()],
-      [2, () => ledger.socketOpened()],
-      [12, () => runs.push(ledger.failed('cut'))],
-    ]);
-    expect(runs).toEqual([
-      { startedAt: 0, failures: 1, unavailable: 0, refused: 1 },
-      { startedAt: 12, failures: 1, unavailable: 0, refused: 0 },
-    ]);
+    const runs: FailureRun[] = [];
+    at([[0, () => runs.push(ledger.failed('refused'))], [0, () => ledger.attemptStarted()], [2, () => ledger.socketOpened()], [12, () => runs.push(ledger.failed('cut'))]]);
+    expect(runs).toEqual([runOf(0, 1, 0, 1), runOf(12, 1, 0, 0)]);
   });
 });
 
@@ -139,26 +120,16 @@ describe('AttemptLedger: the socket opened ahead', () => {
   it('after a cut of a socket that stayed open healthyAfter ms, too', () => {
     const ledger = new AttemptLedger(10);
     const log: string[] = [];
-    at([
-      [0, () => ledger.socketOpened()],
-      [10, () => ledger.socketEnded(cut)],
-      [11, () => ledger.openAhead(() => fakeAhead(log, 'A'))],
-    ]);
+    at([[0, () => ledger.socketOpened()], [10, () => ledger.socketEnded(cut)], [11, () => ledger.openAhead(() => fakeAhead(log, 'A'))]]);
     expect(log).toEqual(['open A']);
   });
 
   it('not after a cut without progress, nor after a refused connect', () => {
     const ledger = new AttemptLedger(10);
     const log: string[] = [];
-    at([
-      [0, () => ledger.socketOpened()],
-      [9, () => ledger.socketEnded(cut)],
-      [9, () => ledger.openAhead(() => fakeAhead(log, 'A'))],
-      [10, () => ledger.attemptStarted()],
-      [11, () => ledger.socketDelivered()],
-      [12, () => ledger.socketEnded(refused)],
-      [12, () => ledger.openAhead(() => fakeAhead(log, 'B'))],
-    ]);
+    const openAhead = (name: string) => (): void => ledger.openAhead(() => fakeAhead(log, name));
+    at([[0, () => ledger.socketOpened()], [9, () => ledger.socketEnded(cut)], [9, openAhead('A')]]);
+    at([[10, () => ledger.attemptStarted()], [11, () => ledger.socketDelivered()], [12, () => ledger.socketEnded(refused)], [12, openAhead('B')]]);
     expect(log).toEqual([]);
     expect(ledger.takeAhead()).toBeUndefined();
   });

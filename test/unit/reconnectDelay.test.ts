@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { ReconnectReason } from '../../src/events.js';
 import { REFUSED_BACKOFF } from '../../src/limits.js';
-import { backoffOf, reconnectDelay, type FailureRun, type ReconnectDelays } from '../../src/operators/reconnectDelay.js';
+import { backoffOf, reconnectDelay, type ReconnectDelays } from '../../src/operators/reconnectDelay.js';
 
 const defaults: ReconnectDelays = { initialDelay: 15_000, maxDelay: 30_000, refused: REFUSED_BACKOFF };
 
@@ -25,47 +25,24 @@ function documentedRows(): [string, string][] {
   return rows;
 }
 
-/** A failure of a run, and the delay the table gives it. */
-interface Example {
-  readonly reason: ReconnectReason;
-  readonly run: Omit<FailureRun, 'startedAt'>;
-  readonly delay: number;
-}
-
-const run = (failures: number, unavailable: number, refused: number): Omit<FailureRun, 'startedAt'> => ({ failures, unavailable, refused });
+/** A failure of a run, and the delay the table gives it: `[reason, failures, unavailable, refused, delay]`, the failure counted in. */
+type Example = [ReconnectReason, number, number, number, number];
 
 /** Each row of the table, by its documented text, with the failures that fall in it. */
 const table: [string, string, Example[]][] = [
-  [
-    'a cut (the socket had opened), probe `running`, first in the run',
-    '0: at once',
-    [
-      { reason: 'cut', run: run(1, 0, 0), delay: 0 },
-    ],
-  ],
+  ['a cut (the socket had opened), probe `running`, first in the run', '0: at once', [['cut', 1, 0, 0, 0]]],
   [
     'a refused connect (409 slot held, 502, token provider failure), or a repeat, probe `running`',
     '`refused`: 50 ms doubling to 2 s',
     [
-      { reason: 'conflict', run: run(1, 0, 1), delay: 50 },
-      { reason: 'refused', run: run(2, 0, 2), delay: 100 },
-      { reason: 'token', run: run(3, 0, 3), delay: 200 },
-      { reason: 'cut', run: run(2, 0, 1), delay: 50 },
-      { reason: 'cut', run: run(3, 1, 2), delay: 100 },
-      { reason: 'conflict', run: run(6, 0, 6), delay: 1_600 },
-      { reason: 'conflict', run: run(7, 0, 7), delay: 2_000 },
-      { reason: 'conflict', run: run(20, 0, 20), delay: 2_000 },
+      ['conflict', 1, 0, 1, 50], ['refused', 2, 0, 2, 100], ['token', 3, 0, 3, 200], ['cut', 2, 0, 1, 50], ['cut', 3, 1, 2, 100],
+      ['conflict', 6, 0, 6, 1_600], ['conflict', 7, 0, 7, 2_000], ['conflict', 20, 0, 20, 2_000],
     ],
   ],
   [
     'probe `unavailable` (network, timeout, 5xx)',
     '`initialDelay` doubling to `maxDelay` (15 s → 30 s)',
-    [
-      { reason: 'unavailable', run: run(1, 1, 0), delay: 15_000 },
-      { reason: 'unavailable', run: run(2, 2, 0), delay: 30_000 },
-      { reason: 'unavailable', run: run(5, 2, 3), delay: 30_000 },
-      { reason: 'unavailable', run: run(9, 9, 0), delay: 30_000 },
-    ],
+    [['unavailable', 1, 1, 0, 15_000], ['unavailable', 2, 2, 0, 30_000], ['unavailable', 5, 2, 3, 30_000], ['unavailable', 9, 9, 0, 30_000]],
   ],
 ];
 
@@ -75,8 +52,8 @@ describe('reconnectDelay: the table of reconnectWithBackoff, row by row', () => 
   });
 
   describe.each(table)('%s: %s', (_failure, _delay, examples) => {
-    it.each(examples)('$reason, the run at $run.failures failure(s): $delay ms', ({ reason, run: counts, delay }) => {
-      expect(reconnectDelay({ startedAt: 0, ...counts }, reason, defaults)).toBe(delay);
+    it.each(examples)('%s, the run at %i failure(s), %i unavailable, %i refused: %i ms', (reason, failures, unavailable, refused, delay) => {
+      expect(reconnectDelay({ startedAt: 0, failures, unavailable, refused }, reason, defaults)).toBe(delay);
     });
   });
 

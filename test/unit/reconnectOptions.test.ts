@@ -8,24 +8,13 @@ import { describe, expect, it } from 'vitest';
 import { reattach } from '../../src/observables/reattach.js';
 import { reconnectWithBackoff, type ReconnectConfig, type ReconnectContext } from '../../src/operators/reconnectWithBackoff.js';
 
-const thrown = (call: () => unknown): Error => {
-  try {
-    call();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a throw');
-};
-
 describe('reconnectWithBackoff: its options', () => {
   it.each<[string, ReconnectConfig, ReconnectContext, string]>([
     ['a misspelled policy key', { budgt: 5 } as ReconnectConfig, {}, 'reconnectWithBackoff: unknown option budgt (did you mean budget?)'],
     ['an unknown context key', {}, { accepted: () => true } as ReconnectContext, 'reconnectWithBackoff: unknown option context.accepted'],
     ['a misspelled refused key', {}, { refused: { maxDelai: 5 } } as ReconnectContext, 'reconnectWithBackoff: unknown option refused.maxDelai (did you mean maxDelay?)'],
   ])('%s is a TypeError naming it', (_name, config, context, message) => {
-    const error = thrown(() => reconnectWithBackoff(config, context));
-    expect(error).toBeInstanceOf(TypeError);
-    expect(error.message).toBe(message);
+    expect(() => reconnectWithBackoff(config, context)).toThrow(new TypeError(message));
   });
 
   it.each<[string, ReconnectConfig, ReconnectContext, string]>([
@@ -36,9 +25,7 @@ describe('reconnectWithBackoff: its options', () => {
     ['a negative healthyAfter', { healthyAfter: -1 }, {}, 'reconnectWithBackoff: healthyAfter must be a number of milliseconds >= 0, got -1'],
     ['a NaN refused delay', {}, { refused: { initialDelay: Number.NaN } }, 'reconnectWithBackoff: refused.initialDelay must be a number of milliseconds >= 0 up to 2147483647, got NaN'],
   ])('%s is a RangeError', (_name, config, context, message) => {
-    const error = thrown(() => reconnectWithBackoff(config, context));
-    expect(error).toBeInstanceOf(RangeError);
-    expect(error.message).toBe(message);
+    expect(() => reconnectWithBackoff(config, context)).toThrow(new RangeError(message));
   });
 
   it('accepts every documented key, 0 delays and an endless budget', () => {
@@ -53,9 +40,7 @@ describe('reconnectWithBackoff: its options', () => {
 
 describe('reattach: its options', () => {
   it('a misspelled key is a TypeError naming it', () => {
-    const error = thrown(() => reattach(EMPTY, { deadlin: 5 } as never));
-    expect(error).toBeInstanceOf(TypeError);
-    expect(error.message).toBe('reattach: unknown option deadlin (did you mean deadline?)');
+    expect(() => reattach(EMPTY, { deadlin: 5 } as never)).toThrow(new TypeError('reattach: unknown option deadlin (did you mean deadline?)'));
   });
 
   it.each([
@@ -63,8 +48,6 @@ describe('reattach: its options', () => {
     [{ maxDelay: Infinity }, 'reattach: maxDelay must be a number of milliseconds >= 0 up to 2147483647, got Infinity'],
     [{ deadline: -5 }, 'reattach: deadline must be a number of milliseconds >= 0, got -5'],
   ])('%o is a RangeError', (backoff, message) => {
-    const error = thrown(() => reattach(EMPTY, backoff));
-    expect(error).toBeInstanceOf(RangeError);
-    expect(error.message).toBe(message);
+    expect(() => reattach(EMPTY, backoff)).toThrow(new RangeError(message));
   });
 });
