@@ -1,4 +1,4 @@
-import { defer, finalize, tap, type Observable } from 'rxjs';
+import { defer, finalize, tap, type MonoTypeOperatorFunction, type Observable } from 'rxjs';
 import { ReplayCursor } from '../delivery/replayCursor.js';
 import type { ExecEvent } from '../events.js';
 import type { Preconnect } from '../observables/preconnect.js';
@@ -73,7 +73,7 @@ export function followExecution(context: FollowContext, executionId: string, inp
 }
 
 /** Reports what a socket delivers and how it ends to the ledger. */
-function recordedIn(ledger: AttemptLedger): (socket$: Observable<ExecEvent>) => Observable<ExecEvent> {
+function recordedIn(ledger: AttemptLedger): MonoTypeOperatorFunction<ExecEvent> {
   return tap({ next: () => ledger.socketDelivered(), error: (error: unknown) => ledger.socketEnded(error) });
 }
 

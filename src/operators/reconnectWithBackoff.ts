@@ -28,7 +28,7 @@ export interface ReconnectConfig {
    * is followed for as long as it runs.
    */
   readonly budget?: number;
-  /** A socket that stays open this long, or delivers anything, made progress. Default `HEALTHY_AFTER_MS` (1000). */
+  /** A socket that stays open this long, or delivers anything, made progress. Default 1000. */
   readonly healthyAfter?: number;
 }
 
