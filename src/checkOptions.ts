@@ -62,13 +62,14 @@ export function keysOf<T>(table: { readonly [K in keyof T]-?: true }): readonly 
 
 /**
  * A number of milliseconds, `fallback` when undefined: more than 0 (or at least 0 where `zero` is
- * allowed) and at most what a timer can wait. Anything else, a string included, is a `RangeError`.
+ * allowed) and at most `max`, by default what a timer can wait (`Infinity` for a span no timer
+ * waits whole, such as a budget). Anything else, a string included, is a `RangeError`.
  */
-export function milliseconds(owner: string, name: string, value: unknown, fallback: number, { zero = false } = {}): number {
+export function milliseconds(owner: string, name: string, value: unknown, fallback: number, { zero = false, max = MAX_TIMER_MS } = {}): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !(zero ? value >= 0 : value > 0) || !(value <= MAX_TIMER_MS)) {
+  if (typeof value !== 'number' || !(zero ? value >= 0 : value > 0) || !(value <= max)) {
     const what = zero ? 'a number of milliseconds >= 0' : 'a positive number of milliseconds';
-    throw new RangeError(`${owner}: ${name} must be ${what} up to ${MAX_TIMER_MS}, got ${shown(value)}`);
+    throw new RangeError(`${owner}: ${name} must be ${what}${max === Infinity ? '' : ` up to ${max}`}, got ${shown(value)}`);
   }
   return value;
 }

@@ -1,4 +1,4 @@
-import { Observable, defer, finalize, map, merge, of, switchMap, takeWhile, tap } from 'rxjs';
+import { Observable, defer, finalize, map, of, switchMap, tap } from 'rxjs';
 import { BoxliteHttpError } from '../errors.js';
 import type { ExecEvent } from '../events.js';
 import { attach, type AttachConfig } from '../observables/attach.js';
@@ -6,6 +6,7 @@ import { preconnect } from '../observables/preconnect.js';
 import { probe } from '../observables/probe.js';
 import type { ProbeResult } from '../protocol/probeResult.js';
 import { reattach } from '../observables/reattach.js';
+import { forwardEvents } from '../operators/forwardEvents.js';
 import { withExitReason } from '../operators/withExitReason.js';
 import { assertId, assertIds, attachUrl, boxUrl, executionUrl, type EndpointBase } from '../protocol/paths.js';
 import { isTerminalDimension } from '../limits.js';
@@ -90,8 +91,8 @@ export function createRunnerClient(clientOptions: RunnerClientOptions): RunnerCl
     assertIds(boxId, executionId);
     return defer(() => {
       const outbox = new Outbox(input).start();
-      return merge(attachWith(boxId, executionId, outbox), outbox.failures).pipe(
-        takeWhile((event) => event.type !== 'exit', true),
+      return attachWith(boxId, executionId, outbox).pipe(
+        forwardEvents({ beside: [outbox.failures] }),
         finalize(() => outbox.dispose()),
       );
     });

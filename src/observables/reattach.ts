@@ -1,12 +1,14 @@
 import { asyncScheduler, defer, retry, throwError, timer, type Observable } from 'rxjs';
+import { checkKeys, milliseconds } from '../checkOptions.js';
 import { isAttachRejectedError } from '../errors.js';
 import type { ExecEvent } from '../events.js';
+import { REFUSED_BACKOFF, doublingDelay } from '../limits.js';
 
 /** How `reattach` waits out a slot the server still holds (409). */
 export interface ConflictBackoff {
-  /** First delay in ms (default 50). */
+  /** First delay in ms (default 50, `REFUSED_BACKOFF`). */
   readonly initialDelay?: number;
-  /** Largest delay in ms (default 2000). */
+  /** Largest delay in ms (default 2000, `REFUSED_BACKOFF`). */
   readonly maxDelay?: number;
   /**
    * Milliseconds after which a 409 is final (default 60000: the server frees a silently cut slot
@@ -14,6 +16,8 @@ export interface ConflictBackoff {
    */
   readonly deadline?: number;
 }
+
+const OWNER = 'reattach';
 
 /**
  * The attach used to drain the server's buffer after a cut: `attach$`, retried immediately and
@@ -36,13 +40,17 @@ export interface ConflictBackoff {
  * at or after the deadline is final. Any other failure errors at once with the same error, and so
  * does that final 409. No event is emitted before a successful upgrade, so a retry never repeats
  * output. The deadline runs from the subscription, in scheduler time (`TestScheduler` drives it).
+ * A delay that is not a number of milliseconds a timer can wait, or an unknown key, throws at once.
  *
  * @example
  * reattach(client.attach(boxId, executionId)).subscribe(console.log);
  * @see drainOnTerminal
  */
 export function reattach(attach$: Observable<ExecEvent>, backoff: ConflictBackoff = {}): Observable<ExecEvent> {
-  const { initialDelay = 50, maxDelay = 2000, deadline = 60_000 } = backoff;
+  checkKeys(OWNER, 'options', backoff, ['initialDelay', 'maxDelay', 'deadline']);
+  const initialDelay = milliseconds(OWNER, 'initialDelay', backoff.initialDelay, REFUSED_BACKOFF.initialDelay, { zero: true });
+  const maxDelay = milliseconds(OWNER, 'maxDelay', backoff.maxDelay, REFUSED_BACKOFF.maxDelay, { zero: true });
+  const deadline = milliseconds(OWNER, 'deadline', backoff.deadline, 60_000, { zero: true, max: Infinity });
   return defer(() => {
     const start = asyncScheduler.now();
     return attach$.pipe(
@@ -51,7 +59,7 @@ export function reattach(attach$: Observable<ExecEvent>, backoff: ConflictBackof
           const conflict = isAttachRejectedError(error) && error.status === 409;
           const left = deadline - (asyncScheduler.now() - start);
           if (!conflict || left <= 0) return throwError(() => error);
-          return timer(Math.min(initialDelay * 2 ** (attempt - 1), maxDelay, left));
+          return timer(Math.min(doublingDelay(initialDelay, maxDelay, attempt), left));
         },
       }),
     );

@@ -1,4 +1,5 @@
-import { EMPTY, Observable, asyncScheduler, defer, of, retry, timer, type MonoTypeOperatorFunction } from 'rxjs';
+import { asyncScheduler, defer, EMPTY, filter, map, of, retry, tap, throwError, timer, type MonoTypeOperatorFunction, type Observable } from 'rxjs';
+import { checkKeys, milliseconds } from '../checkOptions.js';
 import {
   ReconnectBudgetExceededError,
   isAttachDisconnectedError,
@@ -8,6 +9,11 @@ import {
   type ReconnectRequiredError,
 } from '../errors.js';
 import { notice, type ExecEvent, type ReconnectReason } from '../events.js';
+import { REFUSED_BACKOFF } from '../limits.js';
+import { Relay } from '../transport/relay.js';
+import { AttemptLedger } from './attemptLedger.js';
+import { reconnectDelay, type ReconnectDelays } from './reconnectDelay.js';
+import { forwardEvents } from './forwardEvents.js';
 
 /** The reconnect policy. Every delay is in milliseconds. */
 export interface ReconnectConfig {
@@ -26,18 +32,54 @@ export interface ReconnectConfig {
   readonly healthyAfter?: number;
 }
 
+/** `ReconnectConfig.healthyAfter`'s default: a socket open for a second made progress. */
+const HEALTHY_AFTER_MS = 1_000;
+
 /** What the operator needs beyond the policy. */
 export interface ReconnectContext {
-  /** Delays after a refused connect while the server answers (409, 502): 50 doubling to 2000 by default. */
-  readonly refused?: { readonly initialDelay?: number; readonly maxDelay?: number };
+  /** Delays after a refused connect while the server answers (409, 502): `REFUSED_BACKOFF`, 50 doubling to 2000, by default. */
+  readonly refused?: { readonly initialDelay?: number | undefined; readonly maxDelay?: number | undefined };
   /**
-   * Whether the attempt that just failed had a socket accepted long enough to count as progress
-   * (`createRunnerClient` tells it from the socket's open and `healthyAfter`). An attempt that
-   * emitted anything made progress in any case.
+   * Emits when a socket opens: the open starts the socket's life (see `healthyAfter`), and the
+   * first one after a `reconnecting` notice is announced as `reconnected`.
    */
-  readonly accepted?: () => boolean;
-  /** Emits when a socket opens; the first one after a `reconnecting` notice is announced as `reconnected`. */
   readonly opened?: Observable<unknown>;
+  /**
+   * The execution's ledger, when the caller records its sockets' ends in it too
+   * (`followExecution` does). By default each subscription keeps one of its own (`attemptLedger`).
+   */
+  readonly ledger?: AttemptLedger;
+}
+
+const OWNER = 'reconnectWithBackoff';
+
+const healthyAfterOf = (config: ReconnectConfig): number =>
+  milliseconds(OWNER, 'healthyAfter', config.healthyAfter, HEALTHY_AFTER_MS, { zero: true, max: Infinity });
+
+/** A ledger for one subscription under `config`: its sockets count as progress after `healthyAfter` ms. */
+export function attemptLedger(config: ReconnectConfig = {}): AttemptLedger {
+  return new AttemptLedger(healthyAfterOf(config));
+}
+
+/** The policy with its defaults, checked: every delay a timer can wait, `maxDelay` not below `initialDelay`. */
+function reconnectPolicy(config: ReconnectConfig, context: ReconnectContext): ReconnectDelays & { readonly budget: number; readonly healthyAfter: number } {
+  checkKeys(OWNER, 'options', config, ['initialDelay', 'maxDelay', 'budget', 'healthyAfter']);
+  checkKeys(OWNER, 'context', context, ['refused', 'opened', 'ledger']);
+  const refused = context.refused ?? {};
+  checkKeys(OWNER, 'refused', refused, ['initialDelay', 'maxDelay']);
+  const initialDelay = milliseconds(OWNER, 'initialDelay', config.initialDelay, 15_000, { zero: true });
+  const maxDelay = milliseconds(OWNER, 'maxDelay', config.maxDelay, 30_000, { zero: true });
+  if (maxDelay < initialDelay) throw new RangeError(`${OWNER}: maxDelay must be >= initialDelay (${initialDelay}), got ${maxDelay}`);
+  return {
+    initialDelay,
+    maxDelay,
+    healthyAfter: healthyAfterOf(config),
+    budget: milliseconds(OWNER, 'budget', config.budget, 270_000, { zero: true, max: Infinity }),
+    refused: {
+      initialDelay: milliseconds(OWNER, 'refused.initialDelay', refused.initialDelay, REFUSED_BACKOFF.initialDelay, { zero: true }),
+      maxDelay: milliseconds(OWNER, 'refused.maxDelay', refused.maxDelay, REFUSED_BACKOFF.maxDelay, { zero: true }),
+    },
+  };
 }
 
 /** Why a reconnect is needed, from the probe's answer and the failure behind it. */
@@ -48,8 +90,6 @@ function reasonOf(error: ReconnectRequiredError): ReconnectReason {
   if (isTokenProviderError(cause)) return 'token';
   return isAttachRejectedError(cause) && cause.status === 409 ? 'conflict' : 'refused';
 }
-
-const doubling = (initial: number, max: number, attempt: number): number => Math.min(initial * 2 ** (attempt - 1), max);
 
 /**
  * Resubscribes to the source after a `ReconnectRequiredError`: at once after a cut while the
@@ -76,76 +116,56 @@ const doubling = (initial: number, max: number, attempt: number): number => Math
  * | a refused connect (409 slot held, 502, token provider failure), or a repeat, probe `running` | `refused`: 50 ms doubling to 2 s |
  * | probe `unavailable` (network, timeout, 5xx) | `initialDelay` doubling to `maxDelay` (15 s → 30 s) |
  *
- * A run of failures ends when an attempt made progress: it emitted anything, or `accepted()`
- * says its socket stayed open `healthyAfter` ms. Only a run longer than `budget` gives up.
- * Built on `retry({ delay })` and `timer`, so a `TestScheduler` drives it. The source is expected
- * to start where it left off (as `exec`'s replay cursor makes it).
+ * The table is `reconnectDelay`'s, row by row. A run of failures ends when an attempt made
+ * progress: it emitted anything, or its socket stayed open `healthyAfter` ms (from its `opened`
+ * to its end, as the `ledger` has it). Only a run longer than `budget` gives up. Built on
+ * `retry({ delay })` and `timer`, so a `TestScheduler` drives it. The source is expected to start
+ * where it left off (as `exec`'s replay cursor makes it). It completes with the source.
+ * A bad policy or an unknown key is a `RangeError` or `TypeError` at once.
  *
  * @example
  * follow$.pipe(drainOnTerminal(config), reconnectWithBackoff({ budget: 60_000 }));
  * @see drainOnTerminal
+ * @see AttemptLedger
  */
 export function reconnectWithBackoff(config: ReconnectConfig = {}, context: ReconnectContext = {}): MonoTypeOperatorFunction<ExecEvent> {
-  const { initialDelay = 15_000, maxDelay = 30_000, budget = 270_000 } = config;
-  const { refused = {}, accepted = () => false, opened = EMPTY } = context;
-  const { initialDelay: refusedInitial = 50, maxDelay: refusedMax = 2_000 } = refused;
-  if (!(initialDelay >= 0)) throw new RangeError(`reconnect: initialDelay must be >= 0, got ${initialDelay}`);
-  if (!(maxDelay >= initialDelay)) throw new RangeError(`reconnect: maxDelay must be >= initialDelay, got ${maxDelay}`);
-  if (!(budget >= 0)) throw new RangeError(`reconnect: budget must be >= 0, got ${budget}`);
+  const policy = reconnectPolicy(config, context);
+  const { opened = EMPTY } = context;
   return (source) =>
-    new Observable<ExecEvent>((subscriber) => {
-      let emitted = false;
-      let failures = 0;
-      let unavailable = 0;
-      let refusals = 0;
-      let runStart = 0;
+    defer(() => {
+      const ledger = context.ledger ?? new AttemptLedger(policy.healthyAfter);
+      const notices = new Relay<ExecEvent>();
       let reconnecting = false;
       const delayFor = (error: unknown): Observable<unknown> => {
-        if (!isReconnectRequiredError(error)) throw error;
-        const now = asyncScheduler.now();
-        if (emitted || accepted() || failures === 0) {
-          failures = 0;
-          unavailable = 0;
-          refusals = 0;
-          runStart = now;
-        }
-        emitted = false;
-        failures += 1;
+        if (!isReconnectRequiredError(error)) return throwError(() => error);
         const reason = reasonOf(error);
-        let wait = 0;
-        if (reason === 'unavailable') {
-          unavailable += 1;
-          wait = doubling(initialDelay, maxDelay, unavailable);
-        } else if (reason !== 'cut' || failures > 1) {
-          refusals += 1;
-          wait = doubling(refusedInitial, refusedMax, refusals);
+        const run = ledger.failed(reason);
+        const wait = reconnectDelay(run, reason, policy);
+        if (asyncScheduler.now() - run.startedAt + wait > policy.budget) {
+          return throwError(() => new ReconnectBudgetExceededError(run.failures, { cause: error }));
         }
-        if (now - runStart + wait > budget) throw new ReconnectBudgetExceededError(failures, { cause: error });
         reconnecting = true;
-        subscriber.next(
-          notice('reconnecting', `reconnecting (attempt ${failures}, ${reason}) in ${wait} ms`, { attempt: failures, reason, delay: wait }),
+        notices.next(
+          notice('reconnecting', `reconnecting (attempt ${run.failures}, ${reason}) in ${wait} ms`, { attempt: run.failures, reason, delay: wait }),
         );
         // At once means in this tick: even timer(0) would cost a macrotask (a millisecond in Node).
         return wait === 0 ? of(0) : timer(wait);
       };
-      subscriber.add(
-        opened.subscribe(() => {
-          if (!reconnecting) return;
+      const reconnected = opened.pipe(
+        tap(() => ledger.socketOpened()),
+        filter(() => reconnecting),
+        map(() => {
           reconnecting = false;
-          subscriber.next(notice('reconnected', `reconnected after ${failures} attempt(s)`, { attempt: failures }));
+          return notice('reconnected', `reconnected after ${ledger.failures} attempt(s)`, { attempt: ledger.failures });
         }),
       );
-      // The events go straight to the subscriber (no tap or merge hop per event): the notices
-      // above are emitted in the tick they happen, before the attempt they announce.
-      subscriber.add(
-        source.pipe(retry({ delay: (error: unknown) => defer(() => delayFor(error)) })).subscribe({
-          next: (event) => {
-            emitted = true;
-            subscriber.next(event);
-          },
-          error: (error: unknown) => subscriber.error(error),
-          complete: () => subscriber.complete(),
-        }),
+      const attempts = defer(() => {
+        ledger.attemptStarted();
+        return source;
+      });
+      return attempts.pipe(
+        retry({ delay: delayFor }),
+        forwardEvents({ beside: [notices.events, reconnected], onEvent: () => ledger.eventEmitted(), untilExit: false }),
       );
     });
 }

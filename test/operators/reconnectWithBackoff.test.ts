@@ -2,6 +2,7 @@ import { Subject, defer, type Observable } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { AttachDisconnectedError, AttachRejectedError, ReconnectBudgetExceededError, ReconnectRequiredError, TokenProviderError } from '../../src/errors.js';
 import { notice, type ExecEvent, type ReconnectReason } from '../../src/events.js';
+import { AttemptLedger } from '../../src/operators/attemptLedger.js';
 import { reconnectWithBackoff } from '../../src/operators/reconnectWithBackoff.js';
 import { stdout } from '../../marbles/values.js';
 import { createTestScheduler } from '../support/marbleHarness.js';
@@ -68,9 +69,10 @@ describe('reconnectWithBackoff', () => {
 
   it('sockets the server accepts are progress: a silent command whose sockets are recycled is followed to its exit', () => {
     createTestScheduler().run(({ cold, expectObservable }) => {
-      const recycled = Array.from({ length: 30 }, () => cold<ExecEvent>('----------#', {}, cut));
+      const ledger = new AttemptLedger(5);
+      const recycled = Array.from({ length: 30 }, () => defer(() => (ledger.socketOpened(), cold<ExecEvent>('----------#', {}, cut))));
       const last = cold<ExecEvent>('-x|', { x: { type: 'exit', exitCode: 0, source: 'frame' } });
-      const result = sequence([...recycled, last]).pipe(reconnectWithBackoff({ budget: 50 }, { accepted: () => true }));
+      const result = sequence([...recycled, last]).pipe(reconnectWithBackoff({ budget: 50 }, { ledger }));
       const cuts = `----------n${'---------n'.repeat(29)}`;
       expectObservable(result).toBe(`${cuts}x|`, { n: reconnecting(1, 'cut', 0), x: { type: 'exit', exitCode: 0, source: 'frame' } });
     });
@@ -118,6 +120,6 @@ describe('reconnectWithBackoff', () => {
 
   it('names a bad policy with a RangeError', () => {
     expect(() => reconnectWithBackoff({ initialDelay: -1 })).toThrow(RangeError);
-    expect(() => reconnectWithBackoff({ initialDelay: 10, maxDelay: 5 })).toThrow('reconnect: maxDelay must be >= initialDelay, got 5');
+    expect(() => reconnectWithBackoff({ initialDelay: 10, maxDelay: 5 })).toThrow('reconnectWithBackoff: maxDelay must be >= initialDelay (10), got 5');
   });
 });
