@@ -25,9 +25,19 @@ const SOURCES: Readonly<Record<string, string>> = {
   'boxlite-rx/testing': join(ROOT, 'src', 'testing', 'index.ts'),
 };
 
-/** The fenced blocks of one language, in order. */
+/** The fenced blocks of one language (`''`: none given), in order; each fence opens or closes in turn. */
 function blocks(language: string): string[] {
-  return [...README.matchAll(new RegExp(`^\`\`\`${language}\\n([\\s\\S]*?)^\`\`\`$`, 'gm'))].map((match) => match[1] ?? '');
+  const found: string[] = [];
+  let open: { language: string; lines: string[] } | undefined;
+  for (const line of README.split('\n')) {
+    if (!line.startsWith('```')) open?.lines.push(line);
+    else if (open === undefined) open = { language: line.slice(3).trim(), lines: [] };
+    else {
+      if (open.language === language) found.push(`${open.lines.join('\n')}\n`);
+      open = undefined;
+    }
+  }
+  return found;
 }
 
 /** One lane of the diagram. */
