@@ -74,6 +74,21 @@ export function milliseconds(owner: string, name: string, value: unknown, fallba
   return value;
 }
 
+/**
+ * A backoff policy (`reconnect`, `conflictBackoff`, …) with its defaults: `checkKeys` against the
+ * keys of `defaults`, then each a number of milliseconds >= 0 (`defaults[key]` when undefined) that a
+ * timer can wait, or any up to `Infinity` for the keys in `spans` (a budget, a deadline).
+ */
+export function delays<T extends Record<string, number>>(owner: string, name: string, value: unknown, defaults: T, spans: readonly string[] = []): { [K in keyof T]: number } {
+  checkKeys(owner, name, value, Object.keys(defaults));
+  const checked: Record<string, number> = {};
+  for (const [key, fallback] of Object.entries(defaults)) {
+    const max = spans.includes(key) ? Infinity : MAX_TIMER_MS;
+    checked[key] = milliseconds(owner, name === 'options' ? key : `${name}.${key}`, value[key], fallback, { zero: true, max });
+  }
+  return checked as { [K in keyof T]: number };
+}
+
 /** A positive integer number of bytes, `fallback` when undefined. */
 export function byteCount(owner: string, name: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
