@@ -146,17 +146,13 @@ export function resolveOptions(options: RunnerClientOptions): ResolvedOptions {
   }
   checkDelays('conflictBackoff', options.conflictBackoff);
   checkDelays('reconnect', options.reconnect);
+  byteCount(OWNER, 'maxPayload', options.maxPayload, 0);
   const ringBytes = byteCount(OWNER, 'ringBytes', options.ringBytes, DEFAULT_RING_BYTES);
   const exitReason = boolean(OWNER, 'exitReason', options.exitReason, false);
   const preconnect = boolean(OWNER, 'preconnect', options.preconnect, true);
   const replayShape = oneOf(OWNER, 'replayShape', options.replayShape, ['ring', 'chunks'], 'ring');
   return {
-    baseUrl,
-    ...(token === undefined ? {} : { token }),
-    ...(pathPrefix === undefined ? {} : { pathPrefix }),
-    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
-    ...(options.WebSocket === undefined ? {} : { WebSocket: options.WebSocket }),
-    ...(options.maxPayload === undefined ? {} : { maxPayload: byteCount(OWNER, 'maxPayload', options.maxPayload, 0) }),
+    ...options,
     webSocketAuth,
     probeTimeout: milliseconds(OWNER, 'probeTimeout', options.probeTimeout, 5_000),
     requestTimeout: milliseconds(OWNER, 'requestTimeout', options.requestTimeout, 30_000),
