@@ -19,38 +19,15 @@ function check<T>(owner: string, name: string, value: unknown, fallback: T, ok: 
   return value as T;
 }
 
-/** The known key closest to `key` (case aside, or at most two edits away), if any. */
-function closest(key: string, known: readonly string[]): string | undefined {
-  const lower = key.toLowerCase().replace(/[-_]/g, '');
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const name of known) {
-    const distance = editDistance(lower, name.toLowerCase());
-    if (distance < bestDistance) [best, bestDistance] = [name, distance];
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = [...Array(b.length + 1).keys()];
-  for (let i = 0; i < a.length; i += 1) {
-    const current = [i + 1];
-    for (let j = 0; j < b.length; j += 1) current.push(Math.min(previous[j + 1]! + 1, current[j]! + 1, previous[j]! + (a[i] === b[j] ? 0 : 1)));
-    previous = current;
-  }
-  return previous[b.length]!;
-}
-
 /**
  * Throws a `TypeError` unless `value` is an object (not null, not an array) whose every own key is
- * one of `known`: a misspelled option fails at once, naming the key and the nearest known one.
+ * one of `known`: a misspelled option fails at once, naming the key as it is spelled.
  */
 export function checkKeys(owner: string, name: string, value: unknown, known: readonly string[]): asserts value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new TypeError(`${owner}: ${name} must be an object`);
   const key = Object.keys(value).find((key) => !known.includes(key));
   if (key === undefined) return;
-  const near = closest(key, known);
-  throw new TypeError(`${owner}: unknown option ${name === 'options' ? key : `${name}.${key}`}${near === undefined ? '' : ` (did you mean ${near}?)`}`);
+  throw new TypeError(`${owner}: unknown option ${name === 'options' ? key : `${name}.${key}`}`);
 }
 
 /**
