@@ -6,49 +6,28 @@
 
 import { MAX_TIMER_MS } from './limits.js';
 
-/** A value as a message shows it. */
-const shown = (value: unknown): string => String(value);
-
 /** `'a', 'b' or 'c'`. */
 const alternatives = (allowed: readonly string[]): string => {
   const quoted = allowed.map((item) => `'${item}'`);
   return quoted.length < 2 ? quoted.join('') : `${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1]}`;
 };
 
-/** The known key closest to `key` (case aside, or at most two edits away), if any. */
-function closest(key: string, known: readonly string[]): string | undefined {
-  const lower = key.toLowerCase().replace(/[-_]/g, '');
-  let best: { name: string; distance: number } | undefined;
-  for (const name of known) {
-    const distance = editDistance(lower, name.toLowerCase());
-    if (distance <= 2 && (best === undefined || distance < best.distance)) best = { name, distance };
-  }
-  return best?.name;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i += 1) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j += 1) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
+/** `value` if `ok`, `fallback` if undefined; else an `E` in the one style: `owner: name must be what, got value`. */
+function check<T>(owner: string, name: string, value: unknown, fallback: T, ok: boolean, what: string, E = RangeError): T {
+  if (value === undefined) return fallback;
+  if (!ok) throw new E(`${owner}: ${name} must be ${what}, got ${String(value)}`);
+  return value as T;
 }
 
 /**
  * Throws a `TypeError` unless `value` is an object (not null, not an array) whose every own key is
- * one of `known`: a misspelled option fails at once, naming the key and the nearest known one.
+ * one of `known`: a misspelled option fails at once, naming the key as it is spelled.
  */
 export function checkKeys(owner: string, name: string, value: unknown, known: readonly string[]): asserts value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new TypeError(`${owner}: ${name} must be an object`);
-  for (const key of Object.keys(value)) {
-    if (known.includes(key)) continue;
-    const near = closest(key, known);
-    throw new TypeError(`${owner}: unknown option ${name === 'options' ? key : `${name}.${key}`}${near === undefined ? '' : ` (did you mean ${near}?)`}`);
-  }
+  const key = Object.keys(value).find((key) => !known.includes(key));
+  if (key === undefined) return;
+  throw new TypeError(`${owner}: unknown option ${name === 'options' ? key : `${name}.${key}`}`);
 }
 
 /**
@@ -66,47 +45,45 @@ export function keysOf<T>(table: { readonly [K in keyof T]-?: true }): readonly 
  * waits whole, such as a budget). Anything else, a string included, is a `RangeError`.
  */
 export function milliseconds(owner: string, name: string, value: unknown, fallback: number, { zero = false, max = MAX_TIMER_MS } = {}): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !(zero ? value >= 0 : value > 0) || !(value <= max)) {
-    const what = zero ? 'a number of milliseconds >= 0' : 'a positive number of milliseconds';
-    throw new RangeError(`${owner}: ${name} must be ${what}${max === Infinity ? '' : ` up to ${max}`}, got ${shown(value)}`);
+  const ok = typeof value === 'number' && (zero ? value >= 0 : value > 0) && value <= max;
+  const what = zero ? 'a number of milliseconds >= 0' : 'a positive number of milliseconds';
+  return check(owner, name, value, fallback, ok, `${what}${max === Infinity ? '' : ` up to ${max}`}`);
+}
+
+/**
+ * A backoff policy (`reconnect`, `conflictBackoff`, …) with its defaults: `checkKeys` against the
+ * keys of `defaults`, then each a number of milliseconds >= 0 (`defaults[key]` when undefined) that a
+ * timer can wait, or any up to `Infinity` for the keys in `spans` (a budget, a deadline).
+ */
+export function delays<T extends Record<string, number>>(owner: string, name: string, value: unknown, defaults: T, spans: readonly string[] = []): { [K in keyof T]: number } {
+  checkKeys(owner, name, value, Object.keys(defaults));
+  const checked: Record<string, number> = {};
+  for (const [key, fallback] of Object.entries(defaults)) {
+    const max = spans.includes(key) ? Infinity : MAX_TIMER_MS;
+    checked[key] = milliseconds(owner, name === 'options' ? key : `${name}.${key}`, value[key], fallback, { zero: true, max });
   }
-  return value;
+  return checked as { [K in keyof T]: number };
 }
 
 /** A positive integer number of bytes, `fallback` when undefined. */
 export function byteCount(owner: string, name: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-    throw new RangeError(`${owner}: ${name} must be a positive integer number of bytes, got ${shown(value)}`);
-  }
-  return value;
+  return check(owner, name, value, fallback, Number.isInteger(value) && (value as number) >= 1, 'a positive integer number of bytes');
 }
 
 /** An integer from `min` to `max`, `fallback` when undefined. */
 export function integer(owner: string, name: string, value: unknown, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`;
-    throw new RangeError(`${owner}: ${name} must be an integer ${range}, got ${shown(value)}`);
-  }
-  return value;
+  const ok = Number.isInteger(value) && (value as number) >= min && (value as number) <= max;
+  return check(owner, name, value, fallback, ok, `an integer ${max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`}`);
 }
 
 /** One of `allowed`, `fallback` when undefined. */
 export function oneOf<T extends string>(owner: string, name: string, value: unknown, allowed: readonly T[], fallback: T): T {
-  if (value === undefined) return fallback;
-  if (!allowed.includes(value as T)) {
-    throw new TypeError(`${owner}: ${name} must be ${alternatives(allowed)}, got ${shown(value)}`);
-  }
-  return value as T;
+  return check(owner, name, value, fallback, allowed.includes(value as T), alternatives(allowed), TypeError);
 }
 
 /** A boolean, `fallback` when undefined. */
 export function boolean(owner: string, name: string, value: unknown, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw new TypeError(`${owner}: ${name} must be a boolean, got ${shown(value)}`);
-  return value;
+  return check(owner, name, value, fallback, typeof value === 'boolean', 'a boolean', TypeError);
 }
 
 /** A function, or undefined. */

@@ -25,9 +25,14 @@ const GUARD_BUDGET = 1024;
  * uses `Subject` any more), 19,794 B with the token masking's cache of the last token's spellings
  * (+64 B for 0.8 → 0.1 µs a REST answer), 19,870 B with a REST call, the `POST /exec` and the
  * attach's socket set-up written as single subscribers (+76 B for about 14 KB less allocated per
- * execution). A guard against growth, not the issue's target (not met).
+ * execution), 21,066 B with issue 21's option checks, unknown-key checks and attempt ledger, and
+ * 20,643 B once the backoff policies were checked by one function, the checks shared one message
+ * helper, the early socket held closures, the ledger counted its run by name, the resolved options
+ * were spread and the '(did you mean …?)' suggestion went (issue 25's 20 KiB is not met: the `ws`
+ * adapter of transport/webSocket.ts alone costs 286 B of a browser bundle). A guard against
+ * growth, not the issue's target (not met).
  */
-const CLIENT_BUDGET = 19.45 * 1024;
+const CLIENT_BUDGET = 20.2 * 1024;
 
 describe('browser bundle size of dist/index.js', () => {
   it('the build exists', () => {

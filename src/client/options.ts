@@ -1,7 +1,7 @@
-import { boolean, byteCount, checkKeys, keysOf, milliseconds, oneOf, optionalFunction } from '../checkOptions.js';
+import { boolean, byteCount, checkKeys, delays, keysOf, milliseconds, oneOf, optionalFunction } from '../checkOptions.js';
 import { DEFAULT_RING_BYTES, type ReplayShape } from '../delivery/replayCursor.js';
-import type { ConflictBackoff } from '../observables/reattach.js';
-import type { ReconnectConfig } from '../operators/reconnectWithBackoff.js';
+import { CONFLICT_DEFAULTS, type ConflictBackoff } from '../observables/reattach.js';
+import { RECONNECT_DEFAULTS, type ReconnectConfig } from '../operators/reconnectWithBackoff.js';
 import type { FetchLike } from '../transport/http.js';
 import { tokenProblem, type TokenSource } from '../transport/token.js';
 import type { WebSocketConstructor } from '../transport/webSocket.js';
@@ -103,19 +103,14 @@ const OPTION_KEYS = /* @__PURE__ */ keysOf<RunnerClientOptions>({
   exitReason: true,
 });
 
-/** The keys of the nested policies, each a number of milliseconds >= 0. */
-const DELAY_KEYS = {
-  conflictBackoff: /* @__PURE__ */ keysOf<ConflictBackoff>({ initialDelay: true, maxDelay: true, deadline: true }),
-  reconnect: /* @__PURE__ */ keysOf<ReconnectConfig>({ initialDelay: true, maxDelay: true, budget: true, healthyAfter: true }),
-} as const;
+/** The nested policies, checked by the function their operator checks them with. */
+const POLICIES = { conflictBackoff: CONFLICT_DEFAULTS, reconnect: RECONNECT_DEFAULTS } as const;
 
-/** Checks a nested policy (`reconnect`, `conflictBackoff`): known keys, each a delay, `maxDelay` not below `initialDelay`. */
-function checkDelays(name: keyof typeof DELAY_KEYS, value: unknown): void {
+/** Checks a nested policy (`reconnect`, `conflictBackoff`): known keys, each a delay a timer can wait, `maxDelay` not below `initialDelay`. */
+function checkDelays(name: keyof typeof POLICIES, value: ConflictBackoff | ReconnectConfig | undefined): void {
   if (value === undefined) return;
-  const keys = DELAY_KEYS[name];
-  checkKeys(OWNER, name, value, keys);
-  for (const key of keys) milliseconds(OWNER, `${name}.${key}`, value[key], 0, { zero: true });
-  const { initialDelay, maxDelay } = value as { initialDelay?: number; maxDelay?: number };
+  delays(OWNER, name, value, POLICIES[name]);
+  const { initialDelay, maxDelay } = value;
   if (initialDelay !== undefined && maxDelay !== undefined && maxDelay < initialDelay) {
     throw new RangeError(`${OWNER}: ${name}.maxDelay must be >= ${name}.initialDelay, got ${maxDelay}`);
   }
@@ -151,17 +146,13 @@ export function resolveOptions(options: RunnerClientOptions): ResolvedOptions {
   }
   checkDelays('conflictBackoff', options.conflictBackoff);
   checkDelays('reconnect', options.reconnect);
+  byteCount(OWNER, 'maxPayload', options.maxPayload, 0);
   const ringBytes = byteCount(OWNER, 'ringBytes', options.ringBytes, DEFAULT_RING_BYTES);
   const exitReason = boolean(OWNER, 'exitReason', options.exitReason, false);
   const preconnect = boolean(OWNER, 'preconnect', options.preconnect, true);
   const replayShape = oneOf(OWNER, 'replayShape', options.replayShape, ['ring', 'chunks'], 'ring');
   return {
-    baseUrl,
-    ...(token === undefined ? {} : { token }),
-    ...(pathPrefix === undefined ? {} : { pathPrefix }),
-    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
-    ...(options.WebSocket === undefined ? {} : { WebSocket: options.WebSocket }),
-    ...(options.maxPayload === undefined ? {} : { maxPayload: byteCount(OWNER, 'maxPayload', options.maxPayload, 0) }),
+    ...options,
     webSocketAuth,
     probeTimeout: milliseconds(OWNER, 'probeTimeout', options.probeTimeout, 5_000),
     requestTimeout: milliseconds(OWNER, 'requestTimeout', options.requestTimeout, 30_000),

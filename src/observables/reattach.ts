@@ -1,5 +1,5 @@
 import { asyncScheduler, defer, retry, throwError, timer, type Observable } from 'rxjs';
-import { checkKeys, milliseconds } from '../checkOptions.js';
+import { delays } from '../checkOptions.js';
 import { isAttachRejectedError } from '../errors.js';
 import type { ExecEvent } from '../events.js';
 import { REFUSED_BACKOFF, doublingDelay } from '../limits.js';
@@ -17,7 +17,8 @@ export interface ConflictBackoff {
   readonly deadline?: number;
 }
 
-const OWNER = 'reattach';
+/** `ConflictBackoff`'s defaults, one for each key (the compiler holds the table to the interface). */
+export const CONFLICT_DEFAULTS: { readonly [K in keyof ConflictBackoff]-?: number } = { ...REFUSED_BACKOFF, deadline: 60_000 };
 
 /**
  * The attach used to drain the server's buffer after a cut: `attach$`, retried immediately and
@@ -47,10 +48,7 @@ const OWNER = 'reattach';
  * @see drainOnTerminal
  */
 export function reattach(attach$: Observable<ExecEvent>, backoff: ConflictBackoff = {}): Observable<ExecEvent> {
-  checkKeys(OWNER, 'options', backoff, ['initialDelay', 'maxDelay', 'deadline']);
-  const initialDelay = milliseconds(OWNER, 'initialDelay', backoff.initialDelay, REFUSED_BACKOFF.initialDelay, { zero: true });
-  const maxDelay = milliseconds(OWNER, 'maxDelay', backoff.maxDelay, REFUSED_BACKOFF.maxDelay, { zero: true });
-  const deadline = milliseconds(OWNER, 'deadline', backoff.deadline, 60_000, { zero: true, max: Infinity });
+  const { initialDelay, maxDelay, deadline } = delays('reattach', 'options', backoff, CONFLICT_DEFAULTS, ['deadline']);
   return defer(() => {
     const start = asyncScheduler.now();
     return attach$.pipe(

@@ -97,16 +97,12 @@ export class AttemptLedger {
    * made progress or no run is under way. Returns the run with this failure counted in.
    */
   failed(reason: ReconnectReason): FailureRun {
-    const run = this.run === undefined || this.madeProgress() ? { startedAt: asyncScheduler.now(), failures: 0, unavailable: 0, refused: 0 } : this.run;
-    const failures = run.failures + 1;
-    const backoff = backoffOf(reason, failures);
-    this.run = {
-      startedAt: run.startedAt,
-      failures,
-      unavailable: run.unavailable + (backoff === 'unavailable' ? 1 : 0),
-      refused: run.refused + (backoff === 'refused' ? 1 : 0),
-    };
-    return this.run;
+    const run: { -readonly [K in keyof FailureRun]: number } =
+      this.run === undefined || this.madeProgress() ? { startedAt: asyncScheduler.now(), failures: 0, unavailable: 0, refused: 0 } : { ...this.run };
+    run.failures += 1;
+    const backoff = backoffOf(reason, run.failures);
+    if (backoff !== 'none') run[backoff] += 1;
+    return (this.run = run);
   }
 
   /**

@@ -54,12 +54,8 @@ export function backoffOf(reason: ReconnectReason, failures: number): Backoff {
  * ```
  */
 export function reconnectDelay(run: FailureRun, reason: ReconnectReason, delays: ReconnectDelays): number {
-  switch (backoffOf(reason, run.failures)) {
-    case 'none':
-      return 0;
-    case 'refused':
-      return doublingDelay(delays.refused.initialDelay, delays.refused.maxDelay, run.refused);
-    case 'unavailable':
-      return doublingDelay(delays.initialDelay, delays.maxDelay, run.unavailable);
-  }
+  const backoff = backoffOf(reason, run.failures);
+  if (backoff === 'none') return 0;
+  const { initialDelay, maxDelay } = backoff === 'refused' ? delays.refused : delays;
+  return doublingDelay(initialDelay, maxDelay, run[backoff]);
 }

@@ -1,5 +1,5 @@
 import { asyncScheduler, defer, EMPTY, filter, map, of, retry, tap, throwError, timer, type MonoTypeOperatorFunction, type Observable } from 'rxjs';
-import { checkKeys, milliseconds } from '../checkOptions.js';
+import { checkKeys, delays } from '../checkOptions.js';
 import {
   ReconnectBudgetExceededError,
   isAttachDisconnectedError,
@@ -32,8 +32,8 @@ export interface ReconnectConfig {
   readonly healthyAfter?: number;
 }
 
-/** `ReconnectConfig.healthyAfter`'s default: a socket open for a second made progress. */
-const HEALTHY_AFTER_MS = 1_000;
+/** `ReconnectConfig`'s defaults, one for each key (the compiler holds the table to the interface). */
+export const RECONNECT_DEFAULTS: { readonly [K in keyof ReconnectConfig]-?: number } = { initialDelay: 15_000, maxDelay: 30_000, budget: 270_000, healthyAfter: 1_000 };
 
 /** What the operator needs beyond the policy. */
 export interface ReconnectContext {
@@ -53,33 +53,20 @@ export interface ReconnectContext {
 
 const OWNER = 'reconnectWithBackoff';
 
-const healthyAfterOf = (config: ReconnectConfig): number =>
-  milliseconds(OWNER, 'healthyAfter', config.healthyAfter, HEALTHY_AFTER_MS, { zero: true, max: Infinity });
+/** The policy with its defaults, checked: `budget` and `healthyAfter` may pass what a timer waits. */
+const policyOf = (config: ReconnectConfig): typeof RECONNECT_DEFAULTS => delays(OWNER, 'options', config, RECONNECT_DEFAULTS, ['budget', 'healthyAfter']);
 
 /** A ledger for one subscription under `config`: its sockets count as progress after `healthyAfter` ms. */
 export function attemptLedger(config: ReconnectConfig = {}): AttemptLedger {
-  return new AttemptLedger(healthyAfterOf(config));
+  return new AttemptLedger(policyOf(config).healthyAfter);
 }
 
-/** The policy with its defaults, checked: every delay a timer can wait, `maxDelay` not below `initialDelay`. */
-function reconnectPolicy(config: ReconnectConfig, context: ReconnectContext): ReconnectDelays & { readonly budget: number; readonly healthyAfter: number } {
-  checkKeys(OWNER, 'options', config, ['initialDelay', 'maxDelay', 'budget', 'healthyAfter']);
+/** The policy and the context with their defaults, checked: every delay a timer can wait, `maxDelay` not below `initialDelay`. */
+function reconnectPolicy(config: ReconnectConfig, context: ReconnectContext): ReconnectDelays & typeof RECONNECT_DEFAULTS {
+  const policy = policyOf(config);
+  if (policy.maxDelay < policy.initialDelay) throw new RangeError(`${OWNER}: maxDelay must be >= initialDelay (${policy.initialDelay}), got ${policy.maxDelay}`);
   checkKeys(OWNER, 'context', context, ['refused', 'opened', 'ledger']);
-  const refused = context.refused ?? {};
-  checkKeys(OWNER, 'refused', refused, ['initialDelay', 'maxDelay']);
-  const initialDelay = milliseconds(OWNER, 'initialDelay', config.initialDelay, 15_000, { zero: true });
-  const maxDelay = milliseconds(OWNER, 'maxDelay', config.maxDelay, 30_000, { zero: true });
-  if (maxDelay < initialDelay) throw new RangeError(`${OWNER}: maxDelay must be >= initialDelay (${initialDelay}), got ${maxDelay}`);
-  return {
-    initialDelay,
-    maxDelay,
-    healthyAfter: healthyAfterOf(config),
-    budget: milliseconds(OWNER, 'budget', config.budget, 270_000, { zero: true, max: Infinity }),
-    refused: {
-      initialDelay: milliseconds(OWNER, 'refused.initialDelay', refused.initialDelay, REFUSED_BACKOFF.initialDelay, { zero: true }),
-      maxDelay: milliseconds(OWNER, 'refused.maxDelay', refused.maxDelay, REFUSED_BACKOFF.maxDelay, { zero: true }),
-    },
-  };
+  return { ...policy, refused: delays(OWNER, 'refused', context.refused ?? {}, REFUSED_BACKOFF) };
 }
 
 /** Why a reconnect is needed, from the probe's answer and the failure behind it. */

@@ -1,11 +1,7 @@
-import type { ListenerFor, SocketEnd, SocketHandle, SocketListener } from './webSocket.js';
+import type { ListenerFor, SocketHandle, SocketListener } from './webSocket.js';
 
-/** One callback the early socket received before it was claimed. */
-type Held =
-  | { readonly kind: 'open' | 'alive' }
-  | { readonly kind: 'binary'; readonly frame: Uint8Array }
-  | { readonly kind: 'text'; readonly text: string }
-  | { readonly kind: 'end'; readonly end: SocketEnd };
+/** One callback the early socket received before it was claimed, as the call that hands it on. */
+type Held = (listener: SocketListener) => void;
 
 /**
  * A socket opened before the attach that will use it, so that its upgrade runs while the status
@@ -42,11 +38,11 @@ export class EarlySocket {
     readonly token: string | undefined,
   ) {
     this.handle = open(() => ({
-      open: () => (this.listener ? this.listener.open() : this.hold({ kind: 'open' })),
-      binary: (frame) => (this.listener ? this.listener.binary(frame) : this.hold({ kind: 'binary', frame })),
-      text: (text) => (this.listener ? this.listener.text(text) : this.hold({ kind: 'text', text })),
-      alive: () => (this.listener ? this.listener.alive() : this.hold({ kind: 'alive' })),
-      end: (end) => (this.listener ? this.listener.end(end) : this.hold({ kind: 'end', end })),
+      open: () => (this.listener ? this.listener.open() : this.hold((listener) => listener.open())),
+      binary: (frame) => (this.listener ? this.listener.binary(frame) : this.hold((listener) => listener.binary(frame))),
+      text: (text) => (this.listener ? this.listener.text(text) : this.hold((listener) => listener.text(text))),
+      alive: () => (this.listener ? this.listener.alive() : this.hold((listener) => listener.alive())),
+      end: (end) => (this.listener ? this.listener.end(end) : this.hold((listener) => listener.end(end))),
     }));
   }
 
@@ -64,7 +60,7 @@ export class EarlySocket {
     if (held === undefined) throw new Error('EarlySocket: already claimed');
     this.held = undefined;
     const listener = listenerFor(this.handle);
-    for (const item of held) deliver(listener, item);
+    for (const deliver of held) deliver(listener);
     this.listener = listener;
     return this.handle;
   }
@@ -75,22 +71,7 @@ export class EarlySocket {
     this.handle.dispose();
   }
 
-  private hold(item: Held): void {
-    this.held?.push(item);
-  }
-}
-
-function deliver(listener: SocketListener, item: Held): void {
-  switch (item.kind) {
-    case 'open':
-      return listener.open();
-    case 'alive':
-      return listener.alive();
-    case 'binary':
-      return listener.binary(item.frame);
-    case 'text':
-      return listener.text(item.text);
-    case 'end':
-      return listener.end(item.end);
+  private hold(deliver: Held): void {
+    this.held?.push(deliver);
   }
 }

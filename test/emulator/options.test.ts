@@ -27,8 +27,8 @@ async function rejection(start: () => Promise<unknown>): Promise<{ type: string;
 describe('startRunnerEmulator', () => {
   it.each<[string, Record<string, unknown>, string, string]>([
     ['an unknown key (the CLI flag spelled as an option)', { allowExec: true }, 'TypeError', 'startRunnerEmulator: unknown option allowExec'],
-    ['a misspelled key, with the nearest known one', { ringByte: 8 }, 'TypeError', 'startRunnerEmulator: unknown option ringByte (did you mean ringBytes?)'],
-    ['an unknown nested key', { orphanGrace: { hupMS: 1 } }, 'TypeError', 'startRunnerEmulator: unknown option orphanGrace.hupMS (did you mean hupMs?)'],
+    ['a misspelled key', { ringByte: 8 }, 'TypeError', 'startRunnerEmulator: unknown option ringByte'],
+    ['an unknown nested key', { orphanGrace: { hupMS: 1 } }, 'TypeError', 'startRunnerEmulator: unknown option orphanGrace.hupMS'],
     ['a nested object that is not one', { orphanGrace: 5 }, 'TypeError', 'startRunnerEmulator: orphanGrace must be an object'],
     ['options that are not an object', [] as unknown as Record<string, unknown>, 'TypeError', 'startRunnerEmulator: options must be an object'],
     ['a byte count', { ringBytes: 0 }, 'RangeError', 'startRunnerEmulator: ringBytes must be a positive integer number of bytes, got 0'],
@@ -59,7 +59,7 @@ describe('startRunnerEmulator', () => {
 describe('startCuttingProxy', () => {
   it.each<[string, Record<string, unknown>, string, string]>([
     ['an unknown key', { target: 'http://127.0.0.1:1', cutFirst: true }, 'TypeError', 'startCuttingProxy: unknown option cutFirst'],
-    ['a misspelled key', { target: 'http://127.0.0.1:1', refused: () => 502 }, 'TypeError', 'startCuttingProxy: unknown option refused (did you mean refuse?)'],
+    ['a misspelled key', { target: 'http://127.0.0.1:1', refused: () => 502 }, 'TypeError', 'startCuttingProxy: unknown option refused'],
     ['a target that is no URL', { target: 'nowhere' }, 'TypeError', 'startCuttingProxy: target must be an http URL on a loopback host, got nowhere'],
     ['a port', { target: 'http://127.0.0.1:1', port: -1 }, 'RangeError', 'startCuttingProxy: port must be an integer from 0 to 65535, got -1'],
     ['a decision that is no function', { target: 'http://127.0.0.1:1', cut: true }, 'TypeError', 'startCuttingProxy: cut must be a function'],
@@ -70,7 +70,7 @@ describe('startCuttingProxy', () => {
 
 describe('startGateway', () => {
   it.each<[string, Record<string, unknown>, string, string]>([
-    ['an unknown key', { upstream: 'http://127.0.0.1:1', token: 't', page: {} }, 'TypeError', 'startGateway: unknown option page (did you mean pages?)'],
+    ['an unknown key', { upstream: 'http://127.0.0.1:1', token: 't', page: {} }, 'TypeError', 'startGateway: unknown option page'],
     ['an upstream that is no URL', { upstream: 'nowhere', token: 't' }, 'TypeError', 'startGateway: upstream must be an http:// URL, got nowhere'],
     ['a port', { upstream: 'http://127.0.0.1:1', token: 't', port: 1.5 }, 'RangeError', 'startGateway: port must be an integer from 0 to 65535, got 1.5'],
   ])('%s', async (_, options, type, message) => {

@@ -1,6 +1,6 @@
 /**
  * `reconnectWithBackoff`'s and `reattach`'s options, checked at the call with `checkOptions`: an
- * unknown key is a `TypeError` naming it (and the nearest known one), a bad delay a `RangeError`,
+ * unknown key is a `TypeError` naming it, a bad delay a `RangeError`,
  * each in the one message style `owner: name must be …, got …`.
  */
 import { EMPTY } from 'rxjs';
@@ -10,9 +10,9 @@ import { reconnectWithBackoff, type ReconnectConfig, type ReconnectContext } fro
 
 describe('reconnectWithBackoff: its options', () => {
   it.each<[string, ReconnectConfig, ReconnectContext, string]>([
-    ['a misspelled policy key', { budgt: 5 } as ReconnectConfig, {}, 'reconnectWithBackoff: unknown option budgt (did you mean budget?)'],
+    ['a misspelled policy key', { budgt: 5 } as ReconnectConfig, {}, 'reconnectWithBackoff: unknown option budgt'],
     ['an unknown context key', {}, { accepted: () => true } as ReconnectContext, 'reconnectWithBackoff: unknown option context.accepted'],
-    ['a misspelled refused key', {}, { refused: { maxDelai: 5 } } as ReconnectContext, 'reconnectWithBackoff: unknown option refused.maxDelai (did you mean maxDelay?)'],
+    ['a misspelled refused key', {}, { refused: { maxDelai: 5 } } as ReconnectContext, 'reconnectWithBackoff: unknown option refused.maxDelai'],
   ])('%s is a TypeError naming it', (_name, config, context, message) => {
     expect(() => reconnectWithBackoff(config, context)).toThrow(new TypeError(message));
   });
@@ -40,7 +40,7 @@ describe('reconnectWithBackoff: its options', () => {
 
 describe('reattach: its options', () => {
   it('a misspelled key is a TypeError naming it', () => {
-    expect(() => reattach(EMPTY, { deadlin: 5 } as never)).toThrow(new TypeError('reattach: unknown option deadlin (did you mean deadline?)'));
+    expect(() => reattach(EMPTY, { deadlin: 5 } as never)).toThrow(new TypeError('reattach: unknown option deadlin'));
   });
 
   it.each([

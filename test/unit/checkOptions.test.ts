@@ -17,20 +17,20 @@ describe('checkKeys', () => {
     expect(() => checkKeys('owner', 'options', {}, ['a'])).not.toThrow();
   });
 
-  it('names an unknown key, and the nearest known one', () => {
+  it('names an unknown key as it is spelled', () => {
     const error = thrown(() => checkKeys('createRunnerClient', 'options', { replyShape: 'ring' }, ['replayShape', 'ringBytes']));
     expect(error).toBeInstanceOf(TypeError);
-    expect(error.message).toBe('createRunnerClient: unknown option replyShape (did you mean replayShape?)');
+    expect(error.message).toBe('createRunnerClient: unknown option replyShape');
   });
 
-  it('names a nested key with its parent, and suggests nothing when nothing is near', () => {
+  it('names a nested key with its parent', () => {
     const error = thrown(() => checkKeys('createRunnerClient', 'reconnect', { retries: 3 }, ['initialDelay', 'maxDelay']));
     expect(error.message).toBe('createRunnerClient: unknown option reconnect.retries');
   });
 
-  it('reads a kebab-case spelling as its camelCase key', () => {
+  it('names a kebab-case spelling as written', () => {
     expect(thrown(() => checkKeys('startRunnerEmulator', 'options', { 'allow-processes': true }, ['allowProcesses'])).message).toBe(
-      'startRunnerEmulator: unknown option allow-processes (did you mean allowProcesses?)',
+      'startRunnerEmulator: unknown option allow-processes',
     );
   });
 

@@ -1,6 +1,6 @@
 /**
  * The public functions that take a config object reject a key it does not name, with a
- * `TypeError` naming the key (and the nearest known one), when they are called: `attach`,
+ * `TypeError` naming the key, when they are called: `attach`,
  * `probe`, `skipReplayed` and the `input` of `exec`/`follow`/`attach`/`reattach` (an `Outbox`).
  * Each accepts every key its interface documents (the tables below are held to the interfaces by
  * the compiler). `createRunnerClient` and `drainOnTerminal` have their own tests.
@@ -53,12 +53,12 @@ describe('every documented key is accepted', () => {
 
 describe('an unknown key is a TypeError naming it, thrown by the call', () => {
   it.each([
-    ['attach, a misspelled key', () => attach({ ...attachConfig, idleTimout: 45_000 } as AttachConfig), 'attach: unknown option idleTimout (did you mean idleTimeout?)'],
+    ['attach, a misspelled key', () => attach({ ...attachConfig, idleTimout: 45_000 } as AttachConfig), 'attach: unknown option idleTimout'],
     ['attach, a key it does not have', () => attach({ ...attachConfig, headers: {} } as AttachConfig), 'attach: unknown option headers'],
-    ['probe', () => probe({ ...probeConfig, timeoutMs: 5 } as ProbeConfig), 'probe: unknown option timeoutMs (did you mean timeout?)'],
-    ['skipReplayed', () => skipReplayed(new ReplayCursor(16, 'ring'), { drained: true } as SkipReplayedConfig), 'skipReplayed: unknown option drained (did you mean drain?)'],
-    ['an input with a misspelled stdin', () => new Outbox({ stdn: NEVER } as AttachInput), 'input: unknown option stdn (did you mean stdin?)'],
-    ['an input with a misspelled signal', () => new Outbox({ stdin: NEVER, signals: NEVER } as AttachInput), 'input: unknown option signals (did you mean signal?)'],
+    ['probe', () => probe({ ...probeConfig, timeoutMs: 5 } as ProbeConfig), 'probe: unknown option timeoutMs'],
+    ['skipReplayed', () => skipReplayed(new ReplayCursor(16, 'ring'), { drained: true } as SkipReplayedConfig), 'skipReplayed: unknown option drained'],
+    ['an input with a misspelled stdin', () => new Outbox({ stdn: NEVER } as AttachInput), 'input: unknown option stdn'],
+    ['an input with a misspelled signal', () => new Outbox({ stdin: NEVER, signals: NEVER } as AttachInput), 'input: unknown option signals'],
   ])('%s', (_name, call, message) => {
     const error = thrown(call);
     expect(error).toBeInstanceOf(TypeError);
