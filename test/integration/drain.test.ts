@@ -57,8 +57,10 @@ describe.each(REPLAY_MODES)('%s replay', (replay) => {
 
   describe('case 5: the re-attach gets 409 while the cut socket still holds the slot', () => {
     it('retries with backoff until the slot is free, then drains all output through the exit frame', async () => {
-      // The slot stays taken 150 ms after the cut: the re-attach waits that out for real (50 ms, 100 ms, … backoff).
-      const em = await emulator({ replay, scripts: { job: { ...fastJob, attachFaults: [{ cut: { after: { outputBytes: 9 }, holdSlotMs: 150 } }] } } });
+      // The slot stays taken 1000 ms after the cut: the re-attach waits that out for real (50 ms,
+      // 100 ms, … backoff). (150 ms was shorter than the probe's round trip at load 12: the first
+      // re-attach then found the slot free and the test measured the machine.)
+      const em = await emulator({ replay, scripts: { job: { ...fastJob, attachFaults: [{ cut: { after: { outputBytes: 9 }, holdSlotMs: 1_000 } }] } } });
       const log = attachLog(em);
       const result = await finish(clientFor(em).exec('box', { command: 'job' }));
       expect(result).toMatchObject({ stdout: STDOUT, stderr: STDERR, exit: { exitCode: EXIT_CODE, source: 'frame' }, notices: [] });
@@ -86,22 +88,32 @@ describe.each(REPLAY_MODES)('%s replay', (replay) => {
       expect(em.stats.rejected409).toBeGreaterThanOrEqual(3);
     });
 
-    it('a slot held until shortly before the deadline: the last wait is cut to the time left, and that attempt drains all output', async () => {
-      // The slot is free 1000 ms after the cut; the 409 deadline is 1200 ms. Attempts at 0, 100,
-      // 300, 700 ms get 409; the next wait (800 ms) would pass the deadline, so it is cut to 500:
-      // the attempt at 1200 ms gets the replay and the exit frame.
-      const em = await emulator({ replay, scripts: { job: { ...fastJob, attachFaults: [{ cut: { after: { outputBytes: 9 }, holdSlotMs: 1_000 } }] } } });
+    it('a slot held until shortly before the deadline: the last wait is cut to the time left, and that attempt drains all output', { tags: ['slow/sockets'] }, async () => {
+      // The slot is free 2000 ms after the cut; the 409 deadline is 2400 ms. Attempts at 0, 200,
+      // 600, 1400 ms get 409; the next wait (1600 ms) would pass the deadline, so it is cut to
+      // 1000: the attempt at 2400 ms gets the replay and the exit frame. The attempts count from
+      // the probe's answer, the slot from the cut: the fourth 409 needs that gap under 600 ms less
+      // three round trips. (Half these times left 300 ms, which the probe took at load 12.)
+      const em = await emulator({ replay, scripts: { job: { ...fastJob, attachFaults: [{ cut: { after: { outputBytes: 9 }, holdSlotMs: 2_000 } }] } } });
       const attempts: { status: number; at: number }[] = [];
       em.events.subscribe((event) => {
         if (event.type === 'attach') attempts.push({ status: event.status, at: performance.now() });
       });
-      const client = clientFor(em, { drainTimeout: 5_000, conflictBackoff: { initialDelay: 100, maxDelay: 1_000, deadline: 1_200 } });
+      // The 409 deadline counts from the re-attach's start, after the probe's answer: measured from
+      // there, not from the first re-attach's arrival, which a loaded machine delays.
+      let probeAnsweredAt = Number.NaN;
+      const { fetch } = observingFetch({
+        after: (call) => {
+          if (isProbe(call)) probeAnsweredAt = performance.now();
+        },
+      });
+      const client = clientFor(em, { fetch, drainTimeout: 5_000, conflictBackoff: { initialDelay: 200, maxDelay: 2_000, deadline: 2_400 } });
       const result = await finish(client.exec('box', { command: 'job' }));
       expect(result).toMatchObject({ stdout: STDOUT, stderr: STDERR, exit: { exitCode: EXIT_CODE, source: 'frame' }, notices: [] });
       const drains = attempts.slice(1);
       expect(drains.map((attempt) => attempt.status)).toEqual([409, 409, 409, 409, 101]);
       const last = drains.at(-1) as { at: number };
-      expect(last.at - (drains[0] as { at: number }).at).toBeGreaterThanOrEqual(1_150);
+      expect(last.at - probeAnsweredAt).toBeGreaterThanOrEqual(2_350);
     });
   });
 
