@@ -9,8 +9,11 @@ import { connect, emulatorPerTest, runCli } from './support/cli.js';
 
 const start = emulatorPerTest();
 
-/** A script that runs until signalled (or for 10 s): it ends with 128+N on a signal N. */
-const sleepy = { steps: [{ stdout: 'ready\n' }, { waitMs: 10_000 }, { exit: 0 }] };
+/**
+ * A script that runs until signalled: it ends with 128+N on a signal N. Its wait outlasts any test
+ * (the emulator is closed after each): five CLI starts took over 10 s at load 12.
+ */
+const sleepy = { steps: [{ stdout: 'ready\n' }, { waitMs: 3_600_000 }, { exit: 0 }] };
 
 async function status(em: RunnerEmulator, id: string): Promise<{ code: number; body: { status?: string; exit_code?: number } }> {
   const response = await fetch(`${em.url}/v1/boxes/box-1/executions/${id}`, { headers: { authorization: `Bearer ${em.token}` } });

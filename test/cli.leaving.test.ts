@@ -112,10 +112,11 @@ describe('boxlite-rx exec: a stream that fails as the last output is written (/d
   // The output and the exit frame come in one burst: the exit used to win, and the status was the
   // command's 0 though the bytes were lost.
   const burst = { scripts: { done: { steps: [{ stdout: 'out\n' }, { stderr: 'err\n' }, { exit: 0 }] } } };
-  // A failed stdout leaves at once: stderr that comes after the failure is not waited for, and the
-  // frames of a burst may come in more than one read. Stderr first, so that its bytes are always
-  // there before the line.
-  const stderrFirst = { scripts: { done: { steps: [{ stderr: 'err\n' }, { stdout: 'out\n' }, { exit: 0 }] } } };
+  // A failed stdout leaves at once: stderr that arrives after the failure is not waited for, and
+  // the frames of a burst may come in more than one read. So the stderr bytes must arrive first:
+  // live, after the attach, as a replay would not keep them first (the Go runner's ring replays
+  // stdout, then stderr, whatever order they were written in). The exit still comes in the burst.
+  const stderrFirst = { scripts: { done: { steps: [{ waitForAttach: true as const }, { stderr: 'err\n' }, { stdout: 'out\n' }, { exit: 0 }] } } };
 
   it('stdout: one line on stderr and 125', async () => {
     const em = await start(stderrFirst);

@@ -10,6 +10,7 @@ import { filter, firstValueFrom } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import type { RunnerEmulator } from '../src/testing/index.js';
 import { connect, emulatorPerTest, spawnCli, type CliChild } from './support/cli.js';
+import { failAfter } from './support/within.js';
 
 const start = emulatorPerTest();
 
@@ -72,7 +73,7 @@ describe('boxlite-rx exec: a slow reader', () => {
     expect(isProducerOutput(fast.stdout())).toBe(true);
 
     // The slow reader: spawnCli collects stdout, so stop its stream until the client has left the socket.
-    const detached = firstValueFrom(em.events.pipe(filter((event) => event.type === 'detach')));
+    const detached = firstValueFrom(em.events.pipe(filter((event) => event.type === 'detach'), failAfter(50_000, "the slow run's detach")));
     const slow = run(em);
     slow.child.stdout.pause();
     const slowPeak = peakRssKib(slow);

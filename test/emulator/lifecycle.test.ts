@@ -5,13 +5,16 @@ import { join, resolve } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { attachUrl, executionUrl } from '../../src/protocol/paths.js';
+import { attachUrl } from '../../src/protocol/paths.js';
 import { OutputRing } from '../../src/testing/emulator/ring.js';
 import { startRunnerEmulator, type RunnerEmulator } from '../../src/testing/index.js';
-import { auth, emulator, endpoint, getExecution, nextEvent, startExecution } from '../support/emulator.js';
+import { auth, emulator, endpoint, getExecution, nextEvent, nextEventAt, signalExecution, startExecution } from '../support/emulator.js';
 import { within } from '../support/within.js';
 
 // ----- helpers -----
+
+/** Timers may fire up to a millisecond before `performance.now()` says they are due. */
+const TIMER_SLACK_MS = 5;
 
 /** Attaches, sends `stdin` (then stdin_eof if asked), and collects everything until the close. */
 function run(
@@ -79,11 +82,19 @@ describe('OutputRing', () => {
 
 describe('retention and orphans', () => {
   it('evicts a completed execution after retentionMs: GET and attach answer 404', async () => {
-    // Long enough for the first GET on a loaded machine (80 ms lost that race 2 times in 3 at load 12).
-    const em = await emulator({ retentionMs: 1_000, scripts: { q: { steps: [{ stdout: 'x' }] } } });
+    // The script ends when signalled, after the first GET: a GET racing the retention clock (80 ms
+    // lost that race 2 times in 3 at load 12) would measure the machine. The retention is measured
+    // between the server's own events.
+    const retentionMs = 80;
+    const em = await emulator({ retentionMs, scripts: { q: { steps: [{ stdout: 'x' }, { waitMs: 60_000 }] } } });
     const id = await startExecution(em, { command: 'q' });
     expect((await getExecution(em, id)).status).toBe(200);
-    await nextEvent(em, 'evicted', id);
+    const exited = nextEventAt(em, 'exit', id);
+    const evicted = nextEventAt(em, 'evicted', id);
+    expect((await signalExecution(em, id, 15)).status).toBe(204);
+    expect((await exited).event).toMatchObject({ exitCode: 143, status: 'completed' });
+    expect((await evicted).event.reason).toBe('retention');
+    expect((await evicted).at - (await exited).at).toBeGreaterThanOrEqual(retentionMs - TIMER_SLACK_MS);
     expect((await getExecution(em, id)).status).toBe(404);
     expect(em.execution(id)).toBeUndefined();
     expect(em.stats.evictions).toBe(1);
@@ -99,11 +110,13 @@ describe('retention and orphans', () => {
   });
 
   it('a running execution is not evicted', async () => {
-    const em = await emulator({ retentionMs: 1, scripts: { w: { steps: [{ waitMs: 200 }] } } });
+    // Running until signalled: a script of a fixed length could end (and be evicted) before the GET.
+    const em = await emulator({ retentionMs: 1, scripts: { w: { steps: [{ waitMs: 60_000 }] } } });
     const id = await startExecution(em, { command: 'w' });
     const evicted = nextEvent(em, 'evicted', id);
     expect((await getExecution(em, id)).status).toBe(200);
     expect(em.execution(id)?.status).toBe('running');
+    expect((await signalExecution(em, id, 15)).status).toBe(204);
     await evicted;
     expect(em.execution(id)).toBeUndefined();
   });
@@ -185,8 +198,7 @@ describe('real processes (allowProcesses)', () => {
     expect(em.execution(id)?.signals).toEqual([1, 15, 9]);
 
     const plain = await startExecution(em, { command: node, args: ['-e', 'setInterval(()=>{},1000)'] });
-    const res = await fetch(executionUrl(endpoint(em), 'box', plain, '/signal'), { method: 'POST', headers: auth(em), body: '{"signal":15}' });
-    expect(res.status).toBe(204);
+    expect((await signalExecution(em, plain, 15)).status).toBe(204);
     expect(await nextEvent(em, 'exit', plain)).toMatchObject({ exitCode: 143 });
   });
 

@@ -57,8 +57,10 @@ describe.each(REPLAY_MODES)('%s replay', (replay) => {
 
   describe('case 5: the re-attach gets 409 while the cut socket still holds the slot', () => {
     it('retries with backoff until the slot is free, then drains all output through the exit frame', async () => {
-      // The slot stays taken 150 ms after the cut: the re-attach waits that out for real (50 ms, 100 ms, … backoff).
-      const em = await emulator({ replay, scripts: { job: { ...fastJob, attachFaults: [{ cut: { after: { outputBytes: 9 }, holdSlotMs: 150 } }] } } });
+      // The slot stays taken 1000 ms after the cut: the re-attach waits that out for real (50 ms,
+      // 100 ms, … backoff). (150 ms was shorter than the probe's round trip at load 12: the first
+      // re-attach then found the slot free and the test measured the machine.)
+      const em = await emulator({ replay, scripts: { job: { ...fastJob, attachFaults: [{ cut: { after: { outputBytes: 9 }, holdSlotMs: 1_000 } }] } } });
       const log = attachLog(em);
       const result = await finish(clientFor(em).exec('box', { command: 'job' }));
       expect(result).toMatchObject({ stdout: STDOUT, stderr: STDERR, exit: { exitCode: EXIT_CODE, source: 'frame' }, notices: [] });
@@ -69,36 +71,49 @@ describe.each(REPLAY_MODES)('%s replay', (replay) => {
       expect(em.stats.rejected409).toBe(log.length - 2);
     });
 
-    // The re-attach waits out 409s up to its deadline (here drainTimeout: the last attempt is at
-    // 200 ms), so what ends this drain is drainTimeout; only a machine slow enough to take 50 ms
-    // for a 409 sees the final 409 first.
+    // The re-attach waits out 409s up to its retry deadline, 90% of drainTimeout (attempts due at
+    // 0, 50, 150, 350, 750 and, the last wait cut to the time left, 900 ms); the drain ends with
+    // that last 409 or at drainTimeout, whichever comes first (the notice says which). A
+    // drainTimeout of 200 ms left 30 ms between the third attempt's due time and the retry
+    // deadline: the count then measured how fast a loaded machine answered, not how long the
+    // client retried.
     it('gives up at the drain deadline and falls back to the probed exit code', async () => {
       const em = await emulator({ replay, scripts: { job: { ...fastJob, attachFaults: [{ cut: { after: 'upgrade', holdSlotMs: 5_000 } }] } } });
-      const result = await finish(clientFor(em, { drainTimeout: 200 }).exec('box', { command: 'job' }));
+      const result = await finish(clientFor(em, { drainTimeout: 1_000 }).exec('box', { command: 'job' }));
       expect(result).toMatchObject({ stdout: '', stderr: '', exit: { exitCode: EXIT_CODE, source: 'probe' } });
       expect(result.notices.map((notice) => notice.kind)).toEqual(['drain-incomplete']);
       expect(result.notices[0]?.message).toMatch(
-        /^the re-attach (did not finish within 200 ms|failed: attach refused: execution \S+ already has an attached client); exit code 3 from the status endpoint$/,
+        /^the re-attach (did not finish within 1000 ms|failed: attach refused: execution \S+ already has an attached client); exit code 3 from the status endpoint$/,
       );
       expect(em.stats.rejected409).toBeGreaterThanOrEqual(3);
     });
 
-    it('a slot held until shortly before the deadline: the last wait is cut to the time left, and that attempt drains all output', async () => {
-      // The slot is free 1000 ms after the cut; the 409 deadline is 1200 ms. Attempts at 0, 100,
-      // 300, 700 ms get 409; the next wait (800 ms) would pass the deadline, so it is cut to 500:
-      // the attempt at 1200 ms gets the replay and the exit frame.
-      const em = await emulator({ replay, scripts: { job: { ...fastJob, attachFaults: [{ cut: { after: { outputBytes: 9 }, holdSlotMs: 1_000 } }] } } });
+    it('a slot held until shortly before the deadline: the last wait is cut to the time left, and that attempt drains all output', { tags: ['slow/sockets'] }, async () => {
+      // The slot is free 2000 ms after the cut; the 409 deadline is 2400 ms. Attempts at 0, 200,
+      // 600, 1400 ms get 409; the next wait (1600 ms) would pass the deadline, so it is cut to
+      // 1000: the attempt at 2400 ms gets the replay and the exit frame. The attempts count from
+      // the probe's answer, the slot from the cut: the fourth 409 needs that gap under 600 ms less
+      // three round trips. (Half these times left 300 ms, which the probe took at load 12.)
+      const em = await emulator({ replay, scripts: { job: { ...fastJob, attachFaults: [{ cut: { after: { outputBytes: 9 }, holdSlotMs: 2_000 } }] } } });
       const attempts: { status: number; at: number }[] = [];
       em.events.subscribe((event) => {
         if (event.type === 'attach') attempts.push({ status: event.status, at: performance.now() });
       });
-      const client = clientFor(em, { drainTimeout: 5_000, conflictBackoff: { initialDelay: 100, maxDelay: 1_000, deadline: 1_200 } });
+      // The 409 deadline counts from the re-attach's start, after the probe's answer: measured from
+      // there, not from the first re-attach's arrival, which a loaded machine delays.
+      let probeAnsweredAt = Number.NaN;
+      const { fetch } = observingFetch({
+        after: (call) => {
+          if (isProbe(call)) probeAnsweredAt = performance.now();
+        },
+      });
+      const client = clientFor(em, { fetch, drainTimeout: 5_000, conflictBackoff: { initialDelay: 200, maxDelay: 2_000, deadline: 2_400 } });
       const result = await finish(client.exec('box', { command: 'job' }));
       expect(result).toMatchObject({ stdout: STDOUT, stderr: STDERR, exit: { exitCode: EXIT_CODE, source: 'frame' }, notices: [] });
       const drains = attempts.slice(1);
       expect(drains.map((attempt) => attempt.status)).toEqual([409, 409, 409, 409, 101]);
       const last = drains.at(-1) as { at: number };
-      expect(last.at - (drains[0] as { at: number }).at).toBeGreaterThanOrEqual(1_150);
+      expect(last.at - probeAnsweredAt).toBeGreaterThanOrEqual(2_350);
     });
   });
 

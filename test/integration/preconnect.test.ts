@@ -49,6 +49,16 @@ function probeHeldUntilAttempt(em: RunnerEmulator, attempt: number) {
   return { fetch, calls, held };
 }
 
+/** Every `attach` event as `attempt:status`, and every `slot-released` as `released`, in the order the emulator emits them. */
+function slotLog(em: RunnerEmulator): string[] {
+  const log: string[] = [];
+  em.events.subscribe((e) => {
+    if (e.type === 'attach') log.push(`${e.attempt}:${e.status}`);
+    if (e.type === 'slot-released') log.push('released');
+  });
+  return log;
+}
+
 /** The first attach is cut once the replay's stdout is through: the socket made progress (in both replay shapes). */
 const cutAfterStdout = { cut: { after: { outputBytes: STDOUT_LENGTH } } };
 
@@ -95,12 +105,26 @@ describe.each(REPLAY_MODES)('%s replay', (replay) => {
       cut: () => false,
       refuse: ({ method, upgrade, path }) => (!upgrade && method === 'GET' && !path.endsWith('/attach') && probes++ === 0 ? 503 : undefined),
     });
-    const log = attachLog(em);
-    const result = await finish(clientFor(em, { baseUrl: front.url }).exec('box', { command: 'job' }));
+    const order = slotLog(em);
+    const { fetch, held } = probeHeldUntilAttempt(em, 1);
+    const result = await finish(clientFor(em, { baseUrl: front.url, fetch }).exec('box', { command: 'job' }));
     expect(result).toMatchObject({ stdout: STDOUT, stderr: STDERR, exit: { exitCode: EXIT_CODE, source: 'frame' }, notices: [] });
-    // 0: cut; 1: opened as the 503 probe went out, closed when it came back; 2: the reconnect.
-    expect(log).toEqual(['0:101', '1:101', '2:101']);
+    expect(held).toEqual([true]);
     await socketsClosed(em);
+    // 0: cut; 1: opened as the 503 probe went out, closed when it came back; then the reconnect.
+    // The client's Close of 1 and the reconnect race to the server: until the server has seen the
+    // Close, 1 holds the slot, and the reconnect is refused (409) and retried; never after.
+    const refused = order.filter((entry) => entry.endsWith(':409')).length;
+    expect(order).toEqual([
+      '0:101',
+      'released',
+      '1:101',
+      ...Array.from({ length: refused }, (_, i) => `${i + 2}:409`),
+      'released',
+      `${refused + 2}:101`,
+      'released',
+    ]);
+    expect(em.stats.rejected409).toBe(refused);
   });
 
   it('probe says gone (evicted before the answer): ExecutionGoneError, and the socket opened ahead is closed', async () => {

@@ -2,7 +2,7 @@
  * Test helpers around the runner emulator: emulators (and anything else with `close`) that are
  * closed after each test, bounded waits on emulator events, and raw REST calls.
  */
-import { filter, firstValueFrom } from 'rxjs';
+import { filter, firstValueFrom, map } from 'rxjs';
 import { afterEach, expect } from 'vitest';
 import { boxUrl, executionUrl, type EndpointBase } from '../../src/protocol/paths.js';
 import {
@@ -30,18 +30,32 @@ export async function emulator(options?: EmulatorOptions): Promise<RunnerEmulato
 }
 
 /** The next emulator event of this type (and execution), bounded by `ms`. */
-export function nextEvent<T extends EmulatorEvent['type']>(
+export async function nextEvent<T extends EmulatorEvent['type']>(
   em: RunnerEmulator,
   type: T,
   executionId?: string,
   ms = 5_000,
 ): Promise<Extract<EmulatorEvent, { type: T }>> {
+  return (await nextEventAt(em, type, executionId, ms)).event;
+}
+
+/**
+ * {@link nextEvent} with the `performance.now()` of its emission: read as the emulator emits it
+ * (its events are synchronous), so a test that runs late still gets the server's own time.
+ */
+export function nextEventAt<T extends EmulatorEvent['type']>(
+  em: RunnerEmulator,
+  type: T,
+  executionId?: string,
+  ms = 5_000,
+): Promise<{ readonly event: Extract<EmulatorEvent, { type: T }>; readonly at: number }> {
   return firstValueFrom(
     em.events.pipe(
       filter(
         (e): e is Extract<EmulatorEvent, { type: T }> =>
           e.type === type && (executionId === undefined || ('executionId' in e && e.executionId === executionId)),
       ),
+      map((event) => ({ event, at: performance.now() })),
       failAfter(ms, `a ${type} event`),
     ),
   );
@@ -66,3 +80,7 @@ export async function startExecution(em: RunnerEmulator, body: Record<string, un
 /** `GET /executions/{id}` with the emulator's token. */
 export const getExecution = (em: RunnerEmulator, id: string, box = 'box'): Promise<Response> =>
   fetch(executionUrl(endpoint(em), box, id), { headers: auth(em) });
+
+/** `POST /executions/{id}/signal` with the emulator's token. */
+export const signalExecution = (em: RunnerEmulator, id: string, signal: number, box = 'box'): Promise<Response> =>
+  fetch(executionUrl(endpoint(em), box, id, '/signal'), { method: 'POST', headers: auth(em), body: JSON.stringify({ signal }) });
