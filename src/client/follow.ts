@@ -38,8 +38,8 @@ const DRAIN_RETRY_SHARE = 0.9;
  * it too. A refusal for auth (401, 403) on any attach is that error; while no socket of the
  * execution has opened, a refusal without a status (a wrong `webSocketAuth` where the socket shows
  * none) is retried as a 409 until the drain's deadline or the reconnect budget, then becomes an
- * `AttachRejectedError` naming the likely cause, never a probed exit with no output. An `Outbox` passed in (already queueing input) is used instead of a new one, and
- * disposed all the same. The ledger (`AttemptLedger`) tells progress from failure, so the
+ * `AttachRejectedError` naming the likely cause, never a probed exit with no output. An `Outbox`
+ * passed in (already queueing input) is used instead of a new one, and disposed all the same. The ledger (`AttemptLedger`) tells progress from failure, so the
  * reconnect budget bounds only consecutive failures, and decides when the next socket is opened as
  * the probe goes out (`context.preconnect`): after a cut of a socket that made progress, the
  * attach that follows the probe's answer takes it, so the upgrade's round trips overlap the probe's.

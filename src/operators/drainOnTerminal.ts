@@ -135,9 +135,9 @@ const CONFIG_KEYS = /* @__PURE__ */ keysOf<DrainOnTerminalConfig>({
  * bounded three ways: `drainTimeout` in all; `drainSettle` of silence once a socket opened, so a
  * server that never sends exit holds the execution seconds, not a minute; and `drainReattempts`
  * re-attaches after cuts that followed an open. A cut before any open (a refused connect) is final
- * here: `reattach` already waited out the 409s (and the refusals without a status); a refusal for auth (`isFinal`) ends the execution
- * with its error, since the probed exit code would pass a wrong configuration off as a run with
- * no output. The re-attach replays bytes the source already
+ * here: `reattach` already waited out the 409s (and the refusals without a status). A refusal for
+ * auth (`isFinal`) ends the execution with its error: the probed exit code would pass a wrong
+ * configuration off as a run with no output. The re-attach replays bytes the source already
  * delivered; put `skipReplayed` on both streams (as `exec` does) to drop them. Errors that are not
  * cuts pass through untouched: a `TimeoutError` stays a `TimeoutError`. Source completion and
  * unsubscription pass through as they are.
