@@ -51,6 +51,12 @@ export const errors = {
   gone: () => new ExecutionGoneError('exec-1', 'execution gone: execution exec-1 not found'),
   budget: () => new ReconnectBudgetExceededError(4),
   token: () => new TokenProviderError('token provider threw (see cause)', 'threw'),
+  unauthorized: () => new AttachRejectedError('attach refused: invalid token (likely a wrong token or webSocketAuth)', 401, 'UNAUTHORIZED'),
+  forbidden: () => new AttachRejectedError('attach refused: HTTP 403 (likely a wrong token or webSocketAuth)', 403),
+  /** A refused upgrade whose status the socket does not show (a runtime's own WebSocket, a browser). */
+  refusedUnknown: () => new AttachRejectedError('attach: could not connect', undefined),
+  /** What an execution none of whose sockets opened ends with after refusals without a status. */
+  unopened: () => new AttachRejectedError('attach refused: status unknown (likely a wrong token or webSocketAuth)', undefined),
 } as const;
 
 export type ErrorName = keyof typeof errors;

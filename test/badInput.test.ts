@@ -222,7 +222,7 @@ describe('HTML error pages from a proxy', () => {
     const em = await emulator({ scripts: { job: twoLines([{ reject: { status: 403 } }]) } });
     const result = await run(clientFor(em).exec('box', { command: 'job' }));
     expect(isAttachRejectedError(result.error)).toBe(true);
-    expect(result.error).toMatchObject({ status: 403, code: undefined, message: 'attach refused: HTTP 403' });
+    expect(result.error).toMatchObject({ status: 403, code: undefined, message: 'attach refused: HTTP 403 (likely a wrong token or webSocketAuth)' });
     expect(result.events.map((e) => e.type)).toEqual(['started']);
     expect(em.stats.attachAttempts).toBe(1);
     const id = (result.events[0] as ExecEvent & { type: 'started' }).executionId;

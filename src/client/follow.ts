@@ -1,4 +1,4 @@
-import { defer, finalize, tap, type MonoTypeOperatorFunction, type Observable } from 'rxjs';
+import { catchError, defer, finalize, tap, throwError, type MonoTypeOperatorFunction, type Observable } from 'rxjs';
 import { ReplayCursor } from '../delivery/replayCursor.js';
 import type { ExecEvent } from '../events.js';
 import type { Preconnect } from '../observables/preconnect.js';
@@ -12,7 +12,7 @@ import { forwardEvents } from '../operators/forwardEvents.js';
 import type { EarlySocket } from '../transport/earlySocket.js';
 import { Outbox, type AttachInput } from '../transport/outbox.js';
 import type { ResolvedOptions } from './options.js';
-import { isRecoverableAttachFailure } from './recoverable.js';
+import { isFinalDrainFailure, isRecoverableAttachFailure, unopenedError } from './recoverable.js';
 
 /** What `followExecution` needs from the client. */
 export interface FollowContext {
@@ -35,8 +35,11 @@ const DRAIN_RETRY_SHARE = 0.9;
  *
  * One replay cursor, one stdin outbox and one attempt ledger live for the whole subscription,
  * across every socket; exactly one exit event ends it, or one typed error. Bad stdin input errors
- * it too. An `Outbox` passed in (already queueing input) is used instead of a new one, and
- * disposed all the same. The ledger (`AttemptLedger`) tells progress from failure, so the
+ * it too. A refusal for auth (401, 403) on any attach is that error; while no socket of the
+ * execution has opened, a refusal without a status (a wrong `webSocketAuth` where the socket shows
+ * none) is retried as a 409 until the drain's deadline or the reconnect budget, then becomes an
+ * `AttachRejectedError` naming the likely cause, never a probed exit with no output. An `Outbox`
+ * passed in (already queueing input) is used instead of a new one, and disposed all the same. The ledger (`AttemptLedger`) tells progress from failure, so the
  * reconnect budget bounds only consecutive failures, and decides when the next socket is opened as
  * the probe goes out (`context.preconnect`): after a cut of a socket that made progress, the
  * attach that follows the probe's answer takes it, so the upgrade's round trips overlap the probe's.
@@ -47,6 +50,10 @@ export function followExecution(context: FollowContext, executionId: string, inp
     const outbox = input instanceof Outbox ? input : new Outbox(input).start();
     const cursor = new ReplayCursor(options.ringBytes, options.replayShape);
     const ledger = attemptLedger(options.reconnect);
+    let opened = false;
+    const opens = outbox.opens.subscribe(() => {
+      opened = true;
+    });
     const socket = (): Observable<ExecEvent> => context.attach(outbox, ledger.takeAhead()).pipe(recordedIn(ledger));
     const attach$ = defer(socket).pipe(skipReplayed(cursor));
     const drain$ = defer(socket).pipe(skipReplayed(cursor, { drain: true }));
@@ -60,11 +67,14 @@ export function followExecution(context: FollowContext, executionId: string, inp
         drainSettle: options.drainSettle,
         opened: outbox.opens,
         isDisconnect: isRecoverableAttachFailure,
+        isFinal: (error) => isFinalDrainFailure(error, opened),
         executionId,
       }),
       reconnectWithBackoff(options.reconnect, { refused: { initialDelay, maxDelay }, opened: outbox.opens, ledger }),
+      catchError((error: unknown) => throwError(() => (opened ? error : unopenedError(error)))),
       forwardEvents({ beside: [outbox.failures] }),
       finalize(() => {
+        opens.unsubscribe();
         ledger.dropAhead();
         outbox.dispose();
       }),

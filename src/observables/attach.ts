@@ -1,6 +1,6 @@
 import { Observable, defer, interval, map, of, switchMap, timer, type Subscriber, type Subscription, type TeardownLogic } from 'rxjs';
 import { checkKeys, keysOf } from '../checkOptions.js';
-import { AttachDisconnectedError, AttachRejectedError } from '../errors.js';
+import { AttachDisconnectedError, AttachRejectedError, isAttachRejectedError } from '../errors.js';
 import type { ExecEvent } from '../events.js';
 import { parseErrorBody } from '../protocol/errorBody.js';
 import { decodeBinaryFrame, decodeTextFrame } from '../protocol/frames.js';
@@ -86,6 +86,10 @@ const WATCHDOG_TICKS = 3;
  *
  * socket:   --409|            upgrade refused
  * attach:   --#               AttachRejectedError (status 409)
+ *
+ * socket:   --401|            refused for auth (401 or 403)
+ * attach:   --#               AttachRejectedError (status 401), its message naming the
+ *                             token and `webSocketAuth` (`AUTH_HINT`), never the token
  *
  * token:    ---#              the provider throws, rejects or answers no usable token
  * attach:   ---#              TokenProviderError (no socket is opened)
@@ -236,11 +240,20 @@ function disconnected(end: SocketEnd, token: string | undefined): AttachDisconne
   });
 }
 
+/** Said, in parentheses, with every refusal that auth likely caused; never the token itself. */
+export const AUTH_HINT = 'likely a wrong token or webSocketAuth';
+
+const AUTH_STATUSES: readonly (number | undefined)[] = [401, 403];
+
+/** Whether `error` is an upgrade refused with 401 or 403: wrong credentials, which no retry can fix. */
+export const isAuthRefusal = (error: unknown): boolean => isAttachRejectedError(error) && AUTH_STATUSES.includes(error.status);
+
 function rejected(end: SocketEnd, token: string | undefined): AttachRejectedError {
   if (end.status === undefined) {
     const detail = end.cause instanceof Error ? `: ${redact(end.cause.message, token)}` : '';
     return new AttachRejectedError(`attach: could not connect${detail}`, undefined, undefined, { cause: end.cause });
   }
   const body = parseErrorBody(end.status, redact(end.body ?? '', token));
-  return new AttachRejectedError(`attach refused: ${body.message}`, end.status, body.code);
+  const hint = AUTH_STATUSES.includes(end.status) ? ` (${AUTH_HINT})` : '';
+  return new AttachRejectedError(`attach refused: ${body.message}${hint}`, end.status, body.code);
 }

@@ -36,7 +36,8 @@ export const CONFLICT_DEFAULTS: { readonly [K in keyof ConflictBackoff]-?: numbe
  *                 the wait after 1550 would be 1600: cut to the 1450 ms left
  * ```
  *
- * Only a 409 is retried. Each wait is the backoff (`initialDelay` doubling to `maxDelay`), cut
+ * Only a 409 is retried, and a refusal without a status (a runtime's own WebSocket shows none: it
+ * may be a 409). Each wait is the backoff (`initialDelay` doubling to `maxDelay`), cut
  * short where it would pass `deadline`, so the last attempt is made at the deadline itself; a 409
  * at or after the deadline is final. Any other failure errors at once with the same error, and so
  * does that final 409. No event is emitted before a successful upgrade, so a retry never repeats
@@ -54,7 +55,7 @@ export function reattach(attach$: Observable<ExecEvent>, backoff: ConflictBackof
     return attach$.pipe(
       retry({
         delay: (error: unknown, attempt: number) => {
-          const conflict = isAttachRejectedError(error) && error.status === 409;
+          const conflict = isAttachRejectedError(error) && (error.status ?? 409) === 409;
           const left = deadline - (asyncScheduler.now() - start);
           if (!conflict || left <= 0) return throwError(() => error);
           return timer(Math.min(doublingDelay(initialDelay, maxDelay, attempt), left));

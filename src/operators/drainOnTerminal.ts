@@ -23,6 +23,7 @@ import {
 import { checkKeys, integer, keysOf, milliseconds } from '../checkOptions.js';
 import { ExecutionGoneError, ReconnectRequiredError, isAttachDisconnectedError } from '../errors.js';
 import { notice, type ExecEvent, type ExitEvent } from '../events.js';
+import { isAuthRefusal } from '../observables/attach.js';
 import type { ProbeResult } from '../protocol/probeResult.js';
 
 const NO_PROBE_RESULT: ProbeResult = { state: 'unavailable', reason: 'the probe gave no result' };
@@ -69,6 +70,13 @@ export interface DrainOnTerminalConfig {
    * failed connect (a 502 from a load balancer, a 409, a network error) so it takes the same path.
    */
   readonly isDisconnect?: (error: unknown) => boolean;
+  /**
+   * Which failures of a re-attach end the execution with that error instead of the probed exit
+   * code. Default: an upgrade refused with 401 or 403 (`isAuthRefusal`), a wrong token or
+   * `webSocketAuth`. `exec` also ends it on a refusal without a status while no socket of the
+   * execution has opened.
+   */
+  readonly isFinal?: (error: unknown) => boolean;
   /** Names the execution in `ExecutionGoneError`. */
   readonly executionId?: string;
 }
@@ -82,6 +90,7 @@ const CONFIG_KEYS = /* @__PURE__ */ keysOf<DrainOnTerminalConfig>({
   drainReattempts: true,
   opened: true,
   isDisconnect: true,
+  isFinal: true,
   executionId: true,
 });
 
@@ -111,6 +120,9 @@ const CONFIG_KEYS = /* @__PURE__ */ keysOf<DrainOnTerminalConfig>({
  * result:    --a------(nx|)           or cut with no re-attach left; likewise when
  *                                     drainTimeout passes: n, then x from the probe
  *
+ * reattach:         --#               refused with 401 or 403 (`isFinal`): a wrong
+ * result:    --a------#               token or webSocketAuth, AttachRejectedError
+ *
  * probe:          --r|                r running (or u unavailable)
  * result:    --a----#                 ReconnectRequiredError: retry downstream
  *
@@ -123,7 +135,9 @@ const CONFIG_KEYS = /* @__PURE__ */ keysOf<DrainOnTerminalConfig>({
  * bounded three ways: `drainTimeout` in all; `drainSettle` of silence once a socket opened, so a
  * server that never sends exit holds the execution seconds, not a minute; and `drainReattempts`
  * re-attaches after cuts that followed an open. A cut before any open (a refused connect) is final
- * here: `reattach` already waited out the 409s. The re-attach replays bytes the source already
+ * here: `reattach` already waited out the 409s (and the refusals without a status). A refusal for
+ * auth (`isFinal`) ends the execution with its error: the probed exit code would pass a wrong
+ * configuration off as a run with no output. The re-attach replays bytes the source already
  * delivered; put `skipReplayed` on both streams (as `exec` does) to drop them. Errors that are not
  * cuts pass through untouched: a `TimeoutError` stays a `TimeoutError`. Source completion and
  * unsubscription pass through as they are.
@@ -141,11 +155,11 @@ const CONFIG_KEYS = /* @__PURE__ */ keysOf<DrainOnTerminalConfig>({
  */
 export function drainOnTerminal(config: DrainOnTerminalConfig): MonoTypeOperatorFunction<ExecEvent> {
   checkKeys('drainOnTerminal', 'options', config, CONFIG_KEYS);
-  const { opened = EMPTY, isDisconnect = isAttachDisconnectedError } = config;
+  const { opened = EMPTY, isDisconnect = isAttachDisconnectedError, isFinal = isAuthRefusal } = config;
   const drainTimeout = milliseconds('drainOnTerminal', 'drainTimeout', config.drainTimeout, 60_000);
   const drainSettle = milliseconds('drainOnTerminal', 'drainSettle', config.drainSettle, 5_000);
   const drainReattempts = integer('drainOnTerminal', 'drainReattempts', config.drainReattempts, 3, 0);
-  const bounds: DrainBounds = { reattach: config.reattach, opened, drainTimeout, drainSettle, drainReattempts, isDisconnect };
+  const bounds: DrainBounds = { reattach: config.reattach, opened, drainTimeout, drainSettle, drainReattempts, isDisconnect, isFinal };
 
   const afterProbe = (result: ProbeResult, cut: unknown): Observable<ExecEvent> => {
     switch (result.state) {
@@ -179,6 +193,7 @@ interface DrainBounds {
   readonly drainSettle: number;
   readonly drainReattempts: number;
   readonly isDisconnect: (error: unknown) => boolean;
+  readonly isFinal: (error: unknown) => boolean;
 }
 
 /** Marks, among a re-attach's events, the moment its socket opened. */
@@ -246,6 +261,7 @@ function drain(bounds: DrainBounds, probed: Extract<ProbeResult, { state: 'termi
         retry({ count: drainReattempts, delay: (error: unknown) => (open && isDisconnect(error) ? of(true) : throwError(() => error)) }),
         takeUntil(deadline),
         catchError((error: unknown) => {
+          if (bounds.isFinal(error)) return throwError(() => error);
           failure = `the re-attach failed: ${error instanceof Error ? error.message : String(error)}`;
           return EMPTY;
         }),

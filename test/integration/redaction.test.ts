@@ -29,7 +29,8 @@ const tokenOf = (req: IncomingMessage): string => (req.headers.authorization ?? 
  * The echoing server. Box `refuse`: every call and upgrade gets 401 quoting the token. Box `echo`:
  * the attach sends an error frame quoting it and closes with a reason quoting it; the status
  * endpoint answers 404 quoting it. Box `drain`: the first attach closes quoting it, the status
- * endpoint says completed with an `error_message` quoting it, the re-attach gets 401 quoting it.
+ * endpoint says completed with an `error_message` quoting it, the re-attach gets 404 quoting it
+ * (a 401 there ends the execution with the refusal: see authRefused.test.ts).
  */
 function startEchoServer(): Promise<{ url: string; close: () => Promise<void> }> {
   const wss = new WebSocketServer({ noServer: true });
@@ -52,11 +53,11 @@ function startEchoServer(): Promise<{ url: string; close: () => Promise<void> }>
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const token = tokenOf(req);
     const box = (req.url ?? '').split('/')[3];
-    const refuse = (): void => {
-      const body = goJson({ statusCode: 401, message: `invalid token ${token}`, code: 'UNAUTHORIZED' });
-      socket.end(`HTTP/1.1 401 Unauthorized\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+    const refuse = (status: string, body: string): void => {
+      socket.end(`HTTP/1.1 ${status}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
     };
-    if (box === 'refuse' || (box === 'drain' && ++drainAttaches > 1)) return refuse();
+    if (box === 'refuse') return refuse('401 Unauthorized', goJson({ statusCode: 401, message: `invalid token ${token}`, code: 'UNAUTHORIZED' }));
+    if (box === 'drain' && ++drainAttaches > 1) return refuse('404 Not Found', goJson({ error: `execution e1 not found for ${token}` }));
     wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
       if (box === 'echo') ws.send(goJson({ type: 'error', message: `signal refused for ${token}` }));
       ws.close(1011, `bad ${token}`.slice(0, 123));
@@ -125,7 +126,7 @@ describe.each(Object.entries(TOKENS))('a server that echoes the token (%s)', (_l
     server = await startEchoServer();
     const { error, text } = await run(client(server.url).attach('refuse', 'e1'));
     expect(isAttachRejectedError(error)).toBe(true);
-    expect(error).toMatchObject({ message: 'attach refused: invalid token ***', status: 401, code: 'UNAUTHORIZED' });
+    expect(error).toMatchObject({ message: 'attach refused: invalid token *** (likely a wrong token or webSocketAuth)', status: 401, code: 'UNAUTHORIZED' });
     expectNoToken(text);
   });
 
@@ -147,7 +148,7 @@ describe.each(Object.entries(TOKENS))('a server that echoes the token (%s)', (_l
       {
         type: 'notice',
         kind: 'drain-incomplete',
-        message: 'the re-attach failed: attach refused: invalid token ***; exit code 3 from the status endpoint',
+        message: 'the re-attach failed: attach refused: execution e1 not found for ***; exit code 3 from the status endpoint',
       },
       { type: 'exit', exitCode: 3, source: 'probe', message: 'killed: *** expired' },
     ]);

@@ -449,6 +449,7 @@ describe('drainOnTerminal: validation', () => {
       drainReattempts: 0,
       opened: NEVER,
       isDisconnect: () => true,
+      isFinal: () => false,
       executionId: 'e1',
     } satisfies Required<DrainOnTerminalConfig>;
     expect(() => drainOnTerminal(config)).not.toThrow();
