@@ -247,6 +247,7 @@ const everyOption = {
   replayShape: 'chunks',
   maxPayload: 1,
   exitReason: true,
+  keepLossMarkers: true,
 } as const satisfies Required<RunnerClientOptions>;
 
 describe('resolveOptions: unknown keys', () => {
