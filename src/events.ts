@@ -32,6 +32,7 @@ export interface ExitEvent {
  *   whole: up to `bytes` bytes may repeat, and output written while disconnected may be missing.
  * - `output-lost`: the server's buffer no longer holds some output: bytes before the replay are
  *   (or, for a first replay that filled the buffer, may be) missing.
+ *   Also the host's own loss marker in the stream, with `bytes` (see `skipReplayed`'s `keepLossMarkers`).
  * - `reconnecting`: the connection was lost while the process may run; attempt `attempt` of the
  *   current run of failures follows in `delay` ms, for `reason`.
  * - `reconnected`: the server accepted a new attach socket.

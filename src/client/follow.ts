@@ -55,8 +55,9 @@ export function followExecution(context: FollowContext, executionId: string, inp
       opened = true;
     });
     const socket = (): Observable<ExecEvent> => context.attach(outbox, ledger.takeAhead()).pipe(recordedIn(ledger));
-    const attach$ = defer(socket).pipe(skipReplayed(cursor));
-    const drain$ = defer(socket).pipe(skipReplayed(cursor, { drain: true }));
+    const { keepLossMarkers } = options;
+    const attach$ = defer(socket).pipe(skipReplayed(cursor, { keepLossMarkers }));
+    const drain$ = defer(socket).pipe(skipReplayed(cursor, { drain: true, keepLossMarkers }));
     const { initialDelay, maxDelay } = options.conflictBackoff;
     return attach$.pipe(
       drainOnTerminal({

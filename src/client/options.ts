@@ -72,6 +72,8 @@ export interface RunnerClientOptions {
    * holds the exit until it answers (at most `probeTimeout`). Default `false`.
    */
   readonly exitReason?: boolean;
+  /** Hand the host's loss markers on as output instead of `output-lost` notices; see `skipReplayed` (default `false`). */
+  readonly keepLossMarkers?: boolean;
 }
 
 /** Options with every default filled in. */
@@ -101,6 +103,7 @@ const OPTION_KEYS = /* @__PURE__ */ keysOf<RunnerClientOptions>({
   replayShape: true,
   maxPayload: true,
   exitReason: true,
+  keepLossMarkers: true,
 });
 
 /** The nested policies, checked by the function their operator checks them with. */
@@ -166,5 +169,6 @@ export function resolveOptions(options: RunnerClientOptions): ResolvedOptions {
     replayShape,
     exitReason,
     preconnect,
+    keepLossMarkers: boolean(OWNER, 'keepLossMarkers', options.keepLossMarkers, false),
   };
 }

@@ -47,3 +47,8 @@ export function runBroke(stream: OutputStream, bytes: number): NoticeEvent {
     { stream, bytes },
   );
 }
+
+/** The host's own marker in the stream: the guest's output buffer overran and dropped `bytes` bytes of `stream`. */
+export function hostDropped(stream: OutputStream, bytes: number): NoticeEvent {
+  return notice('output-lost', `${stream}: the host dropped ${bytes} bytes (the guest's output buffer overran)`, { stream, bytes });
+}

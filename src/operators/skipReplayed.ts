@@ -1,11 +1,12 @@
 import { Observable, asyncScheduler, type MonoTypeOperatorFunction, type Subscriber } from 'rxjs';
 import { checkKeys, keysOf } from '../checkOptions.js';
 import { alignRingReplay } from '../delivery/alignRing.js';
-import { headMayBeMissing, overlapUnknown, runBroke } from '../delivery/notices.js';
+import { headMayBeMissing, hostDropped, overlapUnknown, runBroke } from '../delivery/notices.js';
 import { bytesEqual } from '../delivery/overlap.js';
 import { planChunkReplay } from '../delivery/planChunkReplay.js';
 import type { ReplayCursor } from '../delivery/replayCursor.js';
 import type { ExecEvent, OutputEvent } from '../events.js';
+import { readLossMarker, splitAtLossMarkers } from '../protocol/lossMarker.js';
 import type { OutputStream } from '../protocol/types.js';
 
 /** Frames of one stream closer together than this belong to one burst: how a `chunks` server sends its replay. */
@@ -51,11 +52,12 @@ const BURST_GAP_MS = 250;
 export function skipReplayed(cursor: ReplayCursor, config: SkipReplayedConfig = {}): MonoTypeOperatorFunction<ExecEvent> {
   checkKeys('skipReplayed', 'options', config, CONFIG_KEYS);
   const drain = config.drain === true;
+  const markers = config.keepLossMarkers !== true;
   return (source) =>
     new Observable<ExecEvent>((subscriber) => {
       const streams = {
-        stdout: new StreamReplay(cursor, 'stdout', subscriber, drain),
-        stderr: new StreamReplay(cursor, 'stderr', subscriber, drain),
+        stdout: new StreamReplay(cursor, 'stdout', subscriber, drain, markers),
+        stderr: new StreamReplay(cursor, 'stderr', subscriber, drain, markers),
       };
       const end = (exited: boolean): void => {
         streams.stdout.end(exited);
@@ -91,10 +93,16 @@ export interface SkipReplayedConfig {
    * burst. Default false.
    */
   readonly drain?: boolean;
+  /**
+   * Hand the host's loss markers on as output (`[boxlite] stdout output dropped N bytes\r\n`, see
+   * `readLossMarker`) instead of an `output-lost` notice in their place. Default false. Either way
+   * their bytes count as delivered, so a later replay that holds them aligns.
+   */
+  readonly keepLossMarkers?: boolean;
 }
 
 /** Every key of `SkipReplayedConfig`: the compiler checks that the table names each one. */
-const CONFIG_KEYS = /* @__PURE__ */ keysOf<SkipReplayedConfig>({ drain: true });
+const CONFIG_KEYS = /* @__PURE__ */ keysOf<SkipReplayedConfig>({ drain: true, keepLossMarkers: true });
 
 /** Where one stream of one attach stands. */
 type State =
@@ -121,6 +129,8 @@ class StreamReplay {
     private readonly stream: OutputStream,
     private readonly subscriber: Subscriber<ExecEvent>,
     private readonly drain: boolean,
+    /** Read the host's loss markers as notices. */
+    private readonly markers: boolean,
   ) {}
 
   push(event: OutputEvent): void {
@@ -155,8 +165,11 @@ class StreamReplay {
       if (alignment !== 'chunks') {
         this.state = { kind: 'live' };
         if (alignment.notice !== undefined) this.subscriber.next(alignment.notice);
-        if (alignment.skip === 0) this.deliver(event);
-        else if (alignment.skip < event.data.length) this.deliver({ type: stream, data: event.data.subarray(alignment.skip) });
+        const fresh = alignment.skip === 0 ? event.data : event.data.subarray(alignment.skip);
+        // The ring frame holds the host's markers among the output: each is cut out and read on its own.
+        for (const data of this.markers ? splitAtLossMarkers(fresh) : [fresh]) {
+          if (data.length > 0) this.deliver(data === event.data ? event : { type: stream, data });
+        }
         return;
       }
       cursor.replaysChunks();
@@ -240,8 +253,10 @@ class StreamReplay {
     this.deliver(event);
   }
 
+  /** Hands `event` on, counted in the cursor; the host's loss marker becomes its notice, in its place. */
   private deliver(event: OutputEvent): void {
     this.cursor.record(this.stream, event.data);
-    this.subscriber.next(event);
+    const marker = this.markers ? readLossMarker(event.data) : undefined;
+    this.subscriber.next(marker ? hostDropped(marker.stream, marker.bytes) : event);
   }
 }

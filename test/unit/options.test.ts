@@ -35,6 +35,7 @@ describe('resolveOptions: defaults', () => {
       replayShape: 'ring',
       exitReason: false,
       preconnect: true,
+      keepLossMarkers: false,
     });
     expect(DEFAULT_RING_BYTES).toBe(256 * 1024);
     for (const key of ['token', 'pathPrefix', 'fetch', 'WebSocket']) expect(key in resolved).toBe(false);
@@ -64,6 +65,7 @@ describe('resolveOptions: defaults', () => {
       maxPayload: 6,
       exitReason: true,
       preconnect: false,
+      keepLossMarkers: true,
     });
     expect(resolved).toEqual({
       baseUrl: 'https://api.boxlite.ai/api/',
@@ -85,6 +87,7 @@ describe('resolveOptions: defaults', () => {
       maxPayload: 6,
       exitReason: true,
       preconnect: false,
+      keepLossMarkers: true,
     });
     expect(resolved.fetch).toBe(fetch);
     expect(resolved.token).toBe(token);
@@ -247,6 +250,7 @@ const everyOption = {
   replayShape: 'chunks',
   maxPayload: 1,
   exitReason: true,
+  keepLossMarkers: true,
 } as const satisfies Required<RunnerClientOptions>;
 
 describe('resolveOptions: unknown keys', () => {

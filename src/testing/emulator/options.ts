@@ -10,7 +10,7 @@ import type { ExecRequest } from '../../protocol/types.js';
 import type { ErrorBodies, ErrorShape } from './errorBodies.js';
 import type { AttachFaultProvider } from './faults.js';
 import { DEFAULT_ORPHAN_GRACE, type OrphanGrace } from './orphans.js';
-import type { ScriptSource } from './scripted.js';
+import { checkScript, type ScriptSource } from './scripted.js';
 import { EMULATED_SERVERS, REPLAY_SPELLINGS, SERVERS, serverReplaying, type EmulatedServer, type ReplayMode } from './servers.js';
 
 /** Who the messages name. */
@@ -229,6 +229,7 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
   if (typeof scripts !== 'object' || scripts === null || Array.isArray(scripts)) {
     throw new TypeError(`${OWNER}: scripts must be an object of scripts by command name, got ${String(scripts)}`);
   }
+  for (const [command, script] of Object.entries(scripts)) if (typeof script !== 'function') checkScript(OWNER, `scripts.${command}`, script);
   const grace = options.orphanGrace ?? {};
   checkKeys(OWNER, 'orphanGrace', grace as unknown, Object.keys(GRACE_KEYS));
   const errorShape = options.errorShape === undefined ? undefined : oneOf(OWNER, 'errorShape', options.errorShape, ERROR_SHAPES, 'runner');

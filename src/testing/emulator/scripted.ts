@@ -4,6 +4,8 @@
  */
 
 import { timer, type Subscription } from 'rxjs';
+import { checkKeys, integer, oneOf } from '../../checkOptions.js';
+import { encodeLossMarker } from '../../protocol/lossMarker.js';
 import type { ExecRequest, OutputStream } from '../../protocol/types.js';
 import { signalExitCode, type ExecutionDriver, type ExecutionSink } from './execution.js';
 import type { AttachFault } from './faults.js';
@@ -22,6 +24,9 @@ import { Flood, type FloodSpec } from './flood.js';
  * - `{ waitForAttach: true }`: wait until a client socket is attached (go on at once if one is).
  * - `{ flood: { chunk, count } }`: write `count` copies of `chunk`, each as fast as the attached
  *   client's queue takes it and never more, so nothing is dropped (see `FloodSpec`); for benchmarks.
+ * - `{ lost: { stream, bytes } }`: the guest's output buffer overran and dropped `bytes` bytes of
+ *   `stream`: the host's marker, `[boxlite] <stream> output dropped <bytes> bytes\r\n`, is written
+ *   into that stream as its own chunk (a TTY script: on the stdout channel, naming `stream`).
  */
 export type ScriptStep =
   | { readonly stdout: string | Uint8Array }
@@ -30,7 +35,8 @@ export type ScriptStep =
   | { readonly exit: number }
   | { readonly echoStdin: true }
   | { readonly waitForAttach: true }
-  | { readonly flood: FloodSpec };
+  | { readonly flood: FloodSpec }
+  | { readonly lost: { readonly stream: OutputStream; readonly bytes: number } };
 
 /** A scripted execution. */
 export interface Script {
@@ -151,6 +157,9 @@ export class ScriptDriver implements ExecutionDriver {
           this.wait = undefined;
           this.resume();
         });
+      } else if ('lost' in step) {
+        const { stream, bytes } = step.lost;
+        this.sink.output(this.tty ? 'stdout' : stream, encodeLossMarker(stream, bytes));
       } else if ('flood' in step) {
         const stream = step.flood.stream === 'stderr' && !this.tty ? 'stderr' : 'stdout';
         this.flood = { flood: new Flood(step.flood), stream };
@@ -175,7 +184,22 @@ export class ScriptDriver implements ExecutionDriver {
   }
 }
 
-/** Resolves a script source for one request. */
+/** Resolves a script source for one request; a malformed `lost` step is a `TypeError`/`RangeError`. */
 export function resolveScript(source: ScriptSource, request: ExecRequest): Script {
-  return typeof source === 'function' ? source(request) : source;
+  const script = typeof source === 'function' ? source(request) : source;
+  checkScript('startRunnerEmulator', 'script', script);
+  return script;
+}
+
+/** Checks a script's `lost` steps as options are checked: known keys, a stream, a byte count. */
+export function checkScript(owner: string, name: string, script: Script): void {
+  for (const step of script.steps ?? []) {
+    if (typeof step !== 'object' || step === null || !('lost' in step)) continue;
+    checkKeys(owner, `${name} step lost`, step.lost, ['stream', 'bytes']);
+    oneOf(owner, `${name} step lost.stream`, step.lost.stream, ['stdout', 'stderr'], 'stdout');
+    if (step.lost.stream === undefined || step.lost.bytes === undefined) {
+      throw new TypeError(`${owner}: ${name} step lost must name stream and bytes, got ${JSON.stringify(step.lost)}`);
+    }
+    integer(owner, `${name} step lost.bytes`, step.lost.bytes, 0, 0);
+  }
 }
