@@ -1,5 +1,8 @@
 import { Observable, timer } from 'rxjs';
-import { BoxliteHttpError } from '../errors.js';
+import { BoxliteHttpError, type HttpStatusError } from '../errors.js';
+import { notice, type NoticeEvent } from '../events.js';
+import { retryWithin } from '../operators/retryWithin.js';
+import { isDrainingError } from '../protocol/errorBody.js';
 import { httpError, sendRequest, type HttpResponse, type HttpTransport } from '../transport/http.js';
 import { resolveToken, tokenTimeout } from '../transport/token.js';
 
@@ -59,4 +62,37 @@ export function restCall(
       }),
     );
   });
+}
+
+/**
+ * `post$` (`POST /exec`) sent again while the runner answers that it is draining for a deploy
+ * (503 `{"error":"runner is draining"}`: nothing was created), 500 ms doubling to 5 s, for at most
+ * `wait` ms; each wait is announced first with a `server-draining` notice.
+ *
+ * ```
+ * post$ (1st):  --d|                   d: 503 runner is draining
+ * post$ (2nd):        --d|             500 ms later
+ * post$ (3rd):                --r|     1000 ms later; r: 201
+ * result:       --n---------n-----r|   (n: the notices, to `announce`)
+ * ```
+ *
+ * Any other failure, another 503 included (a proxy's page, an empty body, another shape: the
+ * command may have started), errors at once. A draining answer at or after `wait` errors with
+ * that `BoxliteHttpError`, its message saying how long it waited.
+ */
+export function waitOutDraining<T>(post$: Observable<T>, wait: number, announce: (event: NoticeEvent) => void): Observable<T> {
+  return post$.pipe(
+    retryWithin({
+      deadline: wait,
+      initialDelay: 500,
+      maxDelay: 5_000,
+      retryable: isDrainingError,
+      waiting: (delay, attempt) =>
+        announce(notice('server-draining', `the runner is draining: POST /exec again in ${delay} ms (wait ${attempt})`, { attempt, delay })),
+      expired: (error, waited) => {
+        const last = error as HttpStatusError;
+        return new BoxliteHttpError(`${last.message} (waited ${waited} ms)`, last.status, last.code, { cause: error });
+      },
+    }),
+  );
 }

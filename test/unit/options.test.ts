@@ -240,6 +240,7 @@ const everyOption = {
   idleTimeout: false,
   drainTimeout: 1,
   drainSettle: 1,
+  drainingWait: false,
   conflictBackoff: { initialDelay: 0, maxDelay: 0, deadline: 0 } satisfies Required<ConflictBackoff>,
   reconnect: { initialDelay: 0, maxDelay: 0, budget: 0, healthyAfter: 0 } satisfies Required<ReconnectConfig>,
   preconnect: false,
