@@ -67,18 +67,21 @@ export function restCall(
 /**
  * `post$` (`POST /exec`) sent again while the runner answers that it is draining for a deploy
  * (503 `{"error":"runner is draining"}`: nothing was created), 500 ms doubling to 5 s, for at most
- * `wait` ms; each wait is announced first with a `server-draining` notice.
+ * `wait` ms (the last attempt at `wait`); each wait is announced first with a `server-draining` notice.
  *
  * ```
- * post$ (1st):  --d|                   d: 503 runner is draining
- * post$ (2nd):        --d|             500 ms later
- * post$ (3rd):                --r|     1000 ms later; r: 201
- * result:       --n---------n-----r|   (n: the notices, to `announce`)
+ * post$ (1st):  --d|                    d: 503 runner is draining
+ * announce:       n                     n: server-draining (wait 1, delay 500)
+ * post$ (2nd):        --d|              500 ms later
+ * announce:             n               n: server-draining (wait 2, delay 1000)
+ * post$ (3rd):                --r|      1000 ms later; r: 201
+ * result:       ----------------r|
  * ```
  *
  * Any other failure, another 503 included (a proxy's page, an empty body, another shape: the
  * command may have started), errors at once. A draining answer at or after `wait` errors with
- * that `BoxliteHttpError`, its message saying how long it waited.
+ * a `BoxliteHttpError` of its status, its message saying how long it waited
+ * (`exec: runner is draining (still after waiting 60000 ms)`), the last answer's error its `cause`.
  */
 export function waitOutDraining<T>(post$: Observable<T>, wait: number, announce: (event: NoticeEvent) => void): Observable<T> {
   return post$.pipe(
@@ -89,9 +92,9 @@ export function waitOutDraining<T>(post$: Observable<T>, wait: number, announce:
       retryable: isDrainingError,
       waiting: (delay, attempt) =>
         announce(notice('server-draining', `the runner is draining: POST /exec again in ${delay} ms (wait ${attempt})`, { attempt, delay })),
-      expired: (error, waited) => {
+      expired: (error) => {
         const last = error as HttpStatusError;
-        return new BoxliteHttpError(`${last.message} (waited ${waited} ms)`, last.status, last.code, { cause: error });
+        return new BoxliteHttpError(`${last.message} (still after waiting ${wait} ms)`, last.status, last.code, { cause: error });
       },
     }),
   );

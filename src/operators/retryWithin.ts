@@ -12,8 +12,8 @@ export interface RetryWithinPolicy {
   readonly retryable: (error: unknown) => boolean;
   /** Told each wait before it starts (attempt 1, 2, …), e.g. to announce it. */
   readonly waiting?: (delay: number, attempt: number) => void;
-  /** The error a retryable failure at or past the deadline ends with, given how long was waited (default: the failure itself). */
-  readonly expired?: (error: unknown, waited: number) => unknown;
+  /** The error a retryable failure at or past the deadline ends with (default: the failure itself). */
+  readonly expired?: (error: unknown) => unknown;
 }
 
 /**
@@ -30,7 +30,7 @@ export interface RetryWithinPolicy {
  * ```
  *
  * Each wait is cut short where it would pass the deadline; a retryable failure at or after it
- * errors with `expired(error, waited)`. The deadline runs from the subscription in scheduler time
+ * errors with `expired(error)`. The deadline runs from the subscription in scheduler time
  * (`retry({ delay })` and `timer`: a `TestScheduler` drives it).
  *
  * @example
@@ -47,7 +47,7 @@ export function retryWithin<T>(policy: RetryWithinPolicy): MonoTypeOperatorFunct
           delay: (error: unknown, attempt: number) => {
             const waited = asyncScheduler.now() - start;
             if (!retryable(error)) return throwError(() => error);
-            if (waited >= deadline) return throwError(() => (expired ? expired(error, waited) : error));
+            if (waited >= deadline) return throwError(() => (expired ? expired(error) : error));
             const delay = Math.min(doublingDelay(initialDelay, maxDelay, attempt), deadline - waited);
             waiting?.(delay, attempt);
             return timer(delay);
