@@ -24,6 +24,7 @@ interface Counts {
 /** The refusals `value` asks for, checked: a bad value is a `TypeError`/`RangeError` naming `owner`'s `name`. */
 export function drainingCounts(owner: string, name: string, value: Draining): Counts {
   if (typeof value === 'boolean') return { execs: value ? Infinity : 0, attaches: value ? Infinity : 0 };
+  if (typeof value !== 'object' || value === null) throw new TypeError(`${owner}: ${name} must be a boolean or { execs, attaches }, got ${String(value)}`);
   checkKeys(owner, name, value, COUNT_KEYS);
   return { execs: integer(owner, `${name}.execs`, value.execs, 0, 0), attaches: integer(owner, `${name}.attaches`, value.attaches, 0, 0) };
 }
