@@ -1,5 +1,5 @@
 import { Observable, timer } from 'rxjs';
-import { BoxliteHttpError, type HttpStatusError } from '../errors.js';
+import { BoxliteHttpError } from '../errors.js';
 import { notice, type NoticeEvent } from '../events.js';
 import { retryWithin } from '../operators/retryWithin.js';
 import { isDrainingError } from '../protocol/errorBody.js';
@@ -81,7 +81,7 @@ export function restCall(
  * Any other failure, another 503 included (a proxy's page, an empty body, another shape: the
  * command may have started), errors at once. A draining answer at or after `wait` errors with
  * a `BoxliteHttpError` of its status, its message saying how long it waited
- * (`exec: runner is draining (still after waiting 60000 ms)`), the last answer's error its `cause`.
+ * (`exec: runner is draining (waited 60000 ms)`), the last answer's error its `cause`.
  */
 export function waitOutDraining<T>(post$: Observable<T>, wait: number, announce: (event: NoticeEvent) => void): Observable<T> {
   return post$.pipe(
@@ -91,11 +91,9 @@ export function waitOutDraining<T>(post$: Observable<T>, wait: number, announce:
       maxDelay: 5_000,
       retryable: isDrainingError,
       waiting: (delay, attempt) =>
-        announce(notice('server-draining', `the runner is draining: POST /exec again in ${delay} ms (wait ${attempt})`, { attempt, delay })),
-      expired: (error) => {
-        const last = error as HttpStatusError;
-        return new BoxliteHttpError(`${last.message} (still after waiting ${wait} ms)`, last.status, last.code, { cause: error });
-      },
+        announce(notice('server-draining', `runner is draining: POST /exec again in ${delay} ms`, { attempt, delay })),
+      // A draining error is a 503 without a code (`isDrainingError`).
+      expired: (error) => new BoxliteHttpError(`${(error as Error).message} (waited ${wait} ms)`, 503, undefined, { cause: error }),
     }),
   );
 }

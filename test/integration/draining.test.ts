@@ -40,8 +40,8 @@ describe('POST /exec on a draining runner', () => {
     expect(calls.filter(isExecPost)[0]?.body).toBe('{"error":"runner is draining"}');
     expect(em.stats).toMatchObject({ executions: 1, drainingRefusals: 2 });
     expect(events.slice(0, 3)).toEqual([
-      { type: 'notice', kind: 'server-draining', message: 'the runner is draining: POST /exec again in 500 ms (wait 1)', attempt: 1, delay: 500 },
-      { type: 'notice', kind: 'server-draining', message: 'the runner is draining: POST /exec again in 1000 ms (wait 2)', attempt: 2, delay: 1000 },
+      { type: 'notice', kind: 'server-draining', message: 'runner is draining: POST /exec again in 500 ms', attempt: 1, delay: 500 },
+      { type: 'notice', kind: 'server-draining', message: 'runner is draining: POST /exec again in 1000 ms', attempt: 2, delay: 1000 },
       { type: 'started', executionId: expect.any(String) },
     ]);
     const bytes = (stream: 'stdout' | 'stderr'): Buffer => Buffer.concat(events.flatMap((e) => (e.type === stream ? [e.data] : [])));
@@ -79,14 +79,14 @@ describe('POST /exec on a draining runner', () => {
     expect(secondWait).toBeGreaterThan(0);
     expect(secondWait).toBeLessThanOrEqual(200);
     expect(isBoxliteHttpError(error)).toBe(true);
-    expect(error).toMatchObject({ message: 'exec: runner is draining (still after waiting 700 ms)', status: 503, code: undefined });
+    expect(error).toMatchObject({ message: 'exec: runner is draining (waited 700 ms)', status: 503, code: undefined });
     expect(calls.filter(isExecPost).map((call) => call.status)).toEqual([503, 503, 503]);
     expect(em.stats).toMatchObject({ executions: 0, drainingRefusals: 3 });
     expect(took).toBeGreaterThanOrEqual(690);
     expect(took).toBeLessThan(5_000);
   });
 
-  it.each([[false], [0]])('drainingWait %s: the draining 503 is final at once', async (drainingWait) => {
+  it.each([[false], [0]] as const)('drainingWait %s: the draining 503 is final at once', async (drainingWait) => {
     const em = await emulator({ scripts: { job }, draining: { execs: 1 } });
     const { events, error } = await outcome(clientFor(em, { drainingWait }).exec('box', { command: 'job' }));
     expect(events).toEqual([]);

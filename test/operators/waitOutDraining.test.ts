@@ -38,8 +38,8 @@ describe('waitOutDraining: the retry delays in virtual time', () => {
     });
     expect(attempts).toEqual([0, 500, 1500]);
     expect(notices).toEqual([
-      { type: 'notice', kind: 'server-draining', message: 'the runner is draining: POST /exec again in 500 ms (wait 1)', attempt: 1, delay: 500, at: 0 },
-      { type: 'notice', kind: 'server-draining', message: 'the runner is draining: POST /exec again in 1000 ms (wait 2)', attempt: 2, delay: 1000, at: 500 },
+      { type: 'notice', kind: 'server-draining', message: 'runner is draining: POST /exec again in 500 ms', attempt: 1, delay: 500, at: 0 },
+      { type: 'notice', kind: 'server-draining', message: 'runner is draining: POST /exec again in 1000 ms', attempt: 2, delay: 1000, at: 500 },
     ]);
   });
 
@@ -58,7 +58,7 @@ describe('waitOutDraining: the retry delays in virtual time', () => {
     expect(delays).toEqual([500, 1000, 2000, 4000, 5000, 5000, 2500]);
     expect(attempts).toEqual([0, 500, 1500, 3500, 7500, 12500, 17500, 20000]);
     expect(error).toBeInstanceOf(BoxliteHttpError);
-    expect(error).toMatchObject({ message: 'exec: runner is draining (still after waiting 20000 ms)', status: 503, code: undefined });
+    expect(error).toMatchObject({ message: 'exec: runner is draining (waited 20000 ms)', status: 503, code: undefined });
     expect((error as Error).cause).toBeInstanceOf(BoxliteHttpError);
   });
 
