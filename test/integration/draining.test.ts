@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { isBoxliteHttpError } from '../../src/errors.js';
 import type { Script } from '../../src/testing/index.js';
 import { realisticOutput } from '../support/realisticOutput.js';
-import { attachLog, clientFor, emulator, finish, observingFetch, outcome } from './support.js';
+import { attachLog, clientFor, emulator, finish, observingFetch, outcome, type Finished } from './support.js';
 
 /** Realistic output, both streams interleaved: log lines with a long shared ending, binary, split UTF-8. */
 const logs = realisticOutput('logs', 6_000, 22);
@@ -27,6 +27,14 @@ const isStderr = (step: Script['steps'][number]): step is { stderr: Uint8Array }
 const STDOUT = Buffer.concat(steps.filter(isStdout).map((step) => step.stdout));
 const STDERR = Buffer.concat(steps.filter(isStderr).map((step) => step.stderr));
 const job: Script = { steps };
+
+/** Every byte once, in order, the exit from the server's frame, and no notice of loss. */
+function expectEveryByteOnce(result: Finished): void {
+  expect(result.stdoutBytes.equals(STDOUT)).toBe(true);
+  expect(result.stderr).toBe(STDERR.toString('utf8'));
+  expect(result.exit).toEqual({ type: 'exit', exitCode: 7, source: 'frame' });
+  expect(result.notices).toEqual([]);
+}
 
 const isExecPost = (call: { method: string; url: string }): boolean => call.method === 'POST' && call.url.endsWith('/exec');
 
@@ -104,10 +112,7 @@ describe('attaches to a draining runner', () => {
       if (event.type === 'attach' && event.attempt === 0) em.setDraining({ attaches: 2 });
     });
     const result = await finish(clientFor(em, { preconnect: false }).exec('box', { command: 'job' }));
-    expect(result.stdoutBytes.equals(STDOUT)).toBe(true);
-    expect(result.stderr).toBe(STDERR.toString('utf8'));
-    expect(result.exit).toEqual({ type: 'exit', exitCode: 7, source: 'frame' });
-    expect(result.notices).toEqual([]);
+    expectEveryByteOnce(result);
     expect(log).toEqual(['0:101', '1:503', '2:503', '3:101']);
     expect(em.stats).toMatchObject({ drainingRefusals: 2, executions: 1 });
   });
@@ -116,10 +121,7 @@ describe('attaches to a draining runner', () => {
     const em = await emulator({ scripts: { job }, draining: { attaches: 2 } });
     const log = attachLog(em);
     const result = await finish(clientFor(em).exec('box', { command: 'job' }));
-    expect(result.stdoutBytes.equals(STDOUT)).toBe(true);
-    expect(result.stderr).toBe(STDERR.toString('utf8'));
-    expect(result.exit).toEqual({ type: 'exit', exitCode: 7, source: 'frame' });
-    expect(result.notices).toEqual([]);
+    expectEveryByteOnce(result);
     expect(result.reconnects).toEqual([]);
     expect(log).toEqual(['0:503', '1:503', '2:101']);
   });
@@ -130,10 +132,7 @@ describe('attaches to a draining runner', () => {
     const em = await emulator({ scripts: { running }, draining: { attaches: 2 } });
     const log = attachLog(em);
     const result = await finish(clientFor(em).exec('box', { command: 'running' }));
-    expect(result.stdoutBytes.equals(STDOUT)).toBe(true);
-    expect(result.stderr).toBe(STDERR.toString('utf8'));
-    expect(result.exit).toEqual({ type: 'exit', exitCode: 7, source: 'frame' });
-    expect(result.notices).toEqual([]);
+    expectEveryByteOnce(result);
     expect(result.reconnects).toEqual(['reconnecting:refused', 'reconnecting:refused', 'reconnected']);
     expect(log).toEqual(['0:503', '1:503', '2:101']);
   });
