@@ -36,6 +36,9 @@ export interface ExitEvent {
  * - `reconnecting`: the connection was lost while the process may run; attempt `attempt` of the
  *   current run of failures follows in `delay` ms, for `reason`.
  * - `reconnected`: the server accepted a new attach socket.
+ * - `server-draining`: the runner is draining for a deploy and refused `POST /exec` (503, nothing
+ *   was created); `exec` sends it again in `delay` ms (its `attempt`-th wait), within
+ *   `drainingWait`. It comes before `started`.
  * See docs/delivery.md for exactly when each appears.
  */
 export interface NoticeEvent {
@@ -45,11 +48,11 @@ export interface NoticeEvent {
   readonly stream?: OutputStream;
   /** How many bytes the notice concerns, when known. */
   readonly bytes?: number;
-  /** `reconnecting`: which attempt of the current run of failures this is (1, 2, …). */
+  /** `reconnecting`: which attempt of the current run of failures this is (1, 2, …); `server-draining`: which wait. */
   readonly attempt?: number;
   /** `reconnecting`: why. */
   readonly reason?: ReconnectReason;
-  /** `reconnecting`: milliseconds until the attempt. */
+  /** `reconnecting`, `server-draining`: milliseconds until the attempt. */
   readonly delay?: number;
 }
 
@@ -67,7 +70,8 @@ export type NoticeKind =
   | 'replay-overlap-unknown'
   | 'output-lost'
   | 'reconnecting'
-  | 'reconnected';
+  | 'reconnected'
+  | 'server-draining';
 
 /** Everything `attach`, `reattach` and `exec` emit. */
 export type ExecEvent = StartedEvent | OutputEvent | ExitEvent | NoticeEvent;

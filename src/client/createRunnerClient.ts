@@ -18,13 +18,14 @@ import type { EarlySocket } from '../transport/earlySocket.js';
 import { Outbox, type AttachInput } from '../transport/outbox.js';
 import { followExecution } from './follow.js';
 import { resolveOptions, type RunnerClientOptions } from './options.js';
-import { restCall } from './rest.js';
+import { restCall, waitOutDraining } from './rest.js';
 
 /** A client for one BoxLite server. Every method returns a cold observable. */
 export interface RunnerClient {
   /**
    * Starts `request` in `boxId` (`POST /exec`) and follows it with the full recovery policy.
-   * Emits `started` (the execution id) first, then output and notices, then exactly one `exit`;
+   * Emits `started` (the execution id) first (after a `server-draining` notice for each wait while
+   * the runner drains, see `drainingWait`), then output and notices, then exactly one `exit`;
    * or one typed error. Unsubscribing closes the socket and aborts requests; it does not kill
    * the process (use `kill`). `input` is read from the subscription on, before the `POST` goes
    * out: what it emits before the first socket opens (during the `POST`, or a refused first
@@ -124,12 +125,15 @@ export function createRunnerClient(clientOptions: RunnerClientOptions): RunnerCl
     exec(boxId, request, input = {}) {
       assertId('boxId', boxId);
       validateExecRequest(request);
-      const post = (): Observable<HttpResponse> => restCall(http, 'exec', 'POST', boxUrl(base, boxId, '/exec'), options.requestTimeout, request);
-      // Once the socket implementation is known, the POST alone: no `switchMap` per execution.
-      const post$ = webSocket ? post() : webSocketReady$.pipe(switchMap(post));
+      const url = boxUrl(base, boxId, '/exec');
       // The outbox reads the input before the POST goes out: nothing written meanwhile is lost.
       // Not `concatMap(...)`: every event would then pass through the flattening operator.
       return new Observable<ExecEvent>((subscriber) => {
+        const once = restCall(http, 'exec', 'POST', url, options.requestTimeout, request);
+        const post = (): Observable<HttpResponse> =>
+          options.drainingWait ? waitOutDraining(once, options.drainingWait, (event) => subscriber.next(event)) : once;
+        // Once the socket implementation is known, the POST alone: no `switchMap` per execution.
+        const post$ = webSocket ? post() : webSocketReady$.pipe(switchMap(post));
         const outbox = new Outbox(input).start();
         subscriber.add(() => outbox.dispose());
         let id: string | undefined;

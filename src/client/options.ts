@@ -45,6 +45,12 @@ export interface RunnerClientOptions {
    * server answers. Default 50 ms doubling to 2 s.
    */
   readonly conflictBackoff?: ConflictBackoff;
+  /**
+   * Milliseconds `exec` waits out a runner draining for a deploy: its `POST /exec` answered 503
+   * `{"error":"runner is draining"}` (nothing created) is sent again, 500 ms doubling to 5 s, each
+   * wait announced by a `server-draining` notice (default 60000; `false` or 0: not waited out).
+   */
+  readonly drainingWait?: number | false;
   /** Reconnect policy when the process may still run (default 15 s doubling to 30 s within 270 s). */
   readonly reconnect?: ReconnectConfig;
   /**
@@ -97,6 +103,7 @@ const OPTION_KEYS = /* @__PURE__ */ keysOf<RunnerClientOptions>({
   drainTimeout: true,
   drainSettle: true,
   conflictBackoff: true,
+  drainingWait: true,
   reconnect: true,
   preconnect: true,
   ringBytes: true,
@@ -164,6 +171,7 @@ export function resolveOptions(options: RunnerClientOptions): ResolvedOptions {
     drainTimeout: milliseconds(OWNER, 'drainTimeout', options.drainTimeout, 60_000),
     drainSettle: milliseconds(OWNER, 'drainSettle', options.drainSettle, 5_000),
     conflictBackoff: options.conflictBackoff ?? {},
+    drainingWait: options.drainingWait === false ? 0 : milliseconds(OWNER, 'drainingWait', options.drainingWait, 60_000, { zero: true }),
     reconnect: options.reconnect ?? {},
     ringBytes,
     replayShape,

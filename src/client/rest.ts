@@ -1,5 +1,8 @@
 import { Observable, timer } from 'rxjs';
 import { BoxliteHttpError } from '../errors.js';
+import { notice, type NoticeEvent } from '../events.js';
+import { retryWithin } from '../operators/retryWithin.js';
+import { isDrainingError } from '../protocol/errorBody.js';
 import { httpError, sendRequest, type HttpResponse, type HttpTransport } from '../transport/http.js';
 import { resolveToken, tokenTimeout } from '../transport/token.js';
 
@@ -59,4 +62,38 @@ export function restCall(
       }),
     );
   });
+}
+
+/**
+ * `post$` (`POST /exec`) sent again while the runner answers that it is draining for a deploy
+ * (503 `{"error":"runner is draining"}`: nothing was created), 500 ms doubling to 5 s, for at most
+ * `wait` ms (the last attempt at `wait`); each wait is announced first with a `server-draining` notice.
+ *
+ * ```
+ * post$ (1st):  --d|                    d: 503 runner is draining
+ * announce:       n                     n: server-draining (wait 1, delay 500)
+ * post$ (2nd):        --d|              500 ms later
+ * announce:             n               n: server-draining (wait 2, delay 1000)
+ * post$ (3rd):                --r|      1000 ms later; r: 201
+ * result:       ----------------r|
+ * ```
+ *
+ * Any other failure, another 503 included (a proxy's page, an empty body, another shape: the
+ * command may have started), errors at once. A draining answer at or after `wait` errors with
+ * a `BoxliteHttpError` of its status, its message saying how long it waited
+ * (`exec: runner is draining (waited 60000 ms)`), the last answer's error its `cause`.
+ */
+export function waitOutDraining<T>(post$: Observable<T>, wait: number, announce: (event: NoticeEvent) => void): Observable<T> {
+  return post$.pipe(
+    retryWithin({
+      deadline: wait,
+      initialDelay: 500,
+      maxDelay: 5_000,
+      retryable: isDrainingError,
+      waiting: (delay, attempt) =>
+        announce(notice('server-draining', `runner is draining: POST /exec again in ${delay} ms`, { attempt, delay })),
+      // A draining error is a 503 without a code (`isDrainingError`).
+      expired: (error) => new BoxliteHttpError(`${(error as Error).message} (waited ${wait} ms)`, 503, undefined, { cause: error }),
+    }),
+  );
 }

@@ -1,3 +1,5 @@
+import { isHttpStatusError } from '../errors.js';
+
 /**
  * Reads the four error-body shapes of docs/protocol.md §2 into one `{ code, message }`:
  * 1. runner: `{"error":"execution <id> not found"}`
@@ -40,4 +42,14 @@ export function parseErrorBody(status: number, body: string, statusText = ''): E
   const code = runner ? undefined : (str(fields['code']) ?? str(nested?.['type']));
   const text = clip(message ?? (runner ? str(error) : undefined) ?? fallback);
   return code === undefined ? { message: text } : { code, message: text };
+}
+
+/**
+ * Whether an HTTP error is a runner draining for a deploy: a 503 whose body is the runner's
+ * `{"error":"runner is draining"}` (read by `parseErrorBody` as that message and no code). On
+ * `POST /exec` it means nothing was created; any other 503 (a proxy's page, an empty body,
+ * another shape) may have started the command.
+ */
+export function isDrainingError(error: unknown): boolean {
+  return isHttpStatusError(error) && error.status === 503 && error.code === undefined && error.message.endsWith(': runner is draining');
 }

@@ -23,6 +23,7 @@ export type {
 export { injectedFrame } from './emulator/faults.js';
 export type { Script, ScriptStep, ScriptSource } from './emulator/scripted.js';
 export type { OrphanGrace } from './emulator/orphans.js';
+export type { Draining } from './emulator/draining.js';
 export type { ErrorShape } from './emulator/errorBodies.js';
 export { htmlStatusPage } from './emulator/errorBodies.js';
 export { startCuttingProxy } from './cuttingProxy.js';

@@ -8,6 +8,7 @@ import { boolean, byteCount, checkKeys, integer, milliseconds, oneOf, optionalFu
 import type { ReplayShape } from '../../delivery/replayCursor.js';
 import type { ExecRequest } from '../../protocol/types.js';
 import type { ErrorBodies, ErrorShape } from './errorBodies.js';
+import { drainingCounts, type Draining } from './draining.js';
 import type { AttachFaultProvider } from './faults.js';
 import { DEFAULT_ORPHAN_GRACE, type OrphanGrace } from './orphans.js';
 import { checkScript, type ScriptSource } from './scripted.js';
@@ -84,6 +85,12 @@ export interface EmulatorOptions {
   readonly errorShape?: ErrorShape;
   /** Scripts by command name. */
   readonly scripts?: Readonly<Record<string, ScriptSource>>;
+  /**
+   * Start draining for a deploy (see `RunnerEmulator.setDraining`): `POST /exec` and attach
+   * upgrades answer 503 `{"error":"runner is draining"}` (in the server's error shape), `true`
+   * until turned off, or `{ execs, attaches }` for that many of each. Default `false`.
+   */
+  readonly draining?: Draining;
   /** Faults per attach attempt, used once an execution's own fault queue is empty. */
   readonly faults?: AttachFaultProvider;
   /** Execution ids. Default `exec-<uuid>`. A duplicate id makes `POST /exec` answer 409. */
@@ -100,8 +107,8 @@ export type RunnerEmulatorOptions = EmulatorOptions;
 const KNOWN: Readonly<Record<keyof EmulatorOptions, true>> = {
   host: true, allowNonLoopback: true, port: true, token: true, pathPrefix: true, boxes: true, server: true, replay: true,
   ringBytes: true, subscriberQueueChunks: true, pingIntervalMs: true, idleTimeoutMs: true, retentionMs: true,
-  orphanGrace: true, slotHoldAfterExitMs: true, allowProcesses: true, errorShape: true, scripts: true, faults: true,
-  generateExecutionId: true,
+  orphanGrace: true, slotHoldAfterExitMs: true, allowProcesses: true, errorShape: true, scripts: true, draining: true,
+  faults: true, generateExecutionId: true,
 };
 const GRACE_KEYS: Readonly<Record<keyof OrphanGrace, true>> = { hupMs: true, termMs: true, killMs: true };
 
@@ -126,6 +133,7 @@ export interface ResolvedOptions {
   readonly allowProcesses: boolean;
   readonly errorBodies: ErrorBodies;
   readonly scripts: Readonly<Record<string, ScriptSource>>;
+  readonly draining: Draining;
   readonly faults: AttachFaultProvider | undefined;
   readonly generateExecutionId: (info: ExecutionIdInfo) => string;
 }
@@ -234,6 +242,8 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
   checkKeys(OWNER, 'orphanGrace', grace as unknown, Object.keys(GRACE_KEYS));
   const errorShape = options.errorShape === undefined ? undefined : oneOf(OWNER, 'errorShape', options.errorShape, ERROR_SHAPES, 'runner');
   const server = chooseServer(options, errorShape);
+  const draining = options.draining ?? false;
+  drainingCounts(OWNER, 'draining', draining);
   return {
     host,
     port: integer(OWNER, 'port', options.port, 0, 0, 65_535),
@@ -257,6 +267,7 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
     allowProcesses: boolean(OWNER, 'allowProcesses', options.allowProcesses, false),
     errorBodies: errorBodiesOf(server, errorShape),
     scripts,
+    draining,
     faults: optionalFunction(OWNER, 'faults', options.faults, 'a function'),
     generateExecutionId:
       optionalFunction(OWNER, 'generateExecutionId', options.generateExecutionId, 'a function') ?? (() => `exec-${randomUUID()}`),

@@ -13,6 +13,7 @@ import { MAX_STDIN_FRAME_BYTES } from '../../limits.js';
 import { SIGNAL_WHITELIST, type ExecRequest } from '../../protocol/types.js';
 import { AttachSession } from './attachSession.js';
 import { errorResponse, htmlStatusPage, statusLine, type ErrorCode, type ErrorResponse } from './errorBodies.js';
+import { DRAINING_MESSAGE, DrainingState, type Draining } from './draining.js';
 import type { EmulatorEvent } from './events.js';
 import type { ExecutionDriver, ExecutionView } from './execution.js';
 import { ExecutionRegistry } from './executions.js';
@@ -47,6 +48,13 @@ export interface RunnerEmulator {
    * @throws RangeError for an unknown execution.
    */
   setAttachFaults(executionId: string, faults: readonly (AttachFault | undefined)[]): void;
+  /**
+   * Starts or stops draining for a deploy, as the `draining` option: while it drains, `POST /exec`
+   * answers 503 `{"error":"runner is draining"}` and creates nothing, and attach upgrades answer
+   * the same 503 (counted in `drainingRefusals`). `{ execs: 2 }` refuses the next two `POST /exec`.
+   * @throws TypeError/RangeError for a bad value.
+   */
+  setDraining(draining: Draining): void;
   /** Closes every socket, kills every process, stops every timer. Idempotent. */
   close(): Promise<void>;
 }
@@ -69,6 +77,7 @@ class EmulatorServer implements RunnerEmulator {
   private readonly events$ = new Subject<EmulatorEvent>();
   private readonly sessions = new Set<AttachSession>();
   private readonly upgradeSockets = new Set<Duplex>();
+  private readonly draining = new DrainingState();
   private sequence = 0;
   private closing: Promise<void> | undefined;
 
@@ -79,6 +88,7 @@ class EmulatorServer implements RunnerEmulator {
     this.tokenBytes = Buffer.from(options.token, 'utf8');
     this.events = this.events$.asObservable();
     this.registry = new ExecutionRegistry(options, this.stats, this.emit);
+    this.setDraining(options.draining);
     this.wss = new Server({ noServer: true, clientTracking: false, maxPayload: MAX_STDIN_FRAME_BYTES });
     this.server = createServer((req, res) => {
       this.handleRequest(req, res).catch((error: unknown) => {
@@ -111,6 +121,10 @@ class EmulatorServer implements RunnerEmulator {
     const execution = this.registry.find(executionId);
     if (execution === undefined) throw new RangeError(`unknown execution ${executionId}`);
     execution.setAttachFaults(faults);
+  }
+
+  setDraining(draining: Draining): void {
+    this.draining.set(draining);
   }
 
   close(): Promise<void> {
@@ -190,6 +204,10 @@ class EmulatorServer implements RunnerEmulator {
     reply: Reply,
     fail: (status: number, code: ErrorCode, message: string) => void,
   ): Promise<void> {
+    if (this.draining.refuses('execs')) {
+      this.stats.drainingRefusals += 1;
+      return fail(503, 'invalid_state', DRAINING_MESSAGE);
+    }
     if (this.options.boxes !== undefined && !this.options.boxes.has(boxId)) {
       return fail(404, 'not_found', `box ${boxId} not found`);
     }
@@ -299,6 +317,11 @@ class EmulatorServer implements RunnerEmulator {
         ? queued.fault
         : this.options.faults?.({ executionId: execution.id, boxId: execution.boxId, command: execution.request.command, attempt });
     const reported = (status: number): void => this.emit({ type: 'attach', executionId: execution.id, attempt, status });
+    if (this.draining.refuses('attaches')) {
+      this.stats.drainingRefusals += 1;
+      reported(503);
+      return refuse(this.errorFor(req, 503, 'invalid_state', DRAINING_MESSAGE));
+    }
 
     if (fault?.reject !== undefined) {
       const { status, body = htmlStatusPage(status) } = fault.reject;

@@ -22,6 +22,8 @@ export interface EmulatorStats {
   readonly rejected409: number;
   /** Upgrades refused by an `AttachFault.reject`. */
   readonly rejectedByFault: number;
+  /** `POST /exec` and upgrades refused with 503 while draining (`setDraining`). */
+  readonly drainingRefusals: number;
   /** Sockets cut by an `AttachFault.cut`. */
   readonly cuts: number;
   /** Sockets dropped because the peer was silent for `idleTimeoutMs`. */
@@ -55,6 +57,7 @@ export function createStats(): MutableStats {
     attaches: 0,
     rejected409: 0,
     rejectedByFault: 0,
+    drainingRefusals: 0,
     cuts: 0,
     idleTimeouts: 0,
     droppedChunks: 0,
