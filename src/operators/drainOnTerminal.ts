@@ -1,24 +1,21 @@
 import {
   EMPTY,
+  Observable,
+  asyncScheduler,
   catchError,
   concat,
   concatMap,
   defaultIfEmpty,
   defer,
-  filter,
-  map,
-  merge,
   of,
   retry,
   take,
   takeUntil,
-  takeWhile,
   tap,
   throwError,
-  timeout,
   timer,
   type MonoTypeOperatorFunction,
-  type Observable,
+  type Subscription,
 } from 'rxjs';
 import { checkKeys, integer, keysOf, milliseconds } from '../checkOptions.js';
 import { ExecutionGoneError, ReconnectRequiredError, isAttachDisconnectedError } from '../errors.js';
@@ -196,17 +193,33 @@ interface DrainBounds {
   readonly isFinal: (error: unknown) => boolean;
 }
 
-/** Marks, among a re-attach's events, the moment its socket opened. */
-const OPENED = Symbol('opened');
-/** Marks the end of a re-attach's events. */
-const ENDED = Symbol('ended');
-/** What one re-attach yields to the drain: its events, and `OPENED` where its socket opened. */
-type SocketItem = ExecEvent | typeof OPENED;
-
-/** One re-attach as socket items; it ends when the re-attach does (`opened` never ends). */
-function socketItems(reattach: () => Observable<ExecEvent>, opened: Observable<unknown>): Observable<SocketItem> {
-  const events = concat(reattach(), of<typeof ENDED>(ENDED));
-  return merge(opened.pipe(map((): typeof OPENED => OPENED)), events).pipe(takeWhile((item): item is SocketItem => item !== ENDED));
+/**
+ * One re-attach: its events, until it ends, or until a clock ends it (it then completes after
+ * `onSilent(seen)`): `drainTimeout` until its socket opens (`opened`, or its first event), then
+ * `drainSettle` from the open and from each event. `onItem` runs on the open and before each event.
+ */
+function socketEvents(bounds: DrainBounds, onItem: (event?: ExecEvent) => void, onSilent: (seen: boolean) => void): Observable<ExecEvent> {
+  return new Observable<ExecEvent>((subscriber) => {
+    let seen = false;
+    let clock: Subscription | undefined;
+    const arm = (ms: number): void => {
+      subscriber.add((clock = asyncScheduler.schedule(() => {
+        onSilent(seen);
+        subscriber.complete();
+      }, ms)));
+    };
+    const item = (event?: ExecEvent): void => {
+      clock?.unsubscribe();
+      seen = true;
+      onItem(event);
+      if (event) subscriber.next(event);
+      arm(bounds.drainSettle);
+    };
+    const error = (e: unknown): void => subscriber.error(e);
+    subscriber.add(bounds.opened.subscribe({ next: () => item(), error }));
+    subscriber.add(bounds.reattach().subscribe({ next: item, error, complete: () => subscriber.complete() }));
+    if (!seen) arm(bounds.drainTimeout);
+  });
 }
 
 /**
@@ -234,20 +247,15 @@ function drain(bounds: DrainBounds, probed: Extract<ProbeResult, { state: 'termi
     // One socket: until its open, only drainTimeout bounds it; from then on, drainSettle of silence ends it.
     const attempt = defer(() => {
       open = false;
-      return socketItems(bounds.reattach, bounds.opened).pipe(
-        tap((item) => {
+      return socketEvents(
+        bounds,
+        (event) => {
           open = true;
-          if (item !== OPENED && item.type === 'exit') exited = true;
-        }),
-        timeout({
-          first: drainTimeout,
-          each: drainSettle,
-          with: ({ seen }) => {
-            failure = seen === 0 ? timedOut : `the re-attach sent nothing for ${drainSettle} ms`;
-            return EMPTY;
-          },
-        }),
-        filter((item): item is ExecEvent => item !== OPENED),
+          if (event?.type === 'exit') exited = true;
+        },
+        (seen) => {
+          failure = seen ? `the re-attach sent nothing for ${drainSettle} ms` : timedOut;
+        },
       );
     });
     const deadline = timer(drainTimeout).pipe(
