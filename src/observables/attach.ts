@@ -1,4 +1,4 @@
-import { Observable, defer, interval, map, of, switchMap, timer, type Subscriber, type Subscription, type TeardownLogic } from 'rxjs';
+import { Observable, defer, map, of, switchMap, timer, type Subscriber, type Subscription, type TeardownLogic } from 'rxjs';
 import { checkKeys, keysOf } from '../checkOptions.js';
 import { AttachDisconnectedError, AttachRejectedError, isAttachRejectedError } from '../errors.js';
 import type { ExecEvent } from '../events.js';
@@ -197,7 +197,7 @@ function attachSocket(
         connectTimer.unsubscribe();
         const idleTimeout = config.idleTimeout === 'auto' ? (handle.seesPings ? AUTO_IDLE_TIMEOUT : false) : config.idleTimeout;
         if (idleTimeout !== false) {
-          watchdog = interval(idleTimeout / WATCHDOG_TICKS).subscribe(() => {
+          watchdog = timer(idleTimeout / WATCHDOG_TICKS, idleTimeout / WATCHDOG_TICKS).subscribe(() => {
             silentTicks += 1;
             if (silentTicks > WATCHDOG_TICKS) {
               subscriber.error(new AttachDisconnectedError(`attach: no frame or ping for ${idleTimeout} ms`, 1006));
