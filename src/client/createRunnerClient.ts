@@ -1,4 +1,5 @@
-import { Observable, defer, finalize, map, of, switchMap, tap } from 'rxjs';
+import { Observable, defer, finalize, map, switchMap, tap } from 'rxjs';
+import { just } from '../observables/just.js';
 import { BoxliteHttpError } from '../errors.js';
 import type { ExecEvent } from '../events.js';
 import { attach, type AttachConfig } from '../observables/attach.js';
@@ -68,7 +69,7 @@ export function createRunnerClient(clientOptions: RunnerClientOptions): RunnerCl
   let webSocket = options.WebSocket;
   /** Emits once the socket implementation is known (loaded on first use): nothing to follow with, no `POST`. */
   const webSocketReady$: Observable<unknown> = webSocket
-    ? of(webSocket)
+    ? just(webSocket)
     : defer(loadDefaultWebSocket).pipe(
         tap((loaded) => {
           webSocket = loaded;

@@ -3,11 +3,9 @@ import {
   Observable,
   asyncScheduler,
   catchError,
-  concat,
   concatMap,
   defaultIfEmpty,
   defer,
-  of,
   retry,
   take,
   takeUntil,
@@ -17,9 +15,10 @@ import {
   type MonoTypeOperatorFunction,
   type Subscription,
 } from 'rxjs';
+import { just } from '../observables/just.js';
 import { checkKeys, integer, keysOf, milliseconds } from '../checkOptions.js';
 import { ExecutionGoneError, ReconnectRequiredError, isAttachDisconnectedError } from '../errors.js';
-import { notice, type ExecEvent, type ExitEvent } from '../events.js';
+import { notice, type ExecEvent } from '../events.js';
 import { isAuthRefusal } from '../observables/attach.js';
 import type { ProbeResult } from '../protocol/probeResult.js';
 
@@ -228,21 +227,11 @@ function socketEvents(bounds: DrainBounds, onItem: (event?: ExecEvent) => void, 
  */
 function drain(bounds: DrainBounds, probed: Extract<ProbeResult, { state: 'terminal' }>): Observable<ExecEvent> {
   const { drainTimeout, drainSettle, drainReattempts, isDisconnect } = bounds;
-  return defer(() => {
+  return new Observable<ExecEvent>((subscriber) => {
     let exited = false;
     /** Whether the socket of the current re-attach opened (an event proves it too). */
     let open = false;
     let failure = 'the re-attach ended without an exit frame';
-    const fallback = defer(() => {
-      if (exited) return EMPTY;
-      const exit: ExitEvent = {
-        type: 'exit',
-        exitCode: probed.exitCode,
-        source: 'probe',
-        ...(probed.message === undefined ? {} : { message: probed.message }),
-      };
-      return of(notice('drain-incomplete', `${failure}; exit code ${probed.exitCode} from the status endpoint`), exit);
-    });
     const timedOut = `the re-attach did not finish within ${drainTimeout} ms`;
     // One socket: until its open, only drainTimeout bounds it; from then on, drainSettle of silence ends it.
     const attempt = defer(() => {
@@ -263,18 +252,28 @@ function drain(bounds: DrainBounds, probed: Extract<ProbeResult, { state: 'termi
         failure = timedOut;
       }),
     );
-    return concat(
-      attempt.pipe(
+    return attempt
+      .pipe(
         // A cut after the open: attach again at once (the server freed the slot, or reattach waits out its 409s).
-        retry({ count: drainReattempts, delay: (error: unknown) => (open && isDisconnect(error) ? of(true) : throwError(() => error)) }),
+        retry({ count: drainReattempts, delay: (error: unknown) => (open && isDisconnect(error) ? just(true) : throwError(() => error)) }),
         takeUntil(deadline),
         catchError((error: unknown) => {
           if (bounds.isFinal(error)) return throwError(() => error);
           failure = `the re-attach failed: ${error instanceof Error ? error.message : String(error)}`;
           return EMPTY;
         }),
-      ),
-      fallback,
-    );
+      )
+      .subscribe({
+        next: (event) => subscriber.next(event),
+        error: (error: unknown) => subscriber.error(error),
+        // Unless the re-attach's exit frame came: the probed exit code, after a notice that says why.
+        complete: () => {
+          if (!exited) {
+            subscriber.next(notice('drain-incomplete', `${failure}; exit code ${probed.exitCode} from the status endpoint`));
+            subscriber.next({ type: 'exit', exitCode: probed.exitCode, source: 'probe', ...(probed.message === undefined ? {} : { message: probed.message }) });
+          }
+          subscriber.complete();
+        },
+      });
   });
 }

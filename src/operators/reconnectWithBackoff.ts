@@ -1,4 +1,5 @@
-import { asyncScheduler, defer, EMPTY, filter, map, of, retry, tap, throwError, timer, type MonoTypeOperatorFunction, type Observable } from 'rxjs';
+import { asyncScheduler, defer, EMPTY, filter, map, retry, tap, throwError, timer, type MonoTypeOperatorFunction, type Observable } from 'rxjs';
+import { just } from '../observables/just.js';
 import { checkKeys, delays } from '../checkOptions.js';
 import {
   ReconnectBudgetExceededError,
@@ -136,7 +137,7 @@ export function reconnectWithBackoff(config: ReconnectConfig = {}, context: Reco
           notice('reconnecting', `reconnecting (attempt ${run.failures}, ${reason}) in ${wait} ms`, { attempt: run.failures, reason, delay: wait }),
         );
         // At once means in this tick: even timer(0) would cost a macrotask (a millisecond in Node).
-        return wait === 0 ? of(0) : timer(wait);
+        return wait === 0 ? just(0) : timer(wait);
       };
       const reconnected = opened.pipe(
         tap(() => ledger.socketOpened()),
