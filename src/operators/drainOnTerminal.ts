@@ -3,7 +3,7 @@ import {
   Observable,
   asyncScheduler,
   catchError,
-  concatMap,
+  switchMap,
   defaultIfEmpty,
   defer,
   retry,
@@ -175,7 +175,7 @@ export function drainOnTerminal(config: DrainOnTerminalConfig): MonoTypeOperator
         return config.probe().pipe(
           take(1),
           defaultIfEmpty(NO_PROBE_RESULT),
-          concatMap((result) => afterProbe(result, error)),
+          switchMap((result) => afterProbe(result, error)),
         );
       }),
     );
