@@ -1,4 +1,4 @@
-import { Observable, defer, finalize, map, switchMap, tap } from 'rxjs';
+import { Observable, defer, finalize, map, switchMap } from 'rxjs';
 import { just } from '../observables/just.js';
 import { BoxliteHttpError } from '../errors.js';
 import type { ExecEvent } from '../events.js';
@@ -71,9 +71,7 @@ export function createRunnerClient(clientOptions: RunnerClientOptions): RunnerCl
   const webSocketReady$: Observable<unknown> = webSocket
     ? just(webSocket)
     : defer(loadDefaultWebSocket).pipe(
-        tap((loaded) => {
-          webSocket = loaded;
-        }),
+        map((loaded) => (webSocket = loaded)),
       );
 
   const attachConfig = (boxId: string, executionId: string, outbox: Outbox, early?: EarlySocket): AttachConfig => ({

@@ -1,4 +1,4 @@
-import { catchError, defer, finalize, tap, throwError, type MonoTypeOperatorFunction, type Observable } from 'rxjs';
+import { Observable, catchError, defer, finalize, map, throwError, type MonoTypeOperatorFunction } from 'rxjs';
 import { ReplayCursor } from '../delivery/replayCursor.js';
 import type { ExecEvent } from '../events.js';
 import type { Preconnect } from '../observables/preconnect.js';
@@ -85,7 +85,20 @@ export function followExecution(context: FollowContext, executionId: string, inp
 
 /** Reports what a socket delivers and how it ends to the ledger. */
 function recordedIn(ledger: AttemptLedger): MonoTypeOperatorFunction<ExecEvent> {
-  return tap({ next: () => ledger.socketDelivered(), error: (error: unknown) => ledger.socketEnded(error) });
+  return (source) =>
+    new Observable<ExecEvent>((subscriber) =>
+      source.subscribe({
+        next: (event) => {
+          ledger.socketDelivered();
+          subscriber.next(event);
+        },
+        error: (error: unknown) => {
+          ledger.socketEnded(error);
+          subscriber.error(error);
+        },
+        complete: () => subscriber.complete(),
+      }),
+    );
 }
 
 /**
@@ -97,8 +110,9 @@ function probeOpeningAhead(context: FollowContext, ledger: AttemptLedger): Obser
   return defer(() => {
     if (context.preconnect !== undefined) ledger.openAhead(context.preconnect);
     return context.probe().pipe(
-      tap((result) => {
+      map((result) => {
         if (result.state === 'unavailable') ledger.dropAhead();
+        return result;
       }),
     );
   });

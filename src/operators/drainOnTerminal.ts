@@ -9,7 +9,7 @@ import {
   retry,
   take,
   takeUntil,
-  tap,
+  map,
   throwError,
   timer,
   type MonoTypeOperatorFunction,
@@ -248,7 +248,7 @@ function drain(bounds: DrainBounds, probed: Extract<ProbeResult, { state: 'termi
       );
     });
     const deadline = timer(drainTimeout).pipe(
-      tap(() => {
+      map(() => {
         failure = timedOut;
       }),
     );
