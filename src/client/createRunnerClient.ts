@@ -1,4 +1,4 @@
-import { Observable, defer, finalize, map, switchMap } from 'rxjs';
+import { Observable, defer, map, switchMap } from 'rxjs';
 import { just } from '../observables/just.js';
 import { BoxliteHttpError } from '../errors.js';
 import type { ExecEvent } from '../events.js';
@@ -89,12 +89,10 @@ export function createRunnerClient(clientOptions: RunnerClientOptions): RunnerCl
     attach(attachConfig(boxId, executionId, outbox, early));
   const attachOnce = (boxId: string, executionId: string, input: AttachInput): Observable<ExecEvent> => {
     assertIds(boxId, executionId);
-    return defer(() => {
+    return new Observable<ExecEvent>((subscriber) => {
       const outbox = new Outbox(input).start();
-      return attachWith(boxId, executionId, outbox).pipe(
-        forwardEvents({ beside: [outbox.failures] }),
-        finalize(() => outbox.dispose()),
-      );
+      attachWith(boxId, executionId, outbox).pipe(forwardEvents({ beside: [outbox.failures] })).subscribe(subscriber);
+      return () => outbox.dispose();
     });
   };
   const probeOnce = (boxId: string, executionId: string): Observable<ProbeResult> => {
