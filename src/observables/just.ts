@@ -3,7 +3,7 @@ import { Observable } from 'rxjs';
 /**
  * RxJS's `of` for the library's own constant answers: emits `values` in order on subscription,
  * then completes. `of` accepts a scheduler, which keeps RxJS's whole scheduling of arrays,
- * promises and iterables in every browser bundle that imports it (about 0.6 KB gzipped).
+ * promises and iterables in every browser bundle that imports it (380 B gzipped with `concat`).
  *
  * ```
  * just(a, b):  (ab|)
