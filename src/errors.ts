@@ -21,9 +21,14 @@ function hasName(value: unknown, name: string): boolean {
  * client.exec(box, request).pipe(catchError((e) => (isBoxliteError(e) ? of(fallback) : throwError(() => e))));
  */
 export class BoxliteError extends Error {
-  /** The brand `isBoxliteError` checks. */
-  readonly [BRAND] = true;
+  /** The brand `isBoxliteError` checks (set in the constructor: a computed field would keep the class in every bundle). */
+  declare readonly [BRAND]: true;
   override readonly name: string = 'BoxliteError';
+
+  constructor(message?: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this[BRAND] = true;
+  }
 }
 
 /**

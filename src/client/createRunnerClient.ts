@@ -1,4 +1,5 @@
-import { Observable, defer, finalize, map, of, switchMap, tap } from 'rxjs';
+import { Observable, defer, map, switchMap } from 'rxjs';
+import { just } from '../observables/just.js';
 import { BoxliteHttpError } from '../errors.js';
 import type { ExecEvent } from '../events.js';
 import { attach, type AttachConfig } from '../observables/attach.js';
@@ -68,11 +69,9 @@ export function createRunnerClient(clientOptions: RunnerClientOptions): RunnerCl
   let webSocket = options.WebSocket;
   /** Emits once the socket implementation is known (loaded on first use): nothing to follow with, no `POST`. */
   const webSocketReady$: Observable<unknown> = webSocket
-    ? of(webSocket)
+    ? just(webSocket)
     : defer(loadDefaultWebSocket).pipe(
-        tap((loaded) => {
-          webSocket = loaded;
-        }),
+        map((loaded) => (webSocket = loaded)),
       );
 
   const attachConfig = (boxId: string, executionId: string, outbox: Outbox, early?: EarlySocket): AttachConfig => ({
@@ -90,12 +89,10 @@ export function createRunnerClient(clientOptions: RunnerClientOptions): RunnerCl
     attach(attachConfig(boxId, executionId, outbox, early));
   const attachOnce = (boxId: string, executionId: string, input: AttachInput): Observable<ExecEvent> => {
     assertIds(boxId, executionId);
-    return defer(() => {
+    return new Observable<ExecEvent>((subscriber) => {
       const outbox = new Outbox(input).start();
-      return attachWith(boxId, executionId, outbox).pipe(
-        forwardEvents({ beside: [outbox.failures] }),
-        finalize(() => outbox.dispose()),
-      );
+      attachWith(boxId, executionId, outbox).pipe(forwardEvents({ beside: [outbox.failures] })).subscribe(subscriber);
+      return () => outbox.dispose();
     });
   };
   const probeOnce = (boxId: string, executionId: string): Observable<ProbeResult> => {

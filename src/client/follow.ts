@@ -1,4 +1,4 @@
-import { catchError, defer, finalize, tap, throwError, type MonoTypeOperatorFunction, type Observable } from 'rxjs';
+import { Observable, catchError, defer, map, throwError, type MonoTypeOperatorFunction } from 'rxjs';
 import { ReplayCursor } from '../delivery/replayCursor.js';
 import type { ExecEvent } from '../events.js';
 import type { Preconnect } from '../observables/preconnect.js';
@@ -46,7 +46,7 @@ const DRAIN_RETRY_SHARE = 0.9;
  */
 export function followExecution(context: FollowContext, executionId: string, input: AttachInput | Outbox): Observable<ExecEvent> {
   const { options } = context;
-  return defer(() => {
+  return new Observable<ExecEvent>((subscriber) => {
     const outbox = input instanceof Outbox ? input : new Outbox(input).start();
     const cursor = new ReplayCursor(options.ringBytes, options.replayShape);
     const ledger = attemptLedger(options.reconnect);
@@ -59,33 +59,48 @@ export function followExecution(context: FollowContext, executionId: string, inp
     const attach$ = defer(socket).pipe(skipReplayed(cursor, { keepLossMarkers }));
     const drain$ = defer(socket).pipe(skipReplayed(cursor, { drain: true, keepLossMarkers }));
     const { initialDelay, maxDelay } = options.conflictBackoff;
-    return attach$.pipe(
-      drainOnTerminal({
-        probe: () => probeOpeningAhead(context, ledger),
-        // The last 409 retry must leave the drain time to upgrade and replay before drainTimeout.
-        reattach: () => reattach(drain$, { deadline: options.drainTimeout * DRAIN_RETRY_SHARE, ...options.conflictBackoff }),
-        drainTimeout: options.drainTimeout,
-        drainSettle: options.drainSettle,
-        opened: outbox.opens,
-        isDisconnect: isRecoverableAttachFailure,
-        isFinal: (error) => isFinalDrainFailure(error, opened),
-        executionId,
-      }),
-      reconnectWithBackoff(options.reconnect, { refused: { initialDelay, maxDelay }, opened: outbox.opens, ledger }),
-      catchError((error: unknown) => throwError(() => (opened ? error : unopenedError(error)))),
-      forwardEvents({ beside: [outbox.failures] }),
-      finalize(() => {
-        opens.unsubscribe();
-        ledger.dropAhead();
-        outbox.dispose();
-      }),
-    );
+    attach$
+      .pipe(
+        drainOnTerminal({
+          probe: () => probeOpeningAhead(context, ledger),
+          // The last 409 retry must leave the drain time to upgrade and replay before drainTimeout.
+          reattach: () => reattach(drain$, { deadline: options.drainTimeout * DRAIN_RETRY_SHARE, ...options.conflictBackoff }),
+          drainTimeout: options.drainTimeout,
+          drainSettle: options.drainSettle,
+          opened: outbox.opens,
+          isDisconnect: isRecoverableAttachFailure,
+          isFinal: (error) => isFinalDrainFailure(error, opened),
+          executionId,
+        }),
+        reconnectWithBackoff(options.reconnect, { refused: { initialDelay, maxDelay }, opened: outbox.opens, ledger }),
+        catchError((error: unknown) => throwError(() => (opened ? error : unopenedError(error)))),
+        forwardEvents({ beside: [outbox.failures] }),
+      )
+      .subscribe(subscriber);
+    return () => {
+      opens.unsubscribe();
+      ledger.dropAhead();
+      outbox.dispose();
+    };
   });
 }
 
 /** Reports what a socket delivers and how it ends to the ledger. */
 function recordedIn(ledger: AttemptLedger): MonoTypeOperatorFunction<ExecEvent> {
-  return tap({ next: () => ledger.socketDelivered(), error: (error: unknown) => ledger.socketEnded(error) });
+  return (source) =>
+    new Observable<ExecEvent>((subscriber) =>
+      source.subscribe({
+        next: (event) => {
+          ledger.socketDelivered();
+          subscriber.next(event);
+        },
+        error: (error: unknown) => {
+          ledger.socketEnded(error);
+          subscriber.error(error);
+        },
+        complete: () => subscriber.complete(),
+      }),
+    );
 }
 
 /**
@@ -97,8 +112,9 @@ function probeOpeningAhead(context: FollowContext, ledger: AttemptLedger): Obser
   return defer(() => {
     if (context.preconnect !== undefined) ledger.openAhead(context.preconnect);
     return context.probe().pipe(
-      tap((result) => {
+      map((result) => {
         if (result.state === 'unavailable') ledger.dropAhead();
+        return result;
       }),
     );
   });

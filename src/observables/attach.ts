@@ -1,4 +1,5 @@
-import { Observable, defer, interval, map, of, switchMap, timer, type Subscriber, type Subscription, type TeardownLogic } from 'rxjs';
+import { Observable, defer, map, switchMap, timer, type Subscriber, type Subscription, type TeardownLogic } from 'rxjs';
+import { just } from './just.js';
 import { checkKeys, keysOf } from '../checkOptions.js';
 import { AttachDisconnectedError, AttachRejectedError, isAttachRejectedError } from '../errors.js';
 import type { ExecEvent } from '../events.js';
@@ -164,10 +165,10 @@ export function socketSetup(config: AttachConfig): Observable<SocketSetup> {
   };
   // The common case, a token string and a known implementation: one value, no operators.
   const { token } = config;
-  if (known && typeof token !== 'function') return of(setup(known, sendAuthHeader ? token : undefined));
-  if (known && !sendAuthHeader) return of(setup(known, undefined));
-  const Ctor$ = known ? of(known) : defer(loadDefaultWebSocket);
-  const token$ = sendAuthHeader ? resolveToken(token) : of(undefined);
+  if (known && typeof token !== 'function') return just(setup(known, sendAuthHeader ? token : undefined));
+  if (known && !sendAuthHeader) return just(setup(known, undefined));
+  const Ctor$ = known ? just(known) : defer(loadDefaultWebSocket);
+  const token$ = sendAuthHeader ? resolveToken(token) : just(undefined);
   return token$.pipe(switchMap((token) => Ctor$.pipe(map((Ctor) => setup(Ctor, token)))));
 }
 
@@ -197,7 +198,7 @@ function attachSocket(
         connectTimer.unsubscribe();
         const idleTimeout = config.idleTimeout === 'auto' ? (handle.seesPings ? AUTO_IDLE_TIMEOUT : false) : config.idleTimeout;
         if (idleTimeout !== false) {
-          watchdog = interval(idleTimeout / WATCHDOG_TICKS).subscribe(() => {
+          watchdog = timer(idleTimeout / WATCHDOG_TICKS, idleTimeout / WATCHDOG_TICKS).subscribe(() => {
             silentTicks += 1;
             if (silentTicks > WATCHDOG_TICKS) {
               subscriber.error(new AttachDisconnectedError(`attach: no frame or ping for ${idleTimeout} ms`, 1006));

@@ -1,28 +1,24 @@
 import {
   EMPTY,
+  Observable,
+  asyncScheduler,
   catchError,
-  concat,
-  concatMap,
+  switchMap,
   defaultIfEmpty,
   defer,
-  filter,
-  map,
-  merge,
-  of,
   retry,
   take,
   takeUntil,
-  takeWhile,
-  tap,
+  map,
   throwError,
-  timeout,
   timer,
   type MonoTypeOperatorFunction,
-  type Observable,
+  type Subscription,
 } from 'rxjs';
+import { just } from '../observables/just.js';
 import { checkKeys, integer, keysOf, milliseconds } from '../checkOptions.js';
 import { ExecutionGoneError, ReconnectRequiredError, isAttachDisconnectedError } from '../errors.js';
-import { notice, type ExecEvent, type ExitEvent } from '../events.js';
+import { notice, type ExecEvent } from '../events.js';
 import { isAuthRefusal } from '../observables/attach.js';
 import type { ProbeResult } from '../protocol/probeResult.js';
 
@@ -179,7 +175,7 @@ export function drainOnTerminal(config: DrainOnTerminalConfig): MonoTypeOperator
         return config.probe().pipe(
           take(1),
           defaultIfEmpty(NO_PROBE_RESULT),
-          concatMap((result) => afterProbe(result, error)),
+          switchMap((result) => afterProbe(result, error)),
         );
       }),
     );
@@ -196,17 +192,33 @@ interface DrainBounds {
   readonly isFinal: (error: unknown) => boolean;
 }
 
-/** Marks, among a re-attach's events, the moment its socket opened. */
-const OPENED = Symbol('opened');
-/** Marks the end of a re-attach's events. */
-const ENDED = Symbol('ended');
-/** What one re-attach yields to the drain: its events, and `OPENED` where its socket opened. */
-type SocketItem = ExecEvent | typeof OPENED;
-
-/** One re-attach as socket items; it ends when the re-attach does (`opened` never ends). */
-function socketItems(reattach: () => Observable<ExecEvent>, opened: Observable<unknown>): Observable<SocketItem> {
-  const events = concat(reattach(), of<typeof ENDED>(ENDED));
-  return merge(opened.pipe(map((): typeof OPENED => OPENED)), events).pipe(takeWhile((item): item is SocketItem => item !== ENDED));
+/**
+ * One re-attach: its events, until it ends, or until a clock ends it (it then completes after
+ * `onSilent(seen)`): `drainTimeout` until its socket opens (`opened`, or its first event), then
+ * `drainSettle` from the open and from each event. `onItem` runs on the open and before each event.
+ */
+function socketEvents(bounds: DrainBounds, onItem: (event?: ExecEvent) => void, onSilent: (seen: boolean) => void): Observable<ExecEvent> {
+  return new Observable<ExecEvent>((subscriber) => {
+    let seen = false;
+    let clock: Subscription | undefined;
+    const arm = (ms: number): void => {
+      subscriber.add((clock = asyncScheduler.schedule(() => {
+        onSilent(seen);
+        subscriber.complete();
+      }, ms)));
+    };
+    const item = (event?: ExecEvent): void => {
+      clock?.unsubscribe();
+      seen = true;
+      onItem(event);
+      if (event) subscriber.next(event);
+      arm(bounds.drainSettle);
+    };
+    const error = (e: unknown): void => subscriber.error(e);
+    subscriber.add(bounds.opened.subscribe({ next: () => item(), error }));
+    subscriber.add(bounds.reattach().subscribe({ next: item, error, complete: () => subscriber.complete() }));
+    if (!seen) arm(bounds.drainTimeout);
+  });
 }
 
 /**
@@ -215,58 +227,53 @@ function socketItems(reattach: () => Observable<ExecEvent>, opened: Observable<u
  */
 function drain(bounds: DrainBounds, probed: Extract<ProbeResult, { state: 'terminal' }>): Observable<ExecEvent> {
   const { drainTimeout, drainSettle, drainReattempts, isDisconnect } = bounds;
-  return defer(() => {
+  return new Observable<ExecEvent>((subscriber) => {
     let exited = false;
     /** Whether the socket of the current re-attach opened (an event proves it too). */
     let open = false;
     let failure = 'the re-attach ended without an exit frame';
-    const fallback = defer(() => {
-      if (exited) return EMPTY;
-      const exit: ExitEvent = {
-        type: 'exit',
-        exitCode: probed.exitCode,
-        source: 'probe',
-        ...(probed.message === undefined ? {} : { message: probed.message }),
-      };
-      return of(notice('drain-incomplete', `${failure}; exit code ${probed.exitCode} from the status endpoint`), exit);
-    });
     const timedOut = `the re-attach did not finish within ${drainTimeout} ms`;
     // One socket: until its open, only drainTimeout bounds it; from then on, drainSettle of silence ends it.
     const attempt = defer(() => {
       open = false;
-      return socketItems(bounds.reattach, bounds.opened).pipe(
-        tap((item) => {
+      return socketEvents(
+        bounds,
+        (event) => {
           open = true;
-          if (item !== OPENED && item.type === 'exit') exited = true;
-        }),
-        timeout({
-          first: drainTimeout,
-          each: drainSettle,
-          with: ({ seen }) => {
-            failure = seen === 0 ? timedOut : `the re-attach sent nothing for ${drainSettle} ms`;
-            return EMPTY;
-          },
-        }),
-        filter((item): item is ExecEvent => item !== OPENED),
+          if (event?.type === 'exit') exited = true;
+        },
+        (seen) => {
+          failure = seen ? `the re-attach sent nothing for ${drainSettle} ms` : timedOut;
+        },
       );
     });
     const deadline = timer(drainTimeout).pipe(
-      tap(() => {
+      map(() => {
         failure = timedOut;
       }),
     );
-    return concat(
-      attempt.pipe(
+    return attempt
+      .pipe(
         // A cut after the open: attach again at once (the server freed the slot, or reattach waits out its 409s).
-        retry({ count: drainReattempts, delay: (error: unknown) => (open && isDisconnect(error) ? of(true) : throwError(() => error)) }),
+        retry({ count: drainReattempts, delay: (error: unknown) => (open && isDisconnect(error) ? just(true) : throwError(() => error)) }),
         takeUntil(deadline),
         catchError((error: unknown) => {
           if (bounds.isFinal(error)) return throwError(() => error);
           failure = `the re-attach failed: ${error instanceof Error ? error.message : String(error)}`;
           return EMPTY;
         }),
-      ),
-      fallback,
-    );
+      )
+      .subscribe({
+        next: (event) => subscriber.next(event),
+        error: (error: unknown) => subscriber.error(error),
+        // Unless the re-attach's exit frame came: the probed exit code, after a notice that says why.
+        complete: () => {
+          if (!exited) {
+            subscriber.next(notice('drain-incomplete', `${failure}; exit code ${probed.exitCode} from the status endpoint`));
+            subscriber.next({ type: 'exit', exitCode: probed.exitCode, source: 'probe', ...(probed.message === undefined ? {} : { message: probed.message }) });
+          }
+          subscriber.complete();
+        },
+      });
   });
 }

@@ -1,4 +1,5 @@
-import { asyncScheduler, defer, EMPTY, filter, map, of, retry, tap, throwError, timer, type MonoTypeOperatorFunction, type Observable } from 'rxjs';
+import { Observable, asyncScheduler, defer, EMPTY, retry, throwError, timer, type MonoTypeOperatorFunction } from 'rxjs';
+import { just } from '../observables/just.js';
 import { checkKeys, delays } from '../checkOptions.js';
 import {
   ReconnectBudgetExceededError,
@@ -136,14 +137,18 @@ export function reconnectWithBackoff(config: ReconnectConfig = {}, context: Reco
           notice('reconnecting', `reconnecting (attempt ${run.failures}, ${reason}) in ${wait} ms`, { attempt: run.failures, reason, delay: wait }),
         );
         // At once means in this tick: even timer(0) would cost a macrotask (a millisecond in Node).
-        return wait === 0 ? of(0) : timer(wait);
+        return wait === 0 ? just(0) : timer(wait);
       };
-      const reconnected = opened.pipe(
-        tap(() => ledger.socketOpened()),
-        filter(() => reconnecting),
-        map(() => {
-          reconnecting = false;
-          return notice('reconnected', `reconnected after ${ledger.failures} attempt(s)`, { attempt: ledger.failures });
+      // Completes never: forwardEvents ignores a `beside` that completes.
+      const reconnected = new Observable<ExecEvent>((subscriber) =>
+        opened.subscribe({
+          next: () => {
+            ledger.socketOpened();
+            if (!reconnecting) return;
+            reconnecting = false;
+            subscriber.next(notice('reconnected', `reconnected after ${ledger.failures} attempt(s)`, { attempt: ledger.failures }));
+          },
+          error: (error: unknown) => subscriber.error(error),
         }),
       );
       const attempts = defer(() => {

@@ -1,4 +1,4 @@
-import { EMPTY, catchError, concatMap, defaultIfEmpty, map, take, type MonoTypeOperatorFunction, type Observable } from 'rxjs';
+import { EMPTY, Observable, catchError, defaultIfEmpty, take, type MonoTypeOperatorFunction } from 'rxjs';
 import type { ExecEvent } from '../events.js';
 
 /**
@@ -14,20 +14,35 @@ import type { ExecEvent } from '../events.js';
  * result:   --a--b----(y|)       y: x with message r
  * ```
  *
- * Errors pass through. Unsubscribing cancels the request. Every event goes through one
- * `concatMap` (the client applies this only with its `exitReason` option).
+ * Errors pass through at once. Unsubscribing cancels the request. What the source sends while a
+ * reason is asked for waits for it, completion included, as with `concatMap` (the client applies
+ * this only with its `exitReason` option).
  *
  * @param reason the server's reason for the failed exit, or `undefined`; only its first value is used.
  */
 export function withExitReason(reason: () => Observable<string | undefined>): MonoTypeOperatorFunction<ExecEvent> {
-  return concatMap((event) =>
-    event.type !== 'exit' || event.exitCode === 0 || event.message !== undefined
-      ? [event]
-      : reason().pipe(
-          catchError(() => EMPTY),
-          take(1),
-          defaultIfEmpty(undefined),
-          map((message): ExecEvent => (message === undefined ? event : { ...event, message })),
-        ),
-  );
+  return (source) =>
+    new Observable<ExecEvent>((subscriber) => {
+      /** While a reason is asked for: what the source sent since, in order (`undefined`: it completed). */
+      let held: (ExecEvent | undefined)[] | undefined;
+      const pass = (event: ExecEvent | undefined): void => {
+        if (held) held.push(event);
+        else if (event === undefined) subscriber.complete();
+        else if (event.type !== 'exit' || event.exitCode === 0 || event.message !== undefined) subscriber.next(event);
+        else {
+          held = [];
+          subscriber.add(
+            reason()
+              .pipe(catchError(() => EMPTY), take(1), defaultIfEmpty(undefined))
+              .subscribe((message) => {
+                subscriber.next(message === undefined ? event : { ...event, message });
+                const waiting = held ?? [];
+                held = undefined;
+                for (const next of waiting) pass(next);
+              }),
+          );
+        }
+      };
+      subscriber.add(source.subscribe({ next: pass, error: (error: unknown) => subscriber.error(error), complete: () => pass(undefined) }));
+    });
 }

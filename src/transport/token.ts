@@ -1,4 +1,5 @@
-import { defer, of, type Observable, type ObservableInput } from 'rxjs';
+import { defer, type Observable, type ObservableInput } from 'rxjs';
+import { just } from '../observables/just.js';
 import { TokenProviderError } from '../errors.js';
 
 /** A bearer token, or a provider asked once per connection (tokens may expire). */
@@ -59,7 +60,7 @@ function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
  * resolveToken(() => fetchToken()).subscribe((token) => console.log(authHeaders(token)));
  */
 export function resolveToken(source: TokenSource): Observable<string | undefined> {
-  if (typeof source !== 'function') return of(source);
+  if (typeof source !== 'function') return just(source);
   return defer((): ObservableInput<string | undefined> => {
     let answer: unknown;
     try {
