@@ -57,11 +57,14 @@ export function milliseconds(owner: string, name: string, value: unknown, fallba
  */
 export function delays<T extends Record<string, number>>(owner: string, name: string, value: unknown, defaults: T, spans: readonly string[] = []): { [K in keyof T]: number } {
   checkKeys(owner, name, value, Object.keys(defaults));
+  const prefix = name === 'options' ? '' : `${name}.`;
   const checked: Record<string, number> = {};
   for (const [key, fallback] of Object.entries(defaults)) {
     const max = spans.includes(key) ? Infinity : MAX_TIMER_MS;
-    checked[key] = milliseconds(owner, name === 'options' ? key : `${name}.${key}`, value[key], fallback, { zero: true, max });
+    checked[key] = milliseconds(owner, prefix + key, value[key], fallback, { zero: true, max });
   }
+  const { initialDelay, maxDelay } = checked;
+  if (maxDelay! < initialDelay!) throw new RangeError(`${owner}: ${prefix}maxDelay must be >= ${prefix}initialDelay (${initialDelay}), got ${maxDelay}`);
   return checked as { [K in keyof T]: number };
 }
 

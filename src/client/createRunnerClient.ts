@@ -1,4 +1,4 @@
-import { Observable, defer, map, switchMap } from 'rxjs';
+import { Observable, concatMap, defer, map } from 'rxjs';
 import { just } from '../observables/just.js';
 import { BoxliteHttpError } from '../errors.js';
 import type { ExecEvent } from '../events.js';
@@ -129,8 +129,8 @@ export function createRunnerClient(clientOptions: RunnerClientOptions): RunnerCl
         const once = restCall(http, 'exec', 'POST', url, options.requestTimeout, request);
         const post = (): Observable<HttpResponse> =>
           options.drainingWait ? waitOutDraining(once, options.drainingWait, (event) => subscriber.next(event)) : once;
-        // Once the socket implementation is known, the POST alone: no `switchMap` per execution.
-        const post$ = webSocket ? post() : webSocketReady$.pipe(switchMap(post));
+        // Once the socket implementation is known, the POST alone: no `concatMap` per execution.
+        const post$ = webSocket ? post() : webSocketReady$.pipe(concatMap(post));
         const outbox = new Outbox(input).start();
         subscriber.add(() => outbox.dispose());
         let id: string | undefined;

@@ -1,4 +1,4 @@
-import { Observable, defer, map, switchMap, timer, type Subscriber, type Subscription, type TeardownLogic } from 'rxjs';
+import { Observable, concatMap, defer, map, timer, type Subscriber, type Subscription, type TeardownLogic } from 'rxjs';
 import { just } from './just.js';
 import { checkKeys, keysOf } from '../checkOptions.js';
 import { AttachDisconnectedError, AttachRejectedError, isAttachRejectedError } from '../errors.js';
@@ -129,7 +129,7 @@ export function attach(config: AttachConfig): Observable<ExecEvent> {
       subscriber.add(attachSocket(config, early, early.token, subscriber, connectTimer));
       return;
     }
-    // Not `socketSetup(config).pipe(switchMap(...))`: every frame would then pass through the flattening
+    // Not `socketSetup(config).pipe(concatMap(...))`: every frame would then pass through the flattening
     // operator. The socket's events go straight to the subscriber instead.
     subscriber.add(
       socketSetup(config).subscribe({
@@ -169,7 +169,7 @@ export function socketSetup(config: AttachConfig): Observable<SocketSetup> {
   if (known && !sendAuthHeader) return just(setup(known, undefined));
   const Ctor$ = known ? just(known) : defer(loadDefaultWebSocket);
   const token$ = sendAuthHeader ? resolveToken(token) : just(undefined);
-  return token$.pipe(switchMap((token) => Ctor$.pipe(map((Ctor) => setup(Ctor, token)))));
+  return token$.pipe(concatMap((token) => Ctor$.pipe(map((Ctor) => setup(Ctor, token)))));
 }
 
 /** The default idle bound where pings are visible: three missed pings. */

@@ -1,5 +1,6 @@
-import { catchError, defaultIfEmpty, map, takeUntil, timer, type Observable } from 'rxjs';
+import { catchError, map, takeUntil, timer, type Observable } from 'rxjs';
 import { checkKeys, keysOf } from '../checkOptions.js';
+import { firstOr } from '../operators/firstOr.js';
 import { parseErrorBody } from '../protocol/errorBody.js';
 import { httpRequest, parseJson, type HttpResponse, type HttpTransport } from '../transport/http.js';
 import type { ProbeResult } from '../protocol/probeResult.js';
@@ -50,7 +51,7 @@ export function probe(config: ProbeConfig): Observable<ProbeResult> {
       { state: 'unavailable', reason: error instanceof Error ? error.message : String(error) },
     ]),
     takeUntil(timer(config.timeout)),
-    defaultIfEmpty<ProbeResult, ProbeResult>({ state: 'unavailable', reason: `status request timed out after ${config.timeout} ms` }),
+    firstOr<ProbeResult, ProbeResult>({ state: 'unavailable', reason: `status request timed out after ${config.timeout} ms` }),
   );
 }
 

@@ -3,11 +3,9 @@ import {
   Observable,
   asyncScheduler,
   catchError,
-  switchMap,
-  defaultIfEmpty,
+  concatMap,
   defer,
   retry,
-  take,
   takeUntil,
   map,
   throwError,
@@ -17,6 +15,7 @@ import {
 } from 'rxjs';
 import { just } from '../observables/just.js';
 import { checkKeys, integer, keysOf, milliseconds } from '../checkOptions.js';
+import { firstOr } from './firstOr.js';
 import { ExecutionGoneError, ReconnectRequiredError, isAttachDisconnectedError } from '../errors.js';
 import { notice, type ExecEvent } from '../events.js';
 import { isAuthRefusal } from '../observables/attach.js';
@@ -173,9 +172,8 @@ export function drainOnTerminal(config: DrainOnTerminalConfig): MonoTypeOperator
       catchError((error: unknown) => {
         if (!isDisconnect(error)) return throwError(() => error);
         return config.probe().pipe(
-          take(1),
-          defaultIfEmpty(NO_PROBE_RESULT),
-          switchMap((result) => afterProbe(result, error)),
+          firstOr(NO_PROBE_RESULT),
+          concatMap((result) => afterProbe(result, error)),
         );
       }),
     );

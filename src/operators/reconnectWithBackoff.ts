@@ -65,7 +65,6 @@ export function attemptLedger(config: ReconnectConfig = {}): AttemptLedger {
 /** The policy and the context with their defaults, checked: every delay a timer can wait, `maxDelay` not below `initialDelay`. */
 function reconnectPolicy(config: ReconnectConfig, context: ReconnectContext): ReconnectDelays & typeof RECONNECT_DEFAULTS {
   const policy = policyOf(config);
-  if (policy.maxDelay < policy.initialDelay) throw new RangeError(`${OWNER}: maxDelay must be >= initialDelay (${policy.initialDelay}), got ${policy.maxDelay}`);
   checkKeys(OWNER, 'context', context, ['refused', 'opened', 'ledger']);
   return { ...policy, refused: delays(OWNER, 'refused', context.refused ?? {}, REFUSED_BACKOFF) };
 }

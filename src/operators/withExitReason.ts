@@ -1,4 +1,5 @@
-import { EMPTY, Observable, catchError, defaultIfEmpty, take, type MonoTypeOperatorFunction } from 'rxjs';
+import { EMPTY, Observable, catchError, type MonoTypeOperatorFunction } from 'rxjs';
+import { firstOr } from './firstOr.js';
 import type { ExecEvent } from '../events.js';
 
 /**
@@ -33,7 +34,7 @@ export function withExitReason(reason: () => Observable<string | undefined>): Mo
           held = [];
           subscriber.add(
             reason()
-              .pipe(catchError(() => EMPTY), take(1), defaultIfEmpty(undefined))
+              .pipe(catchError(() => EMPTY), firstOr(undefined))
               .subscribe((message) => {
                 subscriber.next(message === undefined ? event : { ...event, message });
                 const waiting = held ?? [];

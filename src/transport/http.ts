@@ -1,4 +1,4 @@
-import { Observable, switchMap } from 'rxjs';
+import { Observable, concatMap } from 'rxjs';
 import { BoxliteHttpError } from '../errors.js';
 import { parseErrorBody } from '../protocol/errorBody.js';
 import { redact } from './redact.js';
@@ -46,7 +46,7 @@ export function httpRequest(
   url: string,
   body?: unknown,
 ): Observable<HttpResponse> {
-  return resolveToken(transport.token).pipe(switchMap((token) => sendRequest(transport.fetch, method, url, token, body)));
+  return resolveToken(transport.token).pipe(concatMap((token) => sendRequest(transport.fetch, method, url, token, body)));
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boolean, byteCount, checkKeys, integer, milliseconds, oneOf } from '../../src/checkOptions.js';
+import { boolean, byteCount, checkKeys, delays, integer, milliseconds, oneOf } from '../../src/checkOptions.js';
 import { MAX_TIMER_MS, doublingDelay, isTerminalDimension } from '../../src/limits.js';
 
 const thrown = (call: () => unknown): Error => {
@@ -72,5 +72,17 @@ describe('the shared limits', () => {
 
   it.each([[1, true], [65_535, true], [0, false], [65_536, false], [1.5, false], ['80', false]])('isTerminalDimension(%j) is %s', (value, ok) => {
     expect(isTerminalDimension(value)).toBe(ok);
+  });
+});
+
+describe('delays', () => {
+  it('checks maxDelay against initialDelay once, with both defaults applied, naming the policy', () => {
+    expect(delays('o', 'reconnect', { initialDelay: 5 }, { initialDelay: 1, maxDelay: 10 })).toEqual({ initialDelay: 5, maxDelay: 10 });
+    const error = thrown(() => delays('o', 'reconnect', { initialDelay: 20 }, { initialDelay: 1, maxDelay: 10 }));
+    expect(error).toBeInstanceOf(RangeError);
+    expect(error.message).toBe('o: reconnect.maxDelay must be >= reconnect.initialDelay (20), got 10');
+    expect(thrown(() => delays('o', 'options', { maxDelay: 0 }, { initialDelay: 1, maxDelay: 10 })).message).toBe(
+      'o: maxDelay must be >= initialDelay (1), got 0',
+    );
   });
 });

@@ -302,7 +302,7 @@ describe('resolveOptions: unknown keys', () => {
   it.each([['reconnect'], ['conflictBackoff']])('rejects a %s whose maxDelay is below its initialDelay, or that is not an object', (name) => {
     const error = thrown({ ...base, [name]: { initialDelay: 100, maxDelay: 50 } });
     expect(error).toBeInstanceOf(RangeError);
-    expect(error.message).toBe(`createRunnerClient: ${name}.maxDelay must be >= ${name}.initialDelay, got 50`);
+    expect(error.message).toBe(`createRunnerClient: ${name}.maxDelay must be >= ${name}.initialDelay (100), got 50`);
     const notObject = thrown({ ...base, [name]: 5 });
     expect(notObject).toBeInstanceOf(TypeError);
     expect(notObject.message).toBe(`createRunnerClient: ${name} must be an object`);
