@@ -57,7 +57,7 @@ describe('emulator: draining', () => {
 
   it.each([
     [{ draining: 'yes' }, TypeError, 'startRunnerEmulator: draining must be a boolean or { execs, attaches }, got yes'],
-    [{ draining: { exec: 2 } }, TypeError, 'startRunnerEmulator: unknown option draining.exec (did you mean execs?)'],
+    [{ draining: { exec: 2 } }, TypeError, 'startRunnerEmulator: unknown option draining.exec'],
     [{ draining: { execs: -1 } }, RangeError, 'startRunnerEmulator: draining.execs must be an integer >= 0, got -1'],
     [{ draining: { attaches: 1.5 } }, RangeError, 'startRunnerEmulator: draining.attaches must be an integer >= 0, got 1.5'],
   ])('option %j: %s up front', async (options, type, message) => {
@@ -68,7 +68,7 @@ describe('emulator: draining', () => {
 
   it('setDraining checks its value the same way', async () => {
     const em = await emulator({ scripts });
-    expect(() => em.setDraining({ execs: 1, attach: 1 } as never)).toThrow('setDraining: unknown option draining.attach (did you mean attaches?)');
+    expect(() => em.setDraining({ execs: 1, attach: 1 } as never)).toThrow('setDraining: unknown option draining.attach');
     expect(() => em.setDraining({ execs: Number.NaN })).toThrow(RangeError);
   });
 });
