@@ -29,25 +29,25 @@ bun="$scratch/runtimes/node_modules/.bin/bun"
 deno="$scratch/runtimes/node_modules/.bin/deno"
 timeout 2m npm run build >/dev/null
 
-# Starts a Node server in the background and prints the first line of its output that matches
-# SED (a sed expression printing the wanted part), waiting at most 10 s for it.
+# start NAME VARIABLE SED COMMAND...: starts a Node server in the background (its pid kept for the
+# cleanup, so this runs in the lane's own shell, never in a $(…)) and sets VARIABLE to the first
+# part of its output that SED (a sed expression) prints, waiting at most 10 s for it.
 start() {
-  local name=$1 sed=$2
-  shift 2
-  "$@" >"$scratch/$name.out" 2>&1 &
+  local name=$1 variable=$2 sed=$3 value=""
+  shift 3
+  "$@" >"$scratch/$name.out" 2>&1 3>&- &
   pids+=($!)
-  local value=""
   for _ in $(seq 100); do
     value=$(sed -n "$sed" "$scratch/$name.out" | head -n 1)
     [ -n "$value" ] && break
     sleep 0.1
   done
   [ -n "$value" ] || { echo ".ci/bun-deno.sh: $name did not start:" >&2; cat "$scratch/$name.out" >&2; exit 1; }
-  echo "$value"
+  printf -v "$variable" '%s' "$value"
 }
-BOXLITE_REST_URL=$(start emulator 's/^export BOXLITE_REST_URL=//p' node dist/cli.js emulator --port 0 --allow-exec)
+start emulator BOXLITE_REST_URL 's/^export BOXLITE_REST_URL=//p' node dist/cli.js emulator --port 0 --allow-exec
 BOXLITE_API_KEY=$(sed -n 's/^export BOXLITE_API_KEY=//p' "$scratch/emulator.out")
-SMOKE_PROXY_URL=$(start proxy 's/^\(http:.*\)/\1/p' node test/runtimes/proxy.mjs "$BOXLITE_REST_URL")
+start proxy SMOKE_PROXY_URL 's/^\(http:.*\)/\1/p' node test/runtimes/proxy.mjs "$BOXLITE_REST_URL"
 export BOXLITE_REST_URL BOXLITE_API_KEY SMOKE_PROXY_URL
 
 # Deno's permissions, the narrowest that work (docs/runtimes.md): the loopback network and the
