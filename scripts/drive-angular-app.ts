@@ -4,7 +4,8 @@
  * a same-origin gateway serves the app and holds the token, the browser only a session cookie.
  *
  * 1. "ls -la": UTF-8 split across frames, long shared line endings and repeats, stderr, a cut
- *    right after the upgrade and its drain: exact stdout and stderr once each, then "exit 4".
+ *    in the middle of the output and its drain (the rest from the replay, aligned): exact stdout
+ *    and stderr once each, then "exit 4".
  * 2. "ls -la" again, a command that keeps running: its first line, then "kill": "exit 137".
  *
  * Usage: `tsx scripts/drive-angular-app.ts <the build's browser/ folder>`; exit 0 when both pass.
@@ -23,13 +24,19 @@ const WAIT_MS = 15_000;
 
 const encoder = new TextEncoder();
 const ENDING = ' drwxr-xr-x 2 runner runner 4096 Dec  6 19:27 .cache/boxlite-rx/angular/ci/build-output\n';
-const LINES = ['total 48\n', ...Array.from({ length: 40 }, (_, index) => `${String(index % 3)}${ENDING}`), 'résumé-✓-日本語.txt 🚀\n'];
-const STDOUT = LINES.join('');
-const STDERR = 'ls: cannot access \'lost+found\': Permission denied\n';
-/** The stdout as frames, the last line cut inside its multi-byte characters. */
+const FIRST = 'résumé-✓-日本語.txt 🚀\n';
+const STDOUT = [FIRST, 'total 48\n', ...Array.from({ length: 40 }, (_, index) => `${String(index % 3)}${ENDING}`)].join('');
+const STDERR = "ls: cannot access 'lost+found': Permission denied\n";
+/** Where the first socket is cut: inside the fifth frame below. */
+const CUT_AT_BYTE = 1500;
+/**
+ * The stdout as frames: the first line cut inside "é" and inside "🚀", so the live socket splits
+ * characters across frames; what follows the cut comes in the drain's replay.
+ */
 function stdoutFrames(): Script['steps'] {
   const bytes = encoder.encode(STDOUT);
-  const cuts = [0, 9, 9 + ENDING.length * 7, bytes.length - 13, bytes.length - 2, bytes.length];
+  const rocket = encoder.encode(FIRST).length - 4;
+  const cuts = [0, 2, rocket + 2, encoder.encode(FIRST).length, 700, 1800, bytes.length];
   return cuts.slice(1).map((end, index) => ({ stdout: bytes.slice(cuts[index], end) }));
 }
 
@@ -41,8 +48,8 @@ const emulator = await startRunnerEmulator({
   scripts: {
     ls: (): Script =>
       ++executions === 1
-        ? { steps: [...stdoutFrames(), { stderr: STDERR }, { exit: 4 }], attachFaults: [{ cut: { after: 'upgrade' } }] }
-        : { steps: [{ stdout: 'still listing\n' }, { waitMs: 60_000 }, { exit: 0 }] },
+        ? { steps: [{ waitForAttach: true }, ...stdoutFrames(), { stderr: STDERR }, { exit: 4 }], attachFaults: [{ cut: { after: { outputBytes: CUT_AT_BYTE } } }] }
+        : { steps: [{ waitForAttach: true }, { stdout: 'still listing\n' }, { waitMs: 60_000 }, { exit: 0 }] },
   },
 });
 const gateway = await startGateway({
@@ -81,7 +88,7 @@ try {
   await page.getByRole('button', { name: 'ls -la' }).click({ timeout: WAIT_MS });
   deepStrictEqual(await shown(page), { stdout: STDOUT, stderr: STDERR, exit: 'exit 4' });
   deepStrictEqual([emulator.stats.cuts, emulator.stats.attachAttempts, emulator.stats.unauthorized], [1, 2, 0]);
-  console.log('drive-angular-app: ls -la: exact stdout (%d bytes) and stderr, exit 4, after a cut and its drain', encoder.encode(STDOUT).length);
+  console.log('drive-angular-app: ls -la: exact stdout (%d bytes) and stderr, exit 4, after a cut at byte %d and its drain', encoder.encode(STDOUT).length, CUT_AT_BYTE);
 
   await page.getByRole('button', { name: 'ls -la' }).click({ timeout: WAIT_MS });
   await page.locator('pre').first().filter({ hasText: 'still listing' }).waitFor({ timeout: WAIT_MS });
