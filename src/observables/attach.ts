@@ -87,6 +87,10 @@ const WATCHDOG_TICKS = 3;
  * socket:   --o--a--|         cut before the exit frame
  * attach:   -----a--#         AttachDisconnectedError (close code 1006)
  *
+ * socket:   --o--a---------   silent for idleTimeout: no frame, no Ping (where pings are
+ * attach:   -----a------#     visible; none are where they are not), AttachDisconnectedError
+ *                             (1006): `exec` then probes, and drains or re-attaches
+ *
  * socket:   --409|            upgrade refused
  * attach:   --#               AttachRejectedError (status 409)
  *
