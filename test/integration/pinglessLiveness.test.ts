@@ -33,14 +33,13 @@ function firstNeverCloses(): WebSocketConstructor {
   return Deaf as unknown as WebSocketConstructor;
 }
 
-/** The client's silence bound, and the server's (it frees a half-open attach's slot only then). */
-const IDLE = 150;
-const SERVER_IDLE = 300;
-/** The largest refused-connect backoff (`conflictBackoff.maxDelay`), and the line's delay after the cut. */
-const BACKOFF = 40;
-const WRITE_DELAY = 50;
-/** A loaded 2-core machine: event loop turns, upgrades, the probe's round trip. */
-const SLACK = 1_500;
+/**
+ * The client's silence bound (`IDLE`) and the server's (`SERVER_IDLE`: it frees a half-open
+ * attach's slot only then), the largest refused-connect backoff (`conflictBackoff.maxDelay`), the
+ * line's delay after the cut, and the slack of a loaded 2-core machine (event loop turns,
+ * upgrades, the probe's round trip).
+ */
+const [IDLE, SERVER_IDLE, BACKOFF, WRITE_DELAY, SLACK] = [150, 300, 40, 50, 1_500] as const;
 
 const BEFORE = '2026-12-06T19:30:01.004Z INFO  build: resolving 412 packages from the lockfile (cache hit 97%)\n';
 const DURING = '2026-12-06T19:30:01.061Z INFO  build: resolving 412 packages from the lockfile (cache hit 98%) ✓ ünïcode\n';

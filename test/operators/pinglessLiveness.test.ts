@@ -48,6 +48,15 @@ class OpeningDomSocket extends FakeDomSocket {
 /** What the server does on the nth socket (0-based), given the socket, from its open. */
 type Server = (socket: OpeningDomSocket, index: number) => void;
 
+/** Every socket sends (or replays) `first`; the second one then `second` and exit `code`. */
+const endsOnSecondSocket = (first: string, second: string, code: number): Server => (socket, index) => {
+  socket.out(first);
+  if (index === 1) {
+    socket.out(second);
+    socket.exit(code);
+  }
+};
+
 /** The pipeline with the real attach over `OpeningDomSocket`s; `probe` answers each probe in turn. */
 function follow(server: Server, probes: (() => Observable<ProbeResult>)[], options: Partial<RunnerClientOptions> = {}): Observable<ExecEvent> {
   OpeningDomSocket.madeAt = [];
@@ -116,13 +125,7 @@ describe("idleTimeout 'auto' where pings are invisible (issue 24 item 3)", () =>
     const scheduler = createTestScheduler();
     scheduler.run(({ cold, expectObservable }) => {
       const result$ = follow(
-        (socket, index) => {
-          socket.out('line 1: warming up the cache\n');
-          if (index === 1) {
-            socket.out('line 2: done, 1 warning\n');
-            socket.exit(3);
-          }
-        },
+        endsOnSecondSocket('line 1: warming up the cache\n', 'line 2: done, 1 warning\n', 3),
         [() => cold('-t|', { t: completed(3) })],
         { drainSettle: 5_000 },
       );
@@ -152,13 +155,7 @@ describe("idleTimeout 'auto' where pings are invisible (issue 24 item 3)", () =>
     const scheduler = createTestScheduler();
     scheduler.run(({ cold, expectObservable }) => {
       const result$ = follow(
-        (socket, index) => {
-          socket.out('line 1\n');
-          if (index === 1) {
-            socket.out('line 2: written while the first socket was half-open\n');
-            socket.exit(0);
-          }
-        },
+        endsOnSecondSocket('line 1\n', 'line 2: written while the first socket was half-open\n', 0),
         [() => cold('-u|', { u: unavailable })],
         { reconnect: { initialDelay: 15_000 } },
       );
