@@ -34,9 +34,11 @@ export interface AttachConfig {
   readonly outbox?: Outbox | undefined;
   /**
    * Milliseconds without any frame or Ping after which the socket counts as dead; `false` turns
-   * the watchdog off. The server pings every 15 s, so keep it at 45 s or more. `'auto'`: 45 s
-   * where pings are visible (`ws`), off where they are not (browsers), so a silent command is never
-   * taken for a dead socket.
+   * the watchdog off. The server pings every 15 s, so keep it at 45 s or more. `'auto'`: 45 s.
+   * Where pings are invisible (a runtime's own WebSocket, browsers), a silent command is silent
+   * too: its socket then ends as a cut every 45 s, and `exec`'s recovery probes (terminal: drain;
+   * running: a new socket, the replay aligned), so a half-open socket is found, at the cost of one
+   * status GET and one re-attach per 45 s of silence.
    */
   readonly idleTimeout: number | false | 'auto';
   /**
@@ -84,6 +86,10 @@ const WATCHDOG_TICKS = 3;
  *
  * socket:   --o--a--|         cut before the exit frame
  * attach:   -----a--#         AttachDisconnectedError (close code 1006)
+ *
+ * socket:   --o--a---------   silent for idleTimeout: no frame, no Ping (where pings are
+ * attach:   -----a------#     visible; none are where they are not), AttachDisconnectedError
+ *                             (1006): `exec` then probes, and drains or re-attaches
  *
  * socket:   --409|            upgrade refused
  * attach:   --#               AttachRejectedError (status 409)
@@ -172,7 +178,7 @@ export function socketSetup(config: AttachConfig): Observable<SocketSetup> {
   return token$.pipe(concatMap((token) => Ctor$.pipe(map((Ctor) => setup(Ctor, token)))));
 }
 
-/** The default idle bound where pings are visible: three missed pings. */
+/** The default idle bound: three missed pings (where pings are visible). */
 const AUTO_IDLE_TIMEOUT = 45_000;
 
 /**
@@ -196,7 +202,7 @@ function attachSocket(
     return {
       open() {
         connectTimer.unsubscribe();
-        const idleTimeout = config.idleTimeout === 'auto' ? (handle.seesPings ? AUTO_IDLE_TIMEOUT : false) : config.idleTimeout;
+        const idleTimeout = config.idleTimeout === 'auto' ? AUTO_IDLE_TIMEOUT : config.idleTimeout;
         if (idleTimeout !== false) {
           watchdog = timer(idleTimeout / WATCHDOG_TICKS, idleTimeout / WATCHDOG_TICKS).subscribe(() => {
             silentTicks += 1;

@@ -124,7 +124,7 @@ describe('attach', () => {
     });
   });
 
-  it('never declares a dead peer where pings are invisible (DOM sockets), unless told to', () => {
+  it("declares a dead peer where pings are invisible (DOM sockets) after 'auto''s 45 s of silence too (issue 24 item 3)", () => {
     const scheduler = createTestScheduler();
     scheduler.run(({ expectObservable }) => {
       scheduler.schedule(() => {
@@ -134,7 +134,11 @@ describe('attach', () => {
           socket.onopen?.({});
         }
       }, 1);
-      expectObservable(attach(config({ WebSocket: asConstructor(FakeDomSocket), sendAuthHeader: false })), '^ 600000ms !').toBe('');
+      expectObservable(attach(config({ WebSocket: asConstructor(FakeDomSocket), sendAuthHeader: false })), '^ 600000ms !').toBe(
+        '60001ms #',
+        undefined,
+        new AttachDisconnectedError('attach: no frame or ping for 45000 ms', 1006),
+      );
     });
   });
 
