@@ -71,8 +71,6 @@ export type ListenerFor = (handle: SocketHandle) => SocketListener;
 export interface SocketHandle {
   /** Whether the socket is open and can take a `send`. */
   readonly isOpen: () => boolean;
-  /** Whether Ping frames are visible (`ws`), so an idle watchdog can count them. */
-  readonly seesPings: boolean;
   send(data: string | Uint8Array): void;
   /** Detaches the listener and closes (a Close 1000 when open; abort while connecting). */
   dispose(): void;
@@ -140,7 +138,6 @@ function adaptNode(socket: NodeWebSocket, listenerFor: ListenerFor): SocketHandl
   let ended = false;
   const handle: SocketHandle = {
     isOpen: () => socket.readyState === OPEN,
-    seesPings: true,
     send: (data) => socket.send(data),
     dispose: () => {
       ended = true;
@@ -208,7 +205,6 @@ function adaptDom(socket: WebSocketLike, listenerFor: ListenerFor): SocketHandle
   };
   const handle: SocketHandle = {
     isOpen: () => socket.readyState === OPEN,
-    seesPings: false,
     // Stdin chunks go as the caller gave them: one on a SharedArrayBuffer is the socket's to refuse.
     send: (data) => socket.send(data as string | Uint8Array<ArrayBuffer>),
     dispose: () => {

@@ -171,7 +171,6 @@ type Item = { readonly kind: 'output'; readonly event: ExecEvent } | { readonly 
 /** The client's end of one model socket, as the `Outbox` sees it: open until the attach subscription ends. */
 class ModelSocket implements SocketHandle {
   open = true;
-  readonly seesPings = false;
   /** What the outbox sent over this socket. */
   readonly sent: (string | Uint8Array)[] = [];
   readonly isOpen = (): boolean => this.open;

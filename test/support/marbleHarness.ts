@@ -49,7 +49,7 @@ export function createTestScheduler(comparison: FrameComparison = 'error fields'
  */
 function opening(lane: Observable<ExecEvent>, outbox: Outbox): Observable<ExecEvent> {
   return defer(() => {
-    const handle: SocketHandle = { isOpen: () => true, seesPings: false, send: () => undefined, dispose: () => undefined };
+    const handle: SocketHandle = { isOpen: () => true, send: () => undefined, dispose: () => undefined };
     return lane.pipe(
       filter((event) => {
         if (event !== socketOpens) return true;

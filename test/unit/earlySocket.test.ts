@@ -8,7 +8,6 @@ function fakeSocket() {
   const calls: string[] = [];
   const handle: SocketHandle = {
     isOpen: () => true,
-    seesPings: true,
     send: (data) => calls.push(`send ${String(data)}`),
     dispose: () => calls.push('dispose'),
   };
@@ -58,9 +57,9 @@ describe('EarlySocket', () => {
     const steps: string[] = [];
     const claimed = early.claim((given) => {
       steps.push(given === handle ? 'listener made with the handle' : 'listener made without the handle');
-      return { ...recorder().listener, open: () => steps.push(`open, sees pings: ${String(given.seesPings)}`) };
+      return { ...recorder().listener, open: () => steps.push(`open, handle open: ${String(given.isOpen())}`) };
     });
-    expect(steps).toEqual(['listener made with the handle', 'open, sees pings: true']);
+    expect(steps).toEqual(['listener made with the handle', 'open, handle open: true']);
     expect(claimed).toBe(handle);
   });
 

@@ -18,7 +18,6 @@ function fakeSocket(open = true): FakeSocket {
     open,
     handle: {
       isOpen: () => fake.open,
-      seesPings: true,
       send: (data) => {
         if (!fake.open) throw new Error('send on a closed socket');
         fake.sent.push(data);

@@ -13,7 +13,6 @@ function fakeSocket(open = true): { handle: SocketHandle; sent: (string | Uint8A
   const sent: (string | Uint8Array)[] = [];
   const handle: SocketHandle = {
     isOpen: () => open,
-    seesPings: true,
     send: (data) => {
       if (!open) throw new Error('send on a socket that is not open');
       sent.push(data);

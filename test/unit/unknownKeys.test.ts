@@ -36,7 +36,7 @@ const attachConfig = {
   idleTimeout: false,
   connectTimeout: 1_000,
   maxPayload: 1_024,
-  early: new EarlySocket(() => ({ isOpen: () => false, seesPings: true, send: () => undefined, dispose: () => undefined }), 't'),
+  early: new EarlySocket(() => ({ isOpen: () => false, send: () => undefined, dispose: () => undefined }), 't'),
 } satisfies Required<AttachConfig>;
 const probeConfig = { http, url: 'http://runner.test/v1/boxes/b/executions/e', timeout: 1_000 } satisfies Required<ProbeConfig>;
 const skipConfig = { drain: true, keepLossMarkers: true } satisfies Required<SkipReplayedConfig>;
