@@ -16,7 +16,6 @@ import { chunkReplayFrameByFrame, chunkReplayShortRun } from './case07-chunk-rep
 import { probeRunning } from './case07-probe-running.js';
 import { reconnectForbidden } from './case07-reconnect-forbidden.js';
 import { replayDecidedAtFirstFrame } from './case07-replay-decided-at-first-frame.js';
-import { replayShapeFoundChunks, replayShapeFoundRing, replayShapeUnproven } from './case07-replay-shape-found.js';
 import { probeGone } from './case08-probe-gone.js';
 import { probeUnavailable } from './case08-probe-unavailable.js';
 import { tokenProviderFailure } from './case08-token-provider-failure.js';
@@ -28,7 +27,6 @@ import { unsubscribeDuringAttach, unsubscribeDuringProbe, unsubscribeDuringReatt
 import { firstAttachFullRing, firstAttachShortRing } from './case14-first-attach-full-ring.js';
 import { wrappedRingChanceOverlap } from './case14-wrapped-ring-chance-overlap.js';
 import { recycledSockets } from './case15-recycled-sockets.js';
-import { hostLossMarker } from './case16-host-loss-marker.js';
 import { reconnectBudgetExceeded } from './reconnect-budget-exceeded.js';
 import { reconnectNeverAccepted } from './reconnect-never-accepted.js';
 import type { MarbleScenario } from './scenario.js';
@@ -54,9 +52,6 @@ export const scenarios: Readonly<Record<string, MarbleScenario>> = {
   replayDecidedAtFirstFrame,
   chunkReplayFrameByFrame,
   chunkReplayShortRun,
-  replayShapeFoundRing,
-  replayShapeFoundChunks,
-  replayShapeUnproven,
   probeUnavailable,
   tokenProviderFailure,
   probeGone,
@@ -71,7 +66,6 @@ export const scenarios: Readonly<Record<string, MarbleScenario>> = {
   firstAttachFullRing,
   firstAttachShortRing,
   recycledSockets,
-  hostLossMarker,
   reconnectBudgetExceeded,
   reconnectNeverAccepted,
 };

@@ -1,6 +1,5 @@
 import { boolean, byteCount, checkKeys, delays, keysOf, milliseconds, oneOf, optionalFunction } from '../checkOptions.js';
-import { DEFAULT_RING_BYTES, type ReplayShapeOption } from '../delivery/replayCursor.js';
-import { ShapeFinding } from '../delivery/shapeFinding.js';
+import { DEFAULT_RING_BYTES, type ReplayShape } from '../delivery/replayCursor.js';
 import { CONFLICT_DEFAULTS, type ConflictBackoff } from '../observables/reattach.js';
 import { RECONNECT_DEFAULTS, type ReconnectConfig } from '../operators/reconnectWithBackoff.js';
 import type { FetchLike } from '../transport/http.js';
@@ -64,12 +63,12 @@ export interface RunnerClientOptions {
   /** The server's replay buffer per stream, for exactly-once delivery (default 262144). */
   readonly ringBytes?: number;
   /**
-   * How the server replays its buffer: `'auto'` (default), found from the frames, once per client;
-   * `'ring'` (the Go runner, the cloud), the whole buffer of a stream in one frame; `'chunks'`
-   * (`boxlite serve`), one frame per stored chunk. A replay that only whole chunks explain switches
-   * a `'ring'` execution to `chunks`. See docs/delivery.md, "The shape found by itself".
+   * How the server replays its buffer (default `'ring'`, the Go runner and the cloud): `'ring'`,
+   * the whole buffer of a stream in one frame; `'chunks'` (`boxlite serve`), one frame per stored
+   * chunk. A `ring` replay that only whole chunks explain switches an execution to `chunks`.
+   * See docs/delivery.md.
    */
-  readonly replayShape?: ReplayShapeOption;
+  readonly replayShape?: ReplayShape;
   /** Largest WebSocket message accepted, in bytes (`ws` only; default 100 MiB); see `AttachConfig`. Keep it above `ringBytes`. */
   readonly maxPayload?: number;
   /**
@@ -85,10 +84,7 @@ export interface RunnerClientOptions {
 
 /** Options with every default filled in. */
 export type ResolvedOptions = Required<Omit<RunnerClientOptions, 'token' | 'pathPrefix' | 'fetch' | 'WebSocket' | 'maxPayload'>> &
-  Pick<RunnerClientOptions, 'token' | 'pathPrefix' | 'fetch' | 'WebSocket' | 'maxPayload'> & {
-    /** With `replayShape: 'auto'`: the client's one finding, shared by its executions. */
-    readonly shapes?: ShapeFinding;
-  };
+  Pick<RunnerClientOptions, 'token' | 'pathPrefix' | 'fetch' | 'WebSocket' | 'maxPayload'>;
 
 const OWNER = 'createRunnerClient';
 
@@ -159,7 +155,7 @@ export function resolveOptions(options: RunnerClientOptions): ResolvedOptions {
   const ringBytes = byteCount(OWNER, 'ringBytes', options.ringBytes, DEFAULT_RING_BYTES);
   const exitReason = boolean(OWNER, 'exitReason', options.exitReason, false);
   const preconnect = boolean(OWNER, 'preconnect', options.preconnect, true);
-  const replayShape = oneOf(OWNER, 'replayShape', options.replayShape, ['auto', 'ring', 'chunks'], 'auto');
+  const replayShape = oneOf(OWNER, 'replayShape', options.replayShape, ['ring', 'chunks'], 'ring');
   return {
     ...options,
     webSocketAuth,
@@ -174,7 +170,6 @@ export function resolveOptions(options: RunnerClientOptions): ResolvedOptions {
     reconnect: options.reconnect ?? {},
     ringBytes,
     replayShape,
-    ...(replayShape === 'auto' && { shapes: new ShapeFinding() }),
     exitReason,
     preconnect,
     keepLossMarkers: boolean(OWNER, 'keepLossMarkers', options.keepLossMarkers, false),
