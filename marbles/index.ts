@@ -27,6 +27,7 @@ import { unsubscribeDuringAttach, unsubscribeDuringProbe, unsubscribeDuringReatt
 import { firstAttachFullRing, firstAttachShortRing } from './case14-first-attach-full-ring.js';
 import { wrappedRingChanceOverlap } from './case14-wrapped-ring-chance-overlap.js';
 import { recycledSockets } from './case15-recycled-sockets.js';
+import { hostLossMarker } from './case16-host-loss-marker.js';
 import { reconnectBudgetExceeded } from './reconnect-budget-exceeded.js';
 import { reconnectNeverAccepted } from './reconnect-never-accepted.js';
 import type { MarbleScenario } from './scenario.js';
@@ -66,6 +67,7 @@ export const scenarios: Readonly<Record<string, MarbleScenario>> = {
   firstAttachFullRing,
   firstAttachShortRing,
   recycledSockets,
+  hostLossMarker,
   reconnectBudgetExceeded,
   reconnectNeverAccepted,
 };

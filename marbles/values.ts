@@ -10,7 +10,7 @@ import { notice, type ExecEvent, type NoticeEvent, type ReconnectReason } from '
 import type { ProbeResult } from '../src/protocol/probeResult.js';
 
 /** The delivery notices, exactly as the pipeline builds them. */
-export { headMayBeMissing, overlapUnknown } from '../src/delivery/notices.js';
+export { headMayBeMissing, hostDropped, overlapUnknown } from '../src/delivery/notices.js';
 
 const encoder = new TextEncoder();
 
