@@ -80,6 +80,12 @@ export interface RunnerClientOptions {
   readonly exitReason?: boolean;
   /** Hand the host's loss markers on as output instead of `output-lost` notices; see `skipReplayed` (default `false`). */
   readonly keepLossMarkers?: boolean;
+  /**
+   * Start a non-TTY `exec`'s command behind a small `sh` wrapper that waits for a line the client
+   * sends once its socket is attached, so its output is whole from the first byte (default `true`).
+   * An `exec` that ends before it saw a byte or the exit deletes the execution. See docs/delivery.md, "Start gate".
+   */
+  readonly startGate?: boolean;
 }
 
 /** Options with every default filled in. */
@@ -111,6 +117,7 @@ const OPTION_KEYS = /* @__PURE__ */ keysOf<RunnerClientOptions>({
   maxPayload: true,
   exitReason: true,
   keepLossMarkers: true,
+  startGate: true,
 });
 
 /** The nested policies, checked by the function their operator checks them with. */
@@ -173,5 +180,6 @@ export function resolveOptions(options: RunnerClientOptions): ResolvedOptions {
     exitReason,
     preconnect,
     keepLossMarkers: boolean(OWNER, 'keepLossMarkers', options.keepLossMarkers, false),
+    startGate: boolean(OWNER, 'startGate', options.startGate, true),
   };
 }

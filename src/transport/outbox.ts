@@ -52,6 +52,8 @@ export class Outbox {
   private eof = false;
   private socket: SocketHandle | undefined;
   private started = false;
+  /** The start gate's line, sent first on every socket that opens while it is set (docs/delivery.md, "Start gate"). */
+  gate: Uint8Array | undefined;
   private readonly subscription = new Subscription();
   private readonly failed = new Relay<never>();
   /** Errors once with a `TypeError`/`RangeError` for bad input, or the input's own error. */
@@ -138,6 +140,7 @@ export class Outbox {
     if (this.subscription.closed) return;
     this.socket = socket;
     if (socket.isOpen()) {
+      if (this.gate) socket.send(this.gate);
       if (this.resize !== undefined) socket.send(this.resize);
       const pending = this.queue.splice(0);
       for (const message of pending) socket.send(message);
