@@ -156,16 +156,7 @@ export function createRunnerClient(clientOptions: RunnerClientOptions): RunnerCl
               }
               id = executionId;
               subscriber.next({ type: 'started', executionId });
-              subscriber.add(
-                followWith(boxId, executionId, outbox).subscribe({
-                  next: (event) => {
-                    if (event.type !== 'notice') outbox.gate = undefined;
-                    subscriber.next(event);
-                  },
-                  error: (error: unknown) => subscriber.error(error),
-                  complete: () => subscriber.complete(),
-                }),
-              );
+              subscriber.add(followWith(boxId, executionId, outbox).subscribe(subscriber));
             },
             error: (error: unknown) => subscriber.error(error),
             complete: () => {

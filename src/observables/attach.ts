@@ -209,6 +209,8 @@ function attachSocket(
       },
       binary(frame) {
         silentTicks = 0;
+        // Output, replayed or live: the start gate is open (docs/delivery.md, "Start gate").
+        if (outbox) outbox.gate = undefined;
         const event = decodeBinaryFrame(frame);
         if (event !== undefined) subscriber.next(event);
       },
@@ -216,7 +218,10 @@ function attachSocket(
         silentTicks = 0;
         const event = decodeTextFrame(text);
         subscriber.next(event.type === 'notice' ? { ...event, message: redact(event.message, token) } : event);
-        if (event.type === 'exit') subscriber.complete();
+        if (event.type === 'exit') {
+          if (outbox) outbox.gate = undefined;
+          subscriber.complete();
+        }
       },
       alive() {
         silentTicks = 0;

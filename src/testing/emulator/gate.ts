@@ -20,15 +20,15 @@ export function ungate(request: ExecRequest): { readonly request: ExecRequest; r
   return { request: { ...request, command, args }, nonce };
 }
 
-/** The signals the wrapper traps with one stderr line before it exits 128+N. */
+/** The signals the wrapper traps: before it opened, each closes the gate. */
 const TRAPPED = [1, 2, 15];
 const NEWLINE = 0x0a;
 
 /**
  * Holds a driver back until a stdin line equals the nonce, as the wrapper's `read` loop does;
  * the bytes after that line, and everything later, go to the command. Before it opens, stdin
- * ending exits 125 and a trapped signal 128+N, each with the wrapper's one stderr line; other
- * signals end it as they would end `sh` (28, WINCH, is ignored).
+ * ending or a trapped signal (1, 2, 15) exits 125 with the wrapper's one stderr line; other
+ * signals end it as they would end `sh` (128+N; 28, WINCH, is ignored).
  */
 export class GateDriver implements ExecutionDriver {
   private inner: ExecutionDriver | undefined;
@@ -67,12 +67,12 @@ export class GateDriver implements ExecutionDriver {
 
   endStdin(): void {
     if (this.inner !== undefined) return this.inner.endStdin();
-    this.close(GATE_CLOSED_EXIT, 'stdin ended');
+    this.close('stdin ended');
   }
 
   signal(signal: number): void {
     if (this.inner !== undefined) return this.inner.signal(signal);
-    if (TRAPPED.includes(signal)) this.close(128 + signal, `signal ${signal}`);
+    if (TRAPPED.includes(signal)) this.close('signal');
     else if (signal !== 28) this.sink.exit(signalExitCode(signal));
   }
 
@@ -88,8 +88,8 @@ export class GateDriver implements ExecutionDriver {
     return this.inner?.dispose() ?? Promise.resolve();
   }
 
-  private close(exitCode: number, what: string): void {
-    this.sink.output('stderr', new TextEncoder().encode(`boxlite-rx: start gate: ${what} before it opened\n`));
-    this.sink.exit(exitCode);
+  private close(why: string): void {
+    this.sink.output('stderr', new TextEncoder().encode(`boxlite-rx: start gate closed: ${why}\n`));
+    this.sink.exit(GATE_CLOSED_EXIT);
   }
 }
