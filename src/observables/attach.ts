@@ -210,7 +210,7 @@ function attachSocket(
       binary(frame) {
         silentTicks = 0;
         // Output, replayed or live: the start gate is open (docs/delivery.md, "Start gate").
-        if (outbox) outbox.gate = undefined;
+        outbox?.gateOpened();
         const event = decodeBinaryFrame(frame);
         if (event !== undefined) subscriber.next(event);
       },
@@ -219,7 +219,7 @@ function attachSocket(
         const event = decodeTextFrame(text);
         subscriber.next(event.type === 'notice' ? { ...event, message: redact(event.message, token) } : event);
         if (event.type === 'exit') {
-          if (outbox) outbox.gate = undefined;
+          outbox?.gateOpened();
           subscriber.complete();
         }
       },
