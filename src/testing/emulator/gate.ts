@@ -38,11 +38,13 @@ export class GateDriver implements ExecutionDriver {
    * @param nonce the line that opens the gate.
    * @param sink where the gate's own line and exit go.
    * @param open creates the command's driver when the gate opens.
+   * @param consumed told how many stdin bytes the gate read (they are not the command's).
    */
   constructor(
     private readonly nonce: string,
     private readonly sink: ExecutionSink,
     private readonly open: () => ExecutionDriver,
+    private readonly consumed: (bytes: number) => void,
   ) {}
 
   start(): void {
@@ -55,6 +57,7 @@ export class GateDriver implements ExecutionDriver {
       if (data[index] !== NEWLINE) {
         this.line += String.fromCharCode(data[index] as number);
       } else if (this.line === this.nonce) {
+        this.consumed(index + 1);
         this.inner = this.open();
         this.inner.start();
         if (index + 1 < data.length) this.inner.writeStdin(data.subarray(index + 1));
@@ -63,6 +66,7 @@ export class GateDriver implements ExecutionDriver {
         this.line = '';
       }
     }
+    this.consumed(data.length);
   }
 
   endStdin(): void {

@@ -243,7 +243,11 @@ class EmulatorServer implements RunnerEmulator {
       createDriver: (sink, execution): ExecutionDriver => {
         if (script === undefined) return new ProcessDriver(gate === undefined ? request : { ...posted, tty }, sink, tty);
         const run = (): ExecutionDriver => new ScriptDriver(script, sink, tty, () => execution.socketAttached);
-        return gate === undefined ? run() : new GateDriver(gate.nonce, sink, run);
+        const consumed = (bytes: number): void => {
+          execution.stdinBytes -= bytes;
+          this.stats.stdinBytes -= bytes;
+        };
+        return gate === undefined ? run() : new GateDriver(gate.nonce, sink, run, consumed);
       },
     });
     // Built segment by segment: the server answers for any id it routed, `..` included.
