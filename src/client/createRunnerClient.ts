@@ -136,7 +136,7 @@ export function createRunnerClient(clientOptions: RunnerClientOptions): RunnerCl
         // Once the socket implementation is known, the POST alone: no `concatMap` per execution.
         const post$ = webSocket ? post() : webSocketReady$.pipe(concatMap(post));
         const outbox = new Outbox(input).start();
-        if (gated) outbox.gate = encoder.encode(nonce + '\n');
+        if (gated) outbox.gate = nonce + '\n';
         let id: string | undefined;
         subscriber.add(() => {
           outbox.dispose();
@@ -195,8 +195,6 @@ export function createRunnerClient(clientOptions: RunnerClientOptions): RunnerCl
     },
   };
 }
-
-const encoder = /* @__PURE__ */ new TextEncoder();
 
 function readExecutionId(response: HttpResponse): string {
   const body = parseJson(response.body) as { execution_id?: unknown } | undefined;

@@ -57,7 +57,7 @@ export class Outbox {
    * opens is sent it first, then all stdin and signals so far: until the gate is seen open,
    * nothing sent has reached the command, so what a cut took is sent again whole.
    */
-  gate: Uint8Array | undefined;
+  gate: string | undefined;
   private readonly subscription = new Subscription();
   private readonly failed = new Relay<never>();
   /** Errors once with a `TypeError`/`RangeError` for bad input, or the input's own error. */
@@ -151,7 +151,7 @@ export class Outbox {
     if (this.subscription.closed) return;
     this.socket = socket;
     if (socket.isOpen()) {
-      if (this.gate) socket.send(this.gate);
+      if (this.gate) socket.send(encoder.encode(this.gate));
       if (this.resize !== undefined) socket.send(this.resize);
       const pending = this.gate ? [...this.queue] : this.queue.splice(0);
       for (const message of pending) socket.send(message);
