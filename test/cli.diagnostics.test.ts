@@ -14,7 +14,7 @@ const LOST_WARNING =
 describe('boxlite-rx warnings and --strict', () => {
   it('prints a warning without --verbose and keeps the command exit code', async () => {
     const em = await start({ replay: 'chunked', scripts: { many } });
-    const run = await runCli(['exec', ...connect(em), '--replay-shape', 'chunks', 'box-1', '--', 'many']);
+    const run = await runCli(['exec', ...connect(em), '--no-start-gate', '--replay-shape', 'chunks', 'box-1', '--', 'many']);
     expect(run.stdout.length).toBe(87 * 3000);
     expect(run.stderr.toString()).toBe(LOST_WARNING);
     expect(run.code).toBe(3);
@@ -22,7 +22,7 @@ describe('boxlite-rx warnings and --strict', () => {
 
   it('--strict exits 124 after all output when a warning was printed', async () => {
     const em = await start({ replay: 'chunked', scripts: { many } });
-    const run = await runCli(['exec', ...connect(em), '--replay-shape', 'chunks', '--strict', 'box-1', '--', 'many']);
+    const run = await runCli(['exec', ...connect(em), '--no-start-gate', '--replay-shape', 'chunks', '--strict', 'box-1', '--', 'many']);
     expect(run.stdout.length).toBe(87 * 3000);
     expect(run.stderr.toString()).toBe(`${LOST_WARNING}boxlite-rx: --strict: a warning was printed, so exiting 124 instead of the command's 3\n`);
     expect(run.code).toBe(124);
@@ -59,7 +59,7 @@ describe('boxlite-rx exit reason', () => {
     // Every attach is cut before the exit frame, so the exit code (127: no such program) and its
     // reason come from the status endpoint, after a drain-incomplete warning.
     const em = await start({ allowProcesses: true, faults: () => ({ cut: { after: 'before-exit' } }) });
-    const run = await runCli(['exec', ...connect(em), 'box-1', '--', 'no-such-program-boxlite-rx']);
+    const run = await runCli(['exec', ...connect(em), '--no-start-gate', 'box-1', '--', 'no-such-program-boxlite-rx']);
     expect(run.stdout.length).toBe(0);
     expect(run.stderr.toString()).toBe(
       'boxlite-rx: warning: the re-attach failed: attach: socket closed before the exit frame (code 1006); exit code 127 from the status endpoint\n' +
@@ -72,7 +72,7 @@ describe('boxlite-rx exit reason', () => {
 describe('boxlite-rx exit reason from the exit frame', () => {
   it("a non-zero exit frame: the status endpoint's error_message, one line (one GET after the exit)", async () => {
     const em = await start({ allowProcesses: true });
-    const run = await runCli(['exec', ...connect(em), 'box-1', '--', 'no-such-program-boxlite-rx']);
+    const run = await runCli(['exec', ...connect(em), '--no-start-gate', 'box-1', '--', 'no-such-program-boxlite-rx']);
     expect(run.stdout.length).toBe(0);
     expect(run.stderr.toString()).toBe('boxlite-rx: spawn no-such-program-boxlite-rx ENOENT\n');
     expect(run.code).toBe(127);

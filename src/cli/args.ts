@@ -74,6 +74,8 @@ export type Command =
       readonly timeoutSeconds: number | undefined;
       /** Start the command, print its execution id, and leave without attaching. */
       readonly detach: boolean;
+      /** Start the command behind the start gate (docs/delivery.md); `--no-start-gate` turns it off. */
+      readonly startGate: boolean;
     }
   | {
       readonly kind: 'attach';
@@ -113,7 +115,7 @@ const OPTIONS: Readonly<Record<Verb, Readonly<Record<string, boolean>>>> = {
   exec: {
     '--url': false, '--token': false, '--prefix': false, '--env': false, '--cwd': false, '--timeout': false,
     '--replay-shape': false, '--output-memory': false, '--tty': true, '--interactive': true, '--verbose': true, '--strict': true,
-    '--detach': true,
+    '--detach': true, '--no-start-gate': true,
   },
   attach: {
     '--url': false, '--token': false, '--prefix': false, '--replay-shape': false, '--output-memory': false, '--interactive': true,
@@ -245,7 +247,7 @@ function parseExec(parsed: Parsed, env: NodeJS.ProcessEnv): Command {
   }
   const detach = parsed.options.has('--detach');
   // A detached run follows nothing, so the options about following have nothing to act on.
-  for (const name of ['--strict', '--replay-shape', '--output-memory', '--interactive'] as const) {
+  for (const name of ['--strict', '--replay-shape', '--output-memory', '--interactive', '--no-start-gate'] as const) {
     if (detach && parsed.options.has(name)) throw new UsageError(`${name} does not apply to --detach (nothing is followed)`, 'exec');
   }
   return {
@@ -260,6 +262,7 @@ function parseExec(parsed: Parsed, env: NodeJS.ProcessEnv): Command {
     cwd: single(parsed, '--cwd', 'exec'),
     timeoutSeconds,
     detach,
+    startGate: !parsed.options.has('--no-start-gate'),
   };
 }
 

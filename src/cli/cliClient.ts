@@ -9,6 +9,8 @@ export interface CliClientOptions {
   readonly replayShape?: 'ring' | 'chunks';
   /** Ask the status endpoint why a command failed (one GET after a non-zero exit). Default `false`. */
   readonly exitReason?: boolean;
+  /** Start the command behind the start gate (docs/delivery.md); `exec -d` never does. Default `true`. */
+  readonly startGate?: boolean;
 }
 
 /**
@@ -27,6 +29,7 @@ export function cliClient(server: ServerArgs, options: CliClientOptions = {}): R
     ...(server.prefix === undefined ? {} : { pathPrefix: server.prefix }),
     replayShape: options.replayShape ?? 'ring',
     exitReason: options.exitReason ?? false,
+    startGate: options.startGate ?? true,
   });
 }
 

@@ -81,7 +81,8 @@ export function runCommand(command: ClientCommand, io: CliIo): Promise<number> {
   const say = (message: string): void => reportLine(stderr, message, [connection.token]);
   const forwarded = new Subject<number>();
   // A failed command's reason (`error_message`) comes on its exit event, at the cost of one GET.
-  const client = cliClient(connection, { replayShape: connection.replayShape, exitReason: true });
+  const startGate = command.kind !== 'exec' || command.startGate;
+  const client = cliClient(connection, { replayShape: connection.replayShape, exitReason: true, startGate });
   const local = localInput(command, io);
   const events$ = events(client, command, {
     ...(local.stdin === undefined ? {} : { stdin: local.stdin }),

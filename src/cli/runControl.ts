@@ -42,7 +42,8 @@ async function once(io: CliIo, server: ServerArgs, what: string, target: Target,
  * taken, so the follow behind it is never subscribed: no socket opens, and nothing is killed.
  */
 export function runDetached(command: Extract<Command, { kind: 'exec' }>, io: CliIo): Promise<number> {
-  const started = cliClient(command.connection)
+  // Ungated: nobody attaches to open the gate (docs/delivery.md, "Start gate").
+  const started = cliClient(command.connection, { startGate: false })
     .exec(command.boxId, execRequest(command))
     .pipe(
       first((event) => event.type === 'started'),

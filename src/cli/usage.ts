@@ -10,7 +10,7 @@ const SYNOPSIS: Readonly<Record<Verb, string>> = {
   exec: `boxlite-rx exec [--url URL] [--token TOKEN] [--prefix P] [-d|--detach] [-i|--interactive]
                   [-t|--tty] [-e|--env K=V]... [-w|--cwd DIR] [--timeout SECONDS]
                   [--replay-shape ring|chunks] [--output-memory SIZE] [-v|--verbose] [--strict]
-                  BOX_ID -- COMMAND [ARG...]`,
+                  [--no-start-gate] BOX_ID -- COMMAND [ARG...]`,
   attach: `boxlite-rx attach [--url URL] [--token TOKEN] [--prefix P] [-i|--interactive]
                     [--replay-shape ring|chunks] [--output-memory SIZE] [-v|--verbose] [--strict]
                     BOX_ID EXECUTION_ID`,
@@ -48,8 +48,12 @@ frames, malformed frames), and says when a signal was forwarded.
 ring, is the Go runner's (the cloud).
 exec -d/--detach starts the command, prints its execution id on stdout (one line) and exits 0 at
 once, without attaching: no output, no stdin, no exit code (--strict, --replay-shape,
---output-memory and -i do not apply). A runner reaps a command nobody is attached to (the Go
-runner: SIGHUP after 5 minutes).
+--output-memory, -i and --no-start-gate do not apply). A runner reaps a command nobody is
+attached to (the Go runner: SIGHUP after 5 minutes).
+exec without -d or -t starts the command behind a small sh wrapper that waits until the client
+is attached (the start gate), so even a fast command's output is whole from its first byte; a
+gate that cannot open exits 125 with one line. --no-start-gate starts it at once (a box without
+sh). A missing program exits 127, one that is not executable 126, with one line.
 attach takes the id that exec --detach prints, or that exec --verbose prints on stderr as
 "boxlite-rx: execution <id>".
 Exit statuses besides the command's own: 2 bad usage; 124 --strict after a warning; 125 the client

@@ -12,6 +12,7 @@ import { withExitReason } from '../operators/withExitReason.js';
 import { assertId, assertIds, attachUrl, boxUrl, executionUrl, type EndpointBase } from '../protocol/paths.js';
 import { isTerminalDimension } from '../limits.js';
 import { signalProblem, type ExecRequest } from '../protocol/types.js';
+import { gatedRequest } from '../protocol/startGate.js';
 import { validateExecRequest } from '../protocol/validateExecRequest.js';
 import { defaultFetch, loadDefaultWebSocket } from '../transport/defaults.js';
 import { parseJson, type FetchLike, type HttpResponse, type HttpTransport } from '../transport/http.js';
@@ -126,14 +127,22 @@ export function createRunnerClient(clientOptions: RunnerClientOptions): RunnerCl
       // The outbox reads the input before the POST goes out: nothing written meanwhile is lost.
       // Not `concatMap(...)`: every event would then pass through the flattening operator.
       return new Observable<ExecEvent>((subscriber) => {
-        const once = restCall(http, 'exec', 'POST', url, options.requestTimeout, request);
+        // The start gate (docs/delivery.md): the command waits for this line, sent on each socket until a byte or the exit is seen.
+        const nonce = 'g' + Math.random().toString(36).slice(2);
+        const gated = options.startGate ? gatedRequest(request, nonce) : undefined;
+        const once = restCall(http, 'exec', 'POST', url, options.requestTimeout, gated ?? request);
         const post = (): Observable<HttpResponse> =>
           options.drainingWait ? waitOutDraining(once, options.drainingWait, (event) => subscriber.next(event)) : once;
         // Once the socket implementation is known, the POST alone: no `concatMap` per execution.
         const post$ = webSocket ? post() : webSocketReady$.pipe(concatMap(post));
         const outbox = new Outbox(input).start();
-        subscriber.add(() => outbox.dispose());
+        if (gated) outbox.gate = nonce + '\n';
         let id: string | undefined;
+        subscriber.add(() => {
+          outbox.dispose();
+          // Ended before the gate was seen open: the command never ran, or waits for a line no socket will bring.
+          if (outbox.gate && id) command('kill', 'DELETE', executionUrl(base, boxId, id)).subscribe({ error: () => undefined });
+        });
         subscriber.add(
           post$.subscribe({
             next: (response) => {

@@ -80,6 +80,12 @@ export interface RunnerClientOptions {
   readonly exitReason?: boolean;
   /** Hand the host's loss markers on as output instead of `output-lost` notices; see `skipReplayed` (default `false`). */
   readonly keepLossMarkers?: boolean;
+  /**
+   * Start a non-TTY `exec`'s command behind a small `sh` wrapper that waits for a line the client
+   * sends once its socket is attached, so its output is whole from the first byte (default `true`).
+   * An `exec` that ends before it saw a byte or the exit deletes the execution. See docs/delivery.md, "Start gate".
+   */
+  readonly startGate?: boolean;
 }
 
 /** Options with every default filled in. */
@@ -111,6 +117,7 @@ const OPTION_KEYS = /* @__PURE__ */ keysOf<RunnerClientOptions>({
   maxPayload: true,
   exitReason: true,
   keepLossMarkers: true,
+  startGate: true,
 });
 
 /** The nested policies, checked by the function their operator checks them with. */
@@ -120,6 +127,19 @@ const POLICIES = { conflictBackoff: CONFLICT_DEFAULTS, reconnect: RECONNECT_DEFA
 function checkDelays(name: keyof typeof POLICIES, value: ConflictBackoff | ReconnectConfig | undefined): void {
   if (value !== undefined) delays(OWNER, name, value, POLICIES[name]);
 }
+
+/** The defaults of the timeouts (milliseconds) and of the switches. */
+const DEFAULTS = {
+  probeTimeout: 5_000,
+  requestTimeout: 30_000,
+  connectTimeout: 30_000,
+  drainTimeout: 60_000,
+  drainSettle: 5_000,
+  exitReason: false,
+  preconnect: true,
+  keepLossMarkers: false,
+  startGate: true,
+} as const;
 
 /** Validates the options up front and fills in the defaults. */
 export function resolveOptions(options: RunnerClientOptions): ResolvedOptions {
@@ -152,26 +172,19 @@ export function resolveOptions(options: RunnerClientOptions): ResolvedOptions {
   checkDelays('conflictBackoff', options.conflictBackoff);
   checkDelays('reconnect', options.reconnect);
   byteCount(OWNER, 'maxPayload', options.maxPayload, 0);
-  const ringBytes = byteCount(OWNER, 'ringBytes', options.ringBytes, DEFAULT_RING_BYTES);
-  const exitReason = boolean(OWNER, 'exitReason', options.exitReason, false);
-  const preconnect = boolean(OWNER, 'preconnect', options.preconnect, true);
-  const replayShape = oneOf(OWNER, 'replayShape', options.replayShape, ['ring', 'chunks'], 'ring');
-  return {
+  const resolved = {
     ...options,
     webSocketAuth,
-    probeTimeout: milliseconds(OWNER, 'probeTimeout', options.probeTimeout, 5_000),
-    requestTimeout: milliseconds(OWNER, 'requestTimeout', options.requestTimeout, 30_000),
-    connectTimeout: milliseconds(OWNER, 'connectTimeout', options.connectTimeout, 30_000),
     idleTimeout,
-    drainTimeout: milliseconds(OWNER, 'drainTimeout', options.drainTimeout, 60_000),
-    drainSettle: milliseconds(OWNER, 'drainSettle', options.drainSettle, 5_000),
     conflictBackoff: options.conflictBackoff ?? {},
     drainingWait: options.drainingWait === false ? 0 : milliseconds(OWNER, 'drainingWait', options.drainingWait, 60_000, { zero: true }),
     reconnect: options.reconnect ?? {},
-    ringBytes,
-    replayShape,
-    exitReason,
-    preconnect,
-    keepLossMarkers: boolean(OWNER, 'keepLossMarkers', options.keepLossMarkers, false),
-  };
+    ringBytes: byteCount(OWNER, 'ringBytes', options.ringBytes, DEFAULT_RING_BYTES),
+    replayShape: oneOf(OWNER, 'replayShape', options.replayShape, ['ring', 'chunks'], 'ring'),
+  } as Record<string, unknown>;
+  for (const [name, fallback] of Object.entries(DEFAULTS)) {
+    const value = options[name as keyof typeof DEFAULTS];
+    resolved[name] = typeof fallback === 'number' ? milliseconds(OWNER, name, value, fallback) : boolean(OWNER, name, value, fallback);
+  }
+  return resolved as ResolvedOptions;
 }

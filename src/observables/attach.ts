@@ -215,6 +215,8 @@ function attachSocket(
       },
       binary(frame) {
         silentTicks = 0;
+        // Output, replayed or live: the start gate is open (docs/delivery.md, "Start gate").
+        outbox?.gateOpened();
         const event = decodeBinaryFrame(frame);
         if (event !== undefined) subscriber.next(event);
       },
@@ -222,7 +224,10 @@ function attachSocket(
         silentTicks = 0;
         const event = decodeTextFrame(text);
         subscriber.next(event.type === 'notice' ? { ...event, message: redact(event.message, token) } : event);
-        if (event.type === 'exit') subscriber.complete();
+        if (event.type === 'exit') {
+          outbox?.gateOpened();
+          subscriber.complete();
+        }
       },
       alive() {
         silentTicks = 0;

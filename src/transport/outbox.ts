@@ -52,6 +52,12 @@ export class Outbox {
   private eof = false;
   private socket: SocketHandle | undefined;
   private started = false;
+  /**
+   * The start gate's line (docs/delivery.md, "Start gate"). While it is set, every socket that
+   * opens is sent it first, then all stdin and signals so far: until the gate is seen open,
+   * nothing sent has reached the command, so what a cut took is sent again whole.
+   */
+  gate: string | undefined;
   private readonly subscription = new Subscription();
   private readonly failed = new Relay<never>();
   /** Errors once with a `TypeError`/`RangeError` for bad input, or the input's own error. */
@@ -125,8 +131,15 @@ export class Outbox {
   }
 
   private push(message: Uint8Array | string): void {
-    if (this.socket?.isOpen()) this.socket.send(message);
-    else this.queue.push(message);
+    const open = this.socket?.isOpen();
+    if (open) this.socket?.send(message);
+    if (!open || this.gate) this.queue.push(message);
+  }
+
+  /** A byte or the exit arrived: the gate is open, and what was sent is the command's. */
+  gateOpened(): void {
+    if (this.gate) this.queue.length = 0;
+    this.gate = undefined;
   }
 
   /**
@@ -138,8 +151,9 @@ export class Outbox {
     if (this.subscription.closed) return;
     this.socket = socket;
     if (socket.isOpen()) {
+      if (this.gate) socket.send(encoder.encode(this.gate));
       if (this.resize !== undefined) socket.send(this.resize);
-      const pending = this.queue.splice(0);
+      const pending = this.gate ? [...this.queue] : this.queue.splice(0);
       for (const message of pending) socket.send(message);
       if (this.eof && !pending.includes(STDIN_EOF)) socket.send(STDIN_EOF);
     }

@@ -37,6 +37,7 @@ describe('resolveOptions: defaults', () => {
       exitReason: false,
       preconnect: true,
       keepLossMarkers: false,
+      startGate: true,
     });
     expect(DEFAULT_RING_BYTES).toBe(256 * 1024);
     for (const key of ['token', 'pathPrefix', 'fetch', 'WebSocket']) expect(key in resolved).toBe(false);
@@ -68,6 +69,7 @@ describe('resolveOptions: defaults', () => {
       exitReason: true,
       preconnect: false,
       keepLossMarkers: true,
+      startGate: false,
     });
     expect(resolved).toEqual({
       baseUrl: 'https://api.boxlite.ai/api/',
@@ -91,6 +93,7 @@ describe('resolveOptions: defaults', () => {
       exitReason: true,
       preconnect: false,
       keepLossMarkers: true,
+      startGate: false,
     });
     expect(resolved.fetch).toBe(fetch);
     expect(resolved.token).toBe(token);
@@ -255,6 +258,7 @@ const everyOption = {
   maxPayload: 1,
   exitReason: true,
   keepLossMarkers: true,
+  startGate: false,
 } as const satisfies Required<RunnerClientOptions>;
 
 describe('resolveOptions: unknown keys', () => {

@@ -161,7 +161,8 @@ describe('exec: the outbox lives from subscription to the end', () => {
   });
 
   function client(fetch: FetchLike) {
-    return createRunnerClient({ baseUrl: 'http://runner.test', token: 'tok', fetch, WebSocket: asConstructor(FakeNodeSocket) });
+    // Ungated: these tests read the outbox's own order; the gate's line is test/unit/startGateOutbox.test.ts's.
+    return createRunnerClient({ baseUrl: 'http://runner.test', token: 'tok', fetch, WebSocket: asConstructor(FakeNodeSocket), startGate: false });
   }
 
   it('reads the input before POST /exec answers, and the first socket gets it once, in order', async () => {

@@ -20,6 +20,7 @@ import { ExecutionRegistry } from './executions.js';
 import type { AttachFault } from './faults.js';
 import { resolveOptions, type EmulatorOptions, type ResolvedOptions } from './options.js';
 import { loadWebSocketServer } from './loadWs.js';
+import { GateDriver, ungate } from './gate.js';
 import { ProcessDriver } from './processExecution.js';
 import { parseExecRequest, parseResizeRequest, parseSignalRequest, readJsonBody } from './requests.js';
 import { matchRoute, rawPath, type Route } from './routes.js';
@@ -213,8 +214,11 @@ class EmulatorServer implements RunnerEmulator {
     }
     const body = await readJsonBody(req);
     if ('status' in body) return fail(body.status, body.status === 413 ? 'resource_exhausted' : 'invalid_argument', body.message);
-    const parsed = parseExecRequest(body.value);
-    if (typeof parsed === 'string') return fail(400, 'invalid_argument', parsed);
+    const posted = parseExecRequest(body.value);
+    if (typeof posted === 'string') return fail(400, 'invalid_argument', posted);
+    // The client's start gate: everything but the driver sees the unwrapped command.
+    const gate = ungate(posted);
+    const parsed = gate?.request ?? posted;
     const scripts = this.options.scripts;
     const source = Object.hasOwn(scripts, parsed.command) ? scripts[parsed.command] : undefined;
     if (source === undefined && !this.options.allowProcesses) {
@@ -236,10 +240,15 @@ class EmulatorServer implements RunnerEmulator {
       boxId,
       request,
       attachFaults: script?.attachFaults ?? [],
-      createDriver: (sink, execution): ExecutionDriver =>
-        script !== undefined
-          ? new ScriptDriver(script, sink, tty, () => execution.socketAttached)
-          : new ProcessDriver(request, sink, tty),
+      createDriver: (sink, execution): ExecutionDriver => {
+        if (script === undefined) return new ProcessDriver(gate === undefined ? request : { ...posted, tty }, sink, tty);
+        const run = (): ExecutionDriver => new ScriptDriver(script, sink, tty, () => execution.socketAttached);
+        const consumed = (bytes: number): void => {
+          execution.stdinBytes -= bytes;
+          this.stats.stdinBytes -= bytes;
+        };
+        return gate === undefined ? run() : new GateDriver(gate.nonce, sink, run, consumed);
+      },
     });
     // Built segment by segment: the server answers for any id it routed, `..` included.
     const location = ['v1', ...this.options.prefixSegments, 'boxes', boxId, 'executions', id]

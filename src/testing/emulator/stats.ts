@@ -36,7 +36,7 @@ export interface EmulatorStats {
   readonly framesSent: number;
   /** Bytes of those frames as handed to `ws.send` (channel byte included, WebSocket framing excluded). */
   readonly bytesSent: number;
-  /** Stdin bytes received from clients. */
+  /** Stdin bytes received from clients for the command (the start gate line a scripted command waits behind is not counted). */
   readonly stdinBytes: number;
   /** Attach sockets currently open. */
   readonly openSockets: number;
