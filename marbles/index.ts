@@ -16,6 +16,7 @@ import { chunkReplayFrameByFrame, chunkReplayShortRun } from './case07-chunk-rep
 import { probeRunning } from './case07-probe-running.js';
 import { reconnectForbidden } from './case07-reconnect-forbidden.js';
 import { replayDecidedAtFirstFrame } from './case07-replay-decided-at-first-frame.js';
+import { replayShapeFoundChunks, replayShapeFoundRing, replayShapeUnproven } from './case07-replay-shape-found.js';
 import { probeGone } from './case08-probe-gone.js';
 import { probeUnavailable } from './case08-probe-unavailable.js';
 import { tokenProviderFailure } from './case08-token-provider-failure.js';
@@ -53,6 +54,9 @@ export const scenarios: Readonly<Record<string, MarbleScenario>> = {
   replayDecidedAtFirstFrame,
   chunkReplayFrameByFrame,
   chunkReplayShortRun,
+  replayShapeFoundRing,
+  replayShapeFoundChunks,
+  replayShapeUnproven,
   probeUnavailable,
   tokenProviderFailure,
   probeGone,

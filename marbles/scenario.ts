@@ -5,7 +5,7 @@
  *
  * Marbles use the RxJS `TestScheduler` syntax: one character is one millisecond of virtual time.
  */
-import type { ReplayShape } from '../src/delivery/replayCursor.js';
+import type { ReplayShapeOption } from '../src/delivery/replayCursor.js';
 import type { ExecEvent } from '../src/events.js';
 import type { ProbeResult } from '../src/protocol/probeResult.js';
 import type { ErrorName } from './values.js';
@@ -59,6 +59,6 @@ export interface ScenarioTiming {
   readonly conflictDelay?: number;
   /** The server's buffer per stream, in bytes (default 262144); small, to fill or wrap it in a few letters. */
   readonly ringBytes?: number;
-  /** How the server replays its buffer (default `'ring'`, the Go runner; `'chunks'`: `boxlite serve`). */
-  readonly replayShape?: ReplayShape;
+  /** How the server replays its buffer (default `'auto'`, the client's: found from the frames; `'ring'`: the Go runner; `'chunks'`: `boxlite serve`). */
+  readonly replayShape?: ReplayShapeOption;
 }

@@ -1,5 +1,6 @@
 /** Parsing of the `boxlite-rx` command line. Errors are `UsageError`s with one clear line. */
 
+import type { ReplayShapeOption } from '../delivery/replayCursor.js';
 import { EMULATED_SERVERS, REPLAY_SPELLINGS, serverReplaying, type EmulatedServer, type ReplayMode } from '../testing/emulator/servers.js';
 import { signalNumber } from './signalNames.js';
 import type { Verb } from './usage.js';
@@ -34,7 +35,7 @@ export interface ConnectionArgs extends ServerArgs {
   /** Exit 124 instead of the command's exit code after a warning. */
   readonly strict: boolean;
   /** How the server replays its buffer: `ring` (the Go runner, the default) or `chunks` (`boxlite serve`). */
-  readonly replayShape: 'ring' | 'chunks';
+  readonly replayShape: ReplayShapeOption;
   /** Output bytes a slow reader may leave waiting in memory, per stream, before the rest goes to a temporary file. */
   readonly outputMemoryBytes: number;
 }
@@ -211,7 +212,7 @@ function connection(parsed: Parsed, verb: Verb, env: NodeJS.ProcessEnv): Connect
     ...server(parsed, verb, env),
     verbose: parsed.options.has('--verbose'),
     strict: parsed.options.has('--strict'),
-    replayShape: oneOf(parsed, '--replay-shape', verb, ['ring', 'chunks'] as const, 'ring'),
+    replayShape: oneOf(parsed, '--replay-shape', verb, ['auto', 'ring', 'chunks'] as const, 'auto'),
     outputMemoryBytes: outputMemory(parsed, verb),
   };
 }

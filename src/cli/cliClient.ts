@@ -1,12 +1,13 @@
 import { WebSocket } from 'ws';
 import { createRunnerClient, type RunnerClient } from '../client/createRunnerClient.js';
+import type { ReplayShapeOption } from '../delivery/replayCursor.js';
 import type { ExecRequest } from '../protocol/types.js';
 import type { Command, ServerArgs } from './args.js';
 
 /** How the CLI's client follows an execution; every property may be left out. */
 export interface CliClientOptions {
-  /** How the server replays its buffer (only following reads it). Default `'ring'`. */
-  readonly replayShape?: 'ring' | 'chunks';
+  /** How the server replays its buffer (only following reads it). Default `'auto'`: found from the frames. */
+  readonly replayShape?: ReplayShapeOption;
   /** Ask the status endpoint why a command failed (one GET after a non-zero exit). Default `false`. */
   readonly exitReason?: boolean;
   /** Start the command behind the start gate (docs/delivery.md); `exec -d` never does. Default `true`. */
@@ -27,7 +28,7 @@ export function cliClient(server: ServerArgs, options: CliClientOptions = {}): R
     WebSocket,
     ...(server.token === undefined ? {} : { token: server.token }),
     ...(server.prefix === undefined ? {} : { pathPrefix: server.prefix }),
-    replayShape: options.replayShape ?? 'ring',
+    replayShape: options.replayShape ?? 'auto',
     exitReason: options.exitReason ?? false,
     startGate: options.startGate ?? true,
   });

@@ -5,7 +5,7 @@ import type { CliIo } from './runCommand.js';
 /** The banner's line on the replay, by server. */
 const REPLAY_LINES: Readonly<Record<EmulatedServer, string>> = {
   runner: 'replay: the whole ring in one frame, like the Go runner',
-  serve: 'replay: one frame per stored chunk, like boxlite serve (use exec --replay-shape chunks)',
+  serve: 'replay: one frame per stored chunk, like boxlite serve (exec --replay-shape auto, the default, finds it)',
 };
 
 /**

@@ -9,11 +9,11 @@ export type Verb = 'exec' | 'attach' | 'kill' | 'signal' | 'emulator' | 'doctor'
 const SYNOPSIS: Readonly<Record<Verb, string>> = {
   exec: `boxlite-rx exec [--url URL] [--token TOKEN] [--prefix P] [-d|--detach] [-i|--interactive]
                   [-t|--tty] [-e|--env K=V]... [-w|--cwd DIR] [--timeout SECONDS]
-                  [--replay-shape ring|chunks] [--output-memory SIZE] [-v|--verbose] [--strict]
-                  [--no-start-gate] BOX_ID -- COMMAND [ARG...]`,
+                  [--replay-shape auto|ring|chunks] [--output-memory SIZE] [-v|--verbose]
+                  [--strict] [--no-start-gate] BOX_ID -- COMMAND [ARG...]`,
   attach: `boxlite-rx attach [--url URL] [--token TOKEN] [--prefix P] [-i|--interactive]
-                    [--replay-shape ring|chunks] [--output-memory SIZE] [-v|--verbose] [--strict]
-                    BOX_ID EXECUTION_ID`,
+                    [--replay-shape auto|ring|chunks] [--output-memory SIZE] [-v|--verbose]
+                    [--strict] BOX_ID EXECUTION_ID`,
   kill: 'boxlite-rx kill [--url URL] [--token TOKEN] [--prefix P] BOX_ID EXECUTION_ID',
   signal: 'boxlite-rx signal [--url URL] [--token TOKEN] [--prefix P] BOX_ID EXECUTION_ID SIGNAL',
   emulator: 'boxlite-rx emulator [--port N] [--token T] [--allow-exec] [--server runner|serve]',
@@ -44,8 +44,8 @@ A notice that output may be missing or repeated always prints "boxlite-rx: warni
 --strict: after all output, a run that printed a warning exits 124 instead of the command's code.
 --verbose (-v) also prints the execution id and the other notices (reconnects, server error
 frames, malformed frames), and says when a signal was forwarded.
---replay-shape chunks is for \`boxlite serve\` (one replay frame per stored chunk); the default,
-ring, is the Go runner's (the cloud).
+--replay-shape: how the server replays its buffer; the default, auto, finds it from the replay's
+frames. ring is the Go runner's (the cloud), chunks \`boxlite serve\`'s (one frame per stored chunk).
 exec -d/--detach starts the command, prints its execution id on stdout (one line) and exits 0 at
 once, without attaching: no output, no stdin, no exit code (--strict, --replay-shape,
 --output-memory, -i and --no-start-gate do not apply). A runner reaps a command nobody is

@@ -48,7 +48,7 @@ export function followExecution(context: FollowContext, executionId: string, inp
   const { options } = context;
   return new Observable<ExecEvent>((subscriber) => {
     const outbox = input instanceof Outbox ? input : new Outbox(input).start();
-    const cursor = new ReplayCursor(options.ringBytes, options.replayShape);
+    const cursor = new ReplayCursor(options.ringBytes, options.shapes ?? options.replayShape);
     const ledger = attemptLedger(options.reconnect);
     let opened = false;
     const opens = outbox.opens.subscribe(() => {

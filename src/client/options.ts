@@ -1,5 +1,6 @@
 import { boolean, byteCount, checkKeys, delays, keysOf, milliseconds, oneOf, optionalFunction } from '../checkOptions.js';
-import { DEFAULT_RING_BYTES, type ReplayShape } from '../delivery/replayCursor.js';
+import { DEFAULT_RING_BYTES, type ReplayShapeOption } from '../delivery/replayCursor.js';
+import { ShapeFinding } from '../delivery/shapeFinding.js';
 import { CONFLICT_DEFAULTS, type ConflictBackoff } from '../observables/reattach.js';
 import { RECONNECT_DEFAULTS, type ReconnectConfig } from '../operators/reconnectWithBackoff.js';
 import type { FetchLike } from '../transport/http.js';
@@ -63,12 +64,12 @@ export interface RunnerClientOptions {
   /** The server's replay buffer per stream, for exactly-once delivery (default 262144). */
   readonly ringBytes?: number;
   /**
-   * How the server replays its buffer (default `'ring'`, the Go runner and the cloud): `'ring'`,
-   * the whole buffer of a stream in one frame; `'chunks'` (`boxlite serve`), one frame per stored
-   * chunk. A `ring` replay that only whole chunks explain switches an execution to `chunks`.
-   * See docs/delivery.md.
+   * How the server replays its buffer: `'auto'` (default), found from the frames, once per client;
+   * `'ring'` (the Go runner, the cloud), the whole buffer of a stream in one frame; `'chunks'`
+   * (`boxlite serve`), one frame per stored chunk. A replay that only whole chunks explain switches
+   * a `'ring'` execution to `chunks`. See docs/delivery.md, "The shape found by itself".
    */
-  readonly replayShape?: ReplayShape;
+  readonly replayShape?: ReplayShapeOption;
   /** Largest WebSocket message accepted, in bytes (`ws` only; default 100 MiB); see `AttachConfig`. Keep it above `ringBytes`. */
   readonly maxPayload?: number;
   /**
@@ -90,7 +91,10 @@ export interface RunnerClientOptions {
 
 /** Options with every default filled in. */
 export type ResolvedOptions = Required<Omit<RunnerClientOptions, 'token' | 'pathPrefix' | 'fetch' | 'WebSocket' | 'maxPayload'>> &
-  Pick<RunnerClientOptions, 'token' | 'pathPrefix' | 'fetch' | 'WebSocket' | 'maxPayload'>;
+  Pick<RunnerClientOptions, 'token' | 'pathPrefix' | 'fetch' | 'WebSocket' | 'maxPayload'> & {
+    /** With `replayShape: 'auto'`: the client's one finding, shared by its executions. */
+    readonly shapes?: ShapeFinding;
+  };
 
 const OWNER = 'createRunnerClient';
 
@@ -172,6 +176,7 @@ export function resolveOptions(options: RunnerClientOptions): ResolvedOptions {
   checkDelays('conflictBackoff', options.conflictBackoff);
   checkDelays('reconnect', options.reconnect);
   byteCount(OWNER, 'maxPayload', options.maxPayload, 0);
+  const replayShape = oneOf(OWNER, 'replayShape', options.replayShape, ['auto', 'ring', 'chunks'], 'auto');
   const resolved = {
     ...options,
     webSocketAuth,
@@ -180,7 +185,8 @@ export function resolveOptions(options: RunnerClientOptions): ResolvedOptions {
     drainingWait: options.drainingWait === false ? 0 : milliseconds(OWNER, 'drainingWait', options.drainingWait, 60_000, { zero: true }),
     reconnect: options.reconnect ?? {},
     ringBytes: byteCount(OWNER, 'ringBytes', options.ringBytes, DEFAULT_RING_BYTES),
-    replayShape: oneOf(OWNER, 'replayShape', options.replayShape, ['ring', 'chunks'], 'ring'),
+    replayShape,
+    ...(replayShape === 'auto' && { shapes: new ShapeFinding() }),
   } as Record<string, unknown>;
   for (const [name, fallback] of Object.entries(DEFAULTS)) {
     const value = options[name as keyof typeof DEFAULTS];

@@ -34,18 +34,17 @@ export interface RingAlignment {
  * | nothing delivered yet, shorter than the ring | delivered whole |
  * | nothing delivered yet, a full ring | delivered whole, `output-lost`: older output may be missing |
  * | shorter than the ring, starts with every delivered byte | the delivered bytes skipped, exactly |
- * | shorter than the ring and than what was delivered | `'chunks'`: the server replays whole chunks |
  * | a full ring, or not starting with the delivered bytes: a distinct overlap | the overlap skipped |
  * | … an overlap that chance could explain | delivered whole, `replay-overlap-unknown` |
  * | … no overlap | delivered whole, `output-lost`: the bytes in between are gone |
  *
- * @returns the alignment, or `'chunks'` when only a `chunks` server explains the frame.
+ * A frame that only a `chunks` server explains (shorter than what the ring holds) never reaches
+ * it: `provenShape` reads it first.
  */
-export function alignRingReplay(input: RingReplay): RingAlignment | 'chunks' {
+export function alignRingReplay(input: RingReplay): RingAlignment {
   const { stream, delivered, history, replay, ringBytes } = input;
   const full = replay.length >= ringBytes;
   if (delivered === 0) return full ? { skip: 0, notice: headMayBeMissing(stream, ringBytes) } : { skip: 0 };
-  if (!full && replay.length < delivered) return 'chunks';
   if (!full && history.length === delivered && bytesEqual(replay.subarray(0, delivered), history)) return { skip: delivered };
   return alignByContent(input);
 }

@@ -1,6 +1,10 @@
+import { byteCount, oneOf } from '../checkOptions.js';
 import type { OutputStream } from '../protocol/types.js';
 import { ByteHistory } from './byteHistory.js';
 import { ChunkLengths } from './chunkLengths.js';
+import { ShapeFinding } from './shapeFinding.js';
+
+const OWNER = 'ReplayCursor';
 
 /** The server's default ring: 256 KiB per stream. */
 export const DEFAULT_RING_BYTES = 256 * 1024;
@@ -14,6 +18,9 @@ export const DEFAULT_RING_BYTES = 256 * 1024;
  */
 export type ReplayShape = 'ring' | 'chunks';
 
+/** A replay shape, or `'auto'`: found from the frames (see `ShapeFinding`). */
+export type ReplayShapeOption = ReplayShape | 'auto';
+
 /**
  * Per-execution delivery state that outlives each socket: how many bytes of each stream reached
  * the subscriber, the last `ringBytes` of them with their frame boundaries, and the server's
@@ -23,34 +30,38 @@ export class ReplayCursor {
   private readonly delivered = { stdout: 0, stderr: 0 };
   private readonly histories: Record<OutputStream, ByteHistory>;
   private readonly chunks: Record<OutputStream, ChunkLengths>;
-  private replayShape: ReplayShape;
+  private readonly finding: ShapeFinding;
 
   /**
    * @param ringBytes The server's buffer per stream.
-   * @param shape The server's replay shape as configured; a `ring` replay that only whole chunks
-   *   can explain switches it to `chunks` (see `shape`).
+   * @param shape The server's replay shape: configured, `'auto'`, or a client's shared
+   *   `ShapeFinding`. The frames refine it (see `planShape`).
    */
   constructor(
     readonly ringBytes: number = DEFAULT_RING_BYTES,
-    shape: ReplayShape = 'ring',
+    shape: ReplayShapeOption | ShapeFinding = 'auto',
   ) {
-    if (!Number.isInteger(ringBytes) || ringBytes < 1) {
-      throw new RangeError(`ringBytes must be a positive integer, got ${ringBytes}`);
-    }
-    if (shape !== 'ring' && shape !== 'chunks') throw new TypeError(`replayShape must be 'ring' or 'chunks', got ${String(shape)}`);
-    this.replayShape = shape;
+    byteCount(OWNER, 'ringBytes', ringBytes, 0);
+    this.finding = shape instanceof ShapeFinding ? shape : new ShapeFinding(oneOf(OWNER, 'replayShape', shape, ['ring', 'chunks', 'auto'], 'auto') === 'auto' ? undefined : (shape as ReplayShape));
     this.histories = { stdout: new ByteHistory(ringBytes), stderr: new ByteHistory(ringBytes) };
     this.chunks = { stdout: new ChunkLengths(ringBytes), stderr: new ChunkLengths(ringBytes) };
   }
 
-  /** The replay shape: as configured, or `chunks` once the frames showed it. */
-  get shape(): ReplayShape {
-    return this.replayShape;
+  /** The replay shape: configured or proven by the frames; `undefined` while unknown. */
+  get shape(): ReplayShape | undefined {
+    return this.finding.shape;
   }
 
-  /** The frames showed a replay of whole chunks: a ring replay is never shorter than what was delivered. */
-  replaysChunks(): void {
-    this.replayShape = 'chunks';
+  /**
+   * The shape to plan the first frame `frame` of `stream` on an attach with, after reading what it
+   * proves (`provenShape`); a shape still unknown is planned as `chunks`, whose rules never skip a
+   * byte that the frames do not prove delivered.
+   */
+  planShape(stream: OutputStream, frame: Uint8Array): ReplayShape {
+    const delivered = this.delivered[stream];
+    const history = this.histories[stream].snapshot();
+    const frames = this.chunks[stream].snapshot().length;
+    return this.finding.read({ frame, delivered, history, frames, ringBytes: this.ringBytes });
   }
 
   /** Bytes of `stream` delivered so far. */

@@ -160,19 +160,16 @@ class StreamReplay {
   private first(event: OutputEvent): void {
     const { cursor, stream } = this;
     const delivered = cursor.deliveredBytes(stream);
-    if (cursor.shape === 'ring') {
+    if (cursor.planShape(stream, event.data) === 'ring') {
       const alignment = alignRingReplay({ stream, delivered, history: cursor.history(stream), ringBytes: cursor.ringBytes, replay: event.data });
-      if (alignment !== 'chunks') {
-        this.state = { kind: 'live' };
-        if (alignment.notice !== undefined) this.subscriber.next(alignment.notice);
-        const fresh = alignment.skip === 0 ? event.data : event.data.subarray(alignment.skip);
-        // The ring frame holds the host's markers among the output: each is cut out and read on its own.
-        for (const data of this.markers ? splitAtLossMarkers(fresh) : [fresh]) {
-          if (data.length > 0) this.deliver(data === event.data ? event : { type: stream, data });
-        }
-        return;
+      this.state = { kind: 'live' };
+      if (alignment.notice !== undefined) this.subscriber.next(alignment.notice);
+      const fresh = alignment.skip === 0 ? event.data : event.data.subarray(alignment.skip);
+      // The ring frame holds the host's markers among the output: each is cut out and read on its own.
+      for (const data of this.markers ? splitAtLossMarkers(fresh) : [fresh]) {
+        if (data.length > 0) this.deliver(data === event.data ? event : { type: stream, data });
       }
-      cursor.replaysChunks();
+      return;
     }
     if (delivered === 0) {
       this.state = { kind: 'burst', bytes: 0, largest: 0, lastAt: asyncScheduler.now() };

@@ -76,7 +76,7 @@ describe('boxlite-rx emulator: the server', () => {
       const url = /listening on (\S+)/.exec(banner)?.[1] ?? '';
       expect(banner).toContain(
         server === 'serve'
-          ? '\nreplay: one frame per stored chunk, like boxlite serve (use exec --replay-shape chunks)\n'
+          ? '\nreplay: one frame per stored chunk, like boxlite serve (exec --replay-shape auto, the default, finds it)\n'
           : '\nreplay: the whole ring in one frame, like the Go runner\n',
       );
       const missing = await fetch(`${url}/v1/boxes/box/executions/nope`, { headers: { authorization: 'Bearer cli-token' } });

@@ -28,7 +28,7 @@ function deliver(cursor: ReplayCursor, ...events: OutputEvent[]): void {
 describe('skipReplayed: the Go runner (one ring frame per stream)', () => {
   it('first attach: every frame passes unchanged, at its own time, and is recorded', () => {
     scheduler().run(({ cold, expectObservable }) => {
-      const cursor = new ReplayCursor(64);
+      const cursor = new ReplayCursor(64, 'ring');
       const values = { a: out('ab'), b: err('c'), x: exit };
       expectObservable(cold<ExecEvent>('-a-b-x|', values).pipe(skipReplayed(cursor))).toBe('-a-b-x|', values);
     });
@@ -36,7 +36,7 @@ describe('skipReplayed: the Go runner (one ring frame per stream)', () => {
 
   it('re-attach to a running process: the delivered prefix skipped at the first frame, live output at once', () => {
     scheduler().run(({ cold, expectObservable }) => {
-      const cursor = new ReplayCursor(64);
+      const cursor = new ReplayCursor(64, 'ring');
       deliver(cursor, out('ab'));
       const source = cold<ExecEvent>('--R-----d-------x|', { R: out('abc'), d: out('d'), x: exit });
       expectObservable(source.pipe(skipReplayed(cursor))).toBe('--c-----d-------x|', { c: out('c'), d: out('d'), x: exit });
@@ -45,7 +45,7 @@ describe('skipReplayed: the Go runner (one ring frame per stream)', () => {
 
   it('a prompt written while away shows at once, with no output after it', () => {
     scheduler().run(({ cold, expectObservable }) => {
-      const cursor = new ReplayCursor(64);
+      const cursor = new ReplayCursor(64, 'ring');
       deliver(cursor, out('$ ls\nfile\n'));
       const source = cold<ExecEvent>('-R------', { R: out('$ ls\nfile\nprompt> ') });
       expectObservable(source.pipe(skipReplayed(cursor))).toBe('-p------', { p: out('prompt> ') });
@@ -54,7 +54,7 @@ describe('skipReplayed: the Go runner (one ring frame per stream)', () => {
 
   it('each stream is decided at its own first frame; a stream that delivered nothing passes whole', () => {
     scheduler().run(({ cold, expectObservable }) => {
-      const cursor = new ReplayCursor(64);
+      const cursor = new ReplayCursor(64, 'ring');
       deliver(cursor, out('hello '));
       const source = cold<ExecEvent>('-e-R-x|', { e: err('warn'), R: out('hello world'), x: exit });
       expectObservable(source.pipe(skipReplayed(cursor))).toBe('-e-w-x|', { e: err('warn'), w: out('world'), x: exit });
@@ -63,7 +63,7 @@ describe('skipReplayed: the Go runner (one ring frame per stream)', () => {
 
   it('a replay of nothing new emits nothing for that frame', () => {
     scheduler().run(({ cold, expectObservable }) => {
-      const cursor = new ReplayCursor(64);
+      const cursor = new ReplayCursor(64, 'ring');
       deliver(cursor, out('abc'));
       expectObservable(cold<ExecEvent>('-R-x|', { R: out('abc'), x: exit }).pipe(skipReplayed(cursor))).toBe('---x|', { x: exit });
     });
@@ -71,7 +71,7 @@ describe('skipReplayed: the Go runner (one ring frame per stream)', () => {
 
   it('a first frame that fills the ring on a stream with nothing delivered: output-lost right before it', () => {
     scheduler().run(({ cold, expectObservable }) => {
-      const cursor = new ReplayCursor(8);
+      const cursor = new ReplayCursor(8, 'ring');
       const full = out('12345678');
       expectObservable(cold<ExecEvent>('-R-----x|', { R: full, x: exit }).pipe(skipReplayed(cursor))).toBe('-(nR)--x|', {
         n: headMayBeMissing('stdout', 8),
@@ -83,7 +83,7 @@ describe('skipReplayed: the Go runner (one ring frame per stream)', () => {
 
   it('a periodic full ring: delivered whole, at once, after replay-overlap-unknown', () => {
     scheduler().run(({ cold, expectObservable }) => {
-      const cursor = new ReplayCursor(8);
+      const cursor = new ReplayCursor(8, 'ring');
       deliver(cursor, out('y\ny\n'));
       const R = out('y\ny\ny\ny\n');
       expectObservable(cold<ExecEvent>('-R-----x|', { R, x: exit }).pipe(skipReplayed(cursor))).toBe('-(nR)--x|', {
@@ -95,7 +95,7 @@ describe('skipReplayed: the Go runner (one ring frame per stream)', () => {
   });
 
   it('the cursor moves only as bytes are handed on, and is shared by later attaches', () => {
-    const cursor = new ReplayCursor(64);
+    const cursor = new ReplayCursor(64, 'ring');
     const seen: ExecEvent[] = [];
     scheduler().run(({ cold }) => {
       cold<ExecEvent>('-a-#', { a: out('hel') }).pipe(skipReplayed(cursor)).subscribe({ next: (e) => seen.push(e), error: () => undefined });
@@ -109,7 +109,7 @@ describe('skipReplayed: the Go runner (one ring frame per stream)', () => {
   });
 
   it('a ring replay shorter than what was delivered switches the execution to chunks', () => {
-    const cursor = new ReplayCursor(64);
+    const cursor = new ReplayCursor(64, 'ring');
     deliver(cursor, out('line 1\n'), out('line 2\n'));
     const seen: ExecEvent[] = [];
     scheduler().run(({ cold }) => {

@@ -71,7 +71,7 @@ export function runScenario(scenario: MarbleScenario): void {
       drainTimeout: timing.drainTimeout ?? 20,
       ...(timing.drainSettle === undefined ? {} : { drainSettle: timing.drainSettle }),
       ringBytes: timing.ringBytes ?? 262_144,
-      replayShape: timing.replayShape ?? 'ring',
+      replayShape: timing.replayShape ?? 'auto',
       reconnect: {
         initialDelay: timing.reconnectDelay ?? 5,
         maxDelay: (timing.reconnectDelay ?? 5) * 2,

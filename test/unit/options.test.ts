@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolveOptions, type RunnerClientOptions } from '../../src/client/options.js';
 import { DEFAULT_RING_BYTES } from '../../src/delivery/replayCursor.js';
+import { ShapeFinding } from '../../src/delivery/shapeFinding.js';
 import type { ConflictBackoff } from '../../src/observables/reattach.js';
 import type { ReconnectConfig } from '../../src/operators/reconnectWithBackoff.js';
 import type { FetchLike } from '../../src/transport/http.js';
@@ -33,7 +34,8 @@ describe('resolveOptions: defaults', () => {
       conflictBackoff: {},
       reconnect: {},
       ringBytes: 262_144,
-      replayShape: 'ring',
+      replayShape: 'auto',
+      shapes: new ShapeFinding(),
       exitReason: false,
       preconnect: true,
       keepLossMarkers: false,
@@ -190,7 +192,7 @@ describe('resolveOptions: validation', () => {
   it.each([['lines'], ['Ring'], [true], [null]])('rejects replayShape %j with a TypeError naming it', (replayShape) => {
     const error = thrown({ ...base, replayShape });
     expect(error).toBeInstanceOf(TypeError);
-    expect(error.message).toBe(`createRunnerClient: replayShape must be 'ring' or 'chunks', got ${String(replayShape)}`);
+    expect(error.message).toBe(`createRunnerClient: replayShape must be 'auto', 'ring' or 'chunks', got ${String(replayShape)}`);
   });
 
   it.each([['yes'], [1], [null]])('rejects exitReason %j with a TypeError naming it', (exitReason) => {

@@ -303,19 +303,21 @@ describe('ChunkLengths', () => {
 });
 
 describe('ReplayCursor', () => {
-  it('defaults to the server ring of 256 KiB and the ring shape', () => {
+  it('defaults to the server ring of 256 KiB and a shape found from the frames', () => {
     expect(DEFAULT_RING_BYTES).toBe(262_144);
     const cursor = new ReplayCursor();
     expect(cursor.ringBytes).toBe(262_144);
+    expect(cursor.shape).toBeUndefined();
+    expect(cursor.planShape('stdout', new Uint8Array(262_144))).toBe('ring');
     expect(cursor.shape).toBe('ring');
   });
 
   it.each([0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY])('rejects ringBytes %s with a RangeError', (ringBytes) => {
-    expect(() => new ReplayCursor(ringBytes)).toThrow(new RangeError(`ringBytes must be a positive integer, got ${ringBytes}`));
+    expect(() => new ReplayCursor(ringBytes)).toThrow(new RangeError(`ReplayCursor: ringBytes must be a positive integer number of bytes, got ${ringBytes}`));
   });
 
   it('rejects an unknown shape with a TypeError', () => {
-    expect(() => new ReplayCursor(8, 'lines' as never)).toThrow(new TypeError("replayShape must be 'ring' or 'chunks', got lines"));
+    expect(() => new ReplayCursor(8, 'lines' as never)).toThrow(new TypeError("ReplayCursor: replayShape must be 'ring', 'chunks' or 'auto', got lines"));
   });
 
   it('counts and keeps each stream apart, with its chunk boundaries', () => {
@@ -338,9 +340,12 @@ describe('ReplayCursor', () => {
     expect(dec(cursor.history('stdout'))).toBe('ab');
   });
 
-  it('switches to chunks when told, for good', () => {
+  it('switches a configured ring to chunks for good when a first frame proves chunks', () => {
     const cursor = new ReplayCursor(8, 'ring');
-    cursor.replaysChunks();
+    cursor.record('stdout', enc('abc'));
+    cursor.record('stdout', enc('de'));
+    expect(cursor.planShape('stdout', enc('de'))).toBe('chunks');
+    expect(cursor.planShape('stdout', new Uint8Array(8))).toBe('chunks');
     expect(cursor.shape).toBe('chunks');
   });
 });

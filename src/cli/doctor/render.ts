@@ -43,7 +43,7 @@ export function renderText(report: Report): string {
     ...report.checks.map(checkLine),
     '',
     `recommended client options: ${optionsLiteral(report.recommended)}`,
-    `  (boxlite-rx exec and attach: --replay-shape ${report.recommended.replayShape})`,
+    `  (boxlite-rx exec and attach: --replay-shape ${report.recommended.replayShape}; the default, auto, finds it too)`,
     differing === 0
       ? 'the server behaves as docs/protocol.md says'
       : `${differing} line${differing === 1 ? '' : 's'} differ${differing === 1 ? 's' : ''} from docs/protocol.md`,
