@@ -4,7 +4,7 @@ import { exitFrame, numberedLines, overlapUnknown, reconnecting, running, stdout
 export const replayShapeFoundRing: MarbleScenario = {
   protocolCase: 7,
   title: 'Replay shape found by itself: a ring',
-  claim: "With the default `replayShape: 'auto'`, the reconnect's first frame holds both delivered frames and more: no stored chunk can, so it is a Go-runner ring, aligned exactly at that frame; the new bytes and the live ones after them leave at once, no notice.",
+  claim: "With `replayShape: 'auto'`, the reconnect's first frame holds both delivered frames and more: no stored chunk can, so it is a Go-runner ring, aligned exactly at that frame; the new bytes and the live ones after them leave at once, no notice.",
   sockets: [
     { role: 'attach', marble: '-a-b-#',          error: 'cut', subscription: '^----!' },
     { role: 'attach', marble:            '-Rl-x|',             subscription: '------^---!' },
@@ -23,12 +23,13 @@ export const replayShapeFoundRing: MarbleScenario = {
     k: reconnecting(1, 'cut', 0),
     x: exitFrame(0),
   },
+  timing: { replayShape: 'auto' },
 };
 
 export const replayShapeFoundChunks: MarbleScenario = {
   protocolCase: 7,
   title: 'Replay shape found by itself: stored chunks',
-  claim: "With the default `replayShape: 'auto'`, the reconnect's first frame is shorter than what was delivered: no ring replay is, so it is `boxlite serve`'s stored chunks; the run of delivered chunks (4392 distinct bytes) is skipped frame by frame and the new chunks leave at their own times, nothing twice.",
+  claim: "With `replayShape: 'auto'`, the reconnect's first frame is shorter than what was delivered: no ring replay is, so it is `boxlite serve`'s stored chunks; the run of delivered chunks (4392 distinct bytes) is skipped frame by frame and the new chunks leave at their own times, nothing twice.",
   sockets: [
     { role: 'attach', marble: '-a-b-#',          error: 'cut', subscription: '^----!' },
     { role: 'attach', marble:            '-abc--d-x|',         subscription: '------^-------!' },
@@ -46,6 +47,7 @@ export const replayShapeFoundChunks: MarbleScenario = {
     k: reconnecting(1, 'cut', 0),
     x: exitFrame(0),
   },
+  timing: { replayShape: 'auto' },
 };
 
 export const replayShapeUnproven: MarbleScenario = {
@@ -68,4 +70,5 @@ export const replayShapeUnproven: MarbleScenario = {
     k: reconnecting(1, 'cut', 0),
     x: exitFrame(0),
   },
+  timing: { replayShape: 'auto' },
 };

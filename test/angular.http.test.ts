@@ -58,7 +58,9 @@ describe('provideBoxliteClient with HttpTestingController', () => {
       authorization: 'Bearer options-token',
       'content-type': 'application/json',
     });
-    expect(JSON.parse(post.request.body as string)).toEqual({ command: 'cat', args: ['-n'] });
+    // `cat -n` behind the start gate's sh wrapper (docs/delivery.md, "Start gate").
+    const body = JSON.parse(post.request.body as string) as { command: string; args: string[] };
+    expect({ command: body.command, first: body.args[0], rest: body.args.slice(2) }).toEqual({ command: 'sh', first: '-c', rest: ['cat', '-n'] });
     post.flush(JSON.stringify({ execution_id: 'exec-1' }));
 
     const socket = await vi.waitFor(() => FakeNodeSocket.last, { timeout: 2_000, interval: 1 });

@@ -57,7 +57,7 @@ export function httpClientFetch(http: HttpClient): FetchLike {
         .subscribe({
           next(response: HttpResponse<string>) {
             settle();
-            resolve(answer(response.status, response.statusText, response.body ?? ''));
+            resolve(answer(response.status, response.statusText, response.body ?? '', response.headers));
           },
           error(error: unknown) {
             settle();
@@ -72,8 +72,8 @@ export function httpClientFetch(http: HttpClient): FetchLike {
     });
 }
 
-function answer(status: number, statusText: string, body: string): FetchAnswer {
-  return { status, statusText, text: () => Promise.resolve(body) };
+function answer(status: number, statusText: string, body: string, headers?: FetchAnswer['headers']): FetchAnswer {
+  return { status, statusText, ...(headers && { headers }), text: () => Promise.resolve(body) };
 }
 
 /**

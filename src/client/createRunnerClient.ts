@@ -64,7 +64,10 @@ export interface RunnerClient {
 export function createRunnerClient(clientOptions: RunnerClientOptions): RunnerClient {
   const options = resolveOptions(clientOptions);
   const base: EndpointBase = { baseUrl: options.baseUrl, pathPrefix: options.pathPrefix };
-  const fetch: FetchLike = options.fetch ?? ((url, init) => defaultFetch().then((impl) => impl(url, init)));
+  const given: FetchLike = options.fetch ?? ((url, init) => defaultFetch().then((impl) => impl(url, init)));
+  const { shapes } = options;
+  // With replayShape 'auto', a success's Content-Type hints at the server (docs/delivery.md, "The shape found by itself").
+  const fetch: FetchLike = shapes ? (url, init) => given(url, init).then((response) => (shapes.heard(response), response)) : given;
   const http: HttpTransport = { fetch, token: options.token };
   /** The socket implementation once known: given, or loaded by the first `exec`, so later attaches skip the loader's promise. */
   let webSocket = options.WebSocket;

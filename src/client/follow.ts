@@ -56,7 +56,8 @@ export function followExecution(context: FollowContext, executionId: string, inp
     });
     const socket = (): Observable<ExecEvent> => context.attach(outbox, ledger.takeAhead()).pipe(recordedIn(ledger));
     const { keepLossMarkers } = options;
-    const attach$ = defer(socket).pipe(skipReplayed(cursor, { keepLossMarkers }));
+    // A gated exec's socket that opens before any other did comes before its command's first byte.
+    const attach$ = defer(() => socket().pipe(skipReplayed(cursor, { keepLossMarkers, fresh: !opened && outbox.gate !== undefined })));
     const drain$ = defer(socket).pipe(skipReplayed(cursor, { drain: true, keepLossMarkers }));
     const { initialDelay, maxDelay } = options.conflictBackoff;
     attach$

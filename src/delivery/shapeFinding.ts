@@ -1,3 +1,4 @@
+import type { FetchAnswer } from '../transport/http.js';
 import { bytesEqual, smallestPeriod } from './overlap.js';
 import type { ReplayShape } from './replayCursor.js';
 
@@ -45,12 +46,25 @@ export function provenShape({ frame, delivered, history, frames, ringBytes }: Sh
  * be shorter than what it holds); a proof of `ring` decides only an unknown shape.
  */
 export class ShapeFinding {
+  /** What a success's `Content-Type` suggests, until a frame proves a shape (see {@link heard}). */
+  hint?: ReplayShape;
+
   constructor(public shape?: ReplayShape) {}
 
-  /** Reads a stream's first frame on an attach; returns the shape to plan it with: unknown ones as `chunks`. */
+  /**
+   * Reads a REST success of this client's server: the Go runner (gin) answers JSON as
+   * `application/json; charset=utf-8`, `boxlite serve` (axum) as `application/json`. A hint only:
+   * a proxy may rewrite the header, so a frame's proof outranks it.
+   */
+  heard(response: FetchAnswer): void {
+    const type = response.status < 300 ? response.headers?.get('content-type') : undefined;
+    if (type?.startsWith('application/json')) this.hint = type.includes('charset') ? 'ring' : 'chunks';
+  }
+
+  /** Reads a stream's first frame on an attach; returns the shape to plan it with: proven, else hinted, else `chunks`. */
   read(evidence: ShapeEvidence): ReplayShape {
     const proven = provenShape(evidence);
     if (proven === 'chunks' || this.shape === undefined) this.shape = proven;
-    return this.shape ?? 'chunks';
+    return this.shape ?? this.hint ?? 'chunks';
   }
 }

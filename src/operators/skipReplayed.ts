@@ -52,12 +52,13 @@ const BURST_GAP_MS = 250;
 export function skipReplayed(cursor: ReplayCursor, config: SkipReplayedConfig = {}): MonoTypeOperatorFunction<ExecEvent> {
   checkKeys('skipReplayed', 'options', config, CONFIG_KEYS);
   const drain = config.drain === true;
+  const fresh = config.fresh === true;
   const markers = config.keepLossMarkers !== true;
   return (source) =>
     new Observable<ExecEvent>((subscriber) => {
       const streams = {
-        stdout: new StreamReplay(cursor, 'stdout', subscriber, drain, markers),
-        stderr: new StreamReplay(cursor, 'stderr', subscriber, drain, markers),
+        stdout: new StreamReplay(cursor, 'stdout', subscriber, drain, markers, fresh),
+        stderr: new StreamReplay(cursor, 'stderr', subscriber, drain, markers, fresh),
       };
       const end = (exited: boolean): void => {
         streams.stdout.end(exited);
@@ -99,10 +100,15 @@ export interface SkipReplayedConfig {
    * their bytes count as delivered, so a later replay that holds them aligns.
    */
   readonly keepLossMarkers?: boolean;
+  /**
+   * The attach opened before the command could write anything (a gated exec's first socket, see
+   * docs/delivery.md, "Start gate"): there is no replay, every frame is live. Default false.
+   */
+  readonly fresh?: boolean;
 }
 
 /** Every key of `SkipReplayedConfig`: the compiler checks that the table names each one. */
-const CONFIG_KEYS = /* @__PURE__ */ keysOf<SkipReplayedConfig>({ drain: true, keepLossMarkers: true });
+const CONFIG_KEYS = /* @__PURE__ */ keysOf<SkipReplayedConfig>({ drain: true, keepLossMarkers: true, fresh: true });
 
 /** Where one stream of one attach stands. */
 type State =
@@ -122,7 +128,7 @@ type State =
 
 /** One stream of one attach. */
 class StreamReplay {
-  private state: State = { kind: 'first' };
+  private state: State;
 
   constructor(
     private readonly cursor: ReplayCursor,
@@ -131,7 +137,10 @@ class StreamReplay {
     private readonly drain: boolean,
     /** Read the host's loss markers as notices. */
     private readonly markers: boolean,
-  ) {}
+    fresh: boolean,
+  ) {
+    this.state = { kind: fresh ? 'live' : 'first' };
+  }
 
   push(event: OutputEvent): void {
     const { state } = this;

@@ -8,7 +8,16 @@ import { authHeaders, resolveToken, type TokenSource } from './token.js';
 export type FetchLike = (
   url: string,
   init: { method: string; headers: Record<string, string>; body?: string; signal: AbortSignal },
-) => Promise<{ status: number; statusText: string; text(): Promise<string> }>;
+) => Promise<FetchAnswer>;
+
+/** What a `FetchLike` resolves to: a `fetch` `Response` fits. */
+export interface FetchAnswer {
+  readonly status: number;
+  readonly statusText: string;
+  /** The response headers, where the implementation shows them (only `content-type` is read). */
+  readonly headers?: { get(name: string): string | null };
+  text(): Promise<string>;
+}
 
 /** How REST calls are made. */
 export interface HttpTransport {

@@ -61,7 +61,8 @@ const endsOnSecondSocket = (first: string, second: string, code: number): Server
 function follow(server: Server, probes: (() => Observable<ProbeResult>)[], options: Partial<RunnerClientOptions> = {}): Observable<ExecEvent> {
   OpeningDomSocket.madeAt = [];
   FakeDomSocket.instances = [];
-  const resolved = resolveOptions({ baseUrl: 'http://runner.test', token: 't', webSocketAuth: 'none', ...options });
+  // A Go runner (its replay shape is not under test here: 'auto' would learn it from the probe's answer over HTTP).
+  const resolved = resolveOptions({ baseUrl: 'http://runner.test', token: 't', webSocketAuth: 'none', replayShape: 'ring', ...options });
   let probed = 0;
   return followExecution(
     {

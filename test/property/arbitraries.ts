@@ -115,6 +115,8 @@ export interface Scenario {
   readonly subscribeAt: number;
   /** The client's reconnect timings (default: the harness's `DEFAULT_TIMINGS`). */
   readonly timings?: ClientTimings;
+  /** The client's `replayShape`: the model's own shape (default), or `'auto'`. */
+  readonly clientShape?: 'server' | 'auto';
 }
 
 export const scenarioArb: fc.Arbitrary<Scenario> = fc.record({

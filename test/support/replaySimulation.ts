@@ -6,14 +6,17 @@
  * exit frame. The client side is the real `skipReplayed` on a `ReplayCursor`.
  */
 import { Subject } from 'rxjs';
-import { ReplayCursor, type ReplayShape } from '../../src/delivery/replayCursor.js';
+import { ReplayCursor, type ReplayShape, type ReplayShapeOption } from '../../src/delivery/replayCursor.js';
 import type { ExecEvent } from '../../src/events.js';
 import { skipReplayed } from '../../src/operators/skipReplayed.js';
 import { piecesOf, type StreamPiece } from '../property/oracle.js';
 import { createTestScheduler } from './marbleHarness.js';
 
 export interface Reconnect {
+  /** The server's replay shape. */
   readonly shape: ReplayShape;
+  /** The client's `replayShape` option (default: the server's shape). */
+  readonly client?: ReplayShapeOption;
   readonly ringBytes: number;
   readonly chunks: readonly Uint8Array[];
   /** Chunks delivered live on the first attach. */
@@ -64,7 +67,7 @@ export function simulateReconnect(run: Reconnect): Verdict {
   const end = Math.min(chunks.length, run.delivered + run.away + run.after);
   const writtenAtReattach = chunks.slice(0, run.delivered + run.away);
   const produced = concat(chunks.slice(0, end));
-  const cursor = new ReplayCursor(ringBytes, shape);
+  const cursor = new ReplayCursor(ringBytes, run.client ?? shape);
   const timeline: ExecEvent[] = [];
   const scheduler = createTestScheduler();
   let recoverable = false;

@@ -39,7 +39,7 @@ const attachConfig = {
   early: new EarlySocket(() => ({ isOpen: () => false, send: () => undefined, dispose: () => undefined }), 't'),
 } satisfies Required<AttachConfig>;
 const probeConfig = { http, url: 'http://runner.test/v1/boxes/b/executions/e', timeout: 1_000 } satisfies Required<ProbeConfig>;
-const skipConfig = { drain: true, keepLossMarkers: true } satisfies Required<SkipReplayedConfig>;
+const skipConfig = { drain: true, keepLossMarkers: true, fresh: true } satisfies Required<SkipReplayedConfig>;
 const input = { stdin: NEVER, resize: NEVER, signal: NEVER } satisfies Required<AttachInput>;
 
 describe('every documented key is accepted', () => {
