@@ -104,7 +104,7 @@ describe('boxlite-rx exec --replay-shape (boxlite serve)', () => {
   it('names a bad value and exits 2', async () => {
     const run = await runCli(['exec', '--url', 'http://127.0.0.1:1', '--replay-shape', 'lines', 'box-1', '--', 'x']);
     expect(run.code).toBe(2);
-    expect(run.stderr.toString()).toBe('boxlite-rx: --replay-shape must be ring or chunks, got "lines" (see boxlite-rx exec --help)\n');
+    expect(run.stderr.toString()).toBe('boxlite-rx: --replay-shape must be auto, ring or chunks, got "lines" (see boxlite-rx exec --help)\n');
   });
 });
 

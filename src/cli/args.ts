@@ -193,7 +193,7 @@ function single(parsed: Parsed, name: string, verb: Verb): string | undefined {
 function oneOf<T extends string>(parsed: Parsed, name: string, verb: Verb, allowed: readonly T[], fallback: T): T {
   const value = single(parsed, name, verb);
   if (value === undefined) return fallback;
-  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`${name} must be ${allowed.join(' or ')}, got ${JSON.stringify(value)}`, verb);
+  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`${name} must be ${allowed.slice(0, -1).join(', ')} or ${allowed.at(-1)}, got ${JSON.stringify(value)}`, verb);
   return value as T;
 }
 

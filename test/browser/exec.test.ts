@@ -64,8 +64,10 @@ import { firstValueFrom } from 'rxjs';
 import { createRunnerClient, toExecResult } from '/dist/index.js';
 
 const client = createRunnerClient({ baseUrl: location.origin, webSocketAuth: 'none' });
-window.runExec = async (command) => {
-  const result = await firstValueFrom(client.exec('box-1', { command }).pipe(toExecResult()));
+// A command that starts at POST /exec, as it does without the start gate: the PR #627 drain.
+const ungated = createRunnerClient({ baseUrl: location.origin, webSocketAuth: 'none', startGate: false });
+window.runExec = async (command, gate) => {
+  const result = await firstValueFrom((gate ? client : ungated).exec('box-1', { command }).pipe(toExecResult()));
   const { stdout, stderr, exitCode, exitSource } = result;
   return { stdout, stderr, exitCode, exitSource, notices: result.notices.map((notice) => notice.kind) };
 };
@@ -120,8 +122,8 @@ describe.skipIf(!available)('the ESM build in headless Chromium, through a same-
     if (profile !== '') rmSync(profile, { recursive: true, force: true });
   });
 
-  const runExec = (command: string): Promise<PageResult> =>
-    page.evaluate((name) => (window as unknown as { runExec(c: string): Promise<PageResult> }).runExec(name), command);
+  const runExec = (command: string, gate = true): Promise<PageResult> =>
+    page.evaluate(([name, gated]) => (window as unknown as { runExec(c: string, g: boolean): Promise<PageResult> }).runExec(name, gated), [command, gate] as const);
 
   it('runs an exec with the browser WebSocket and fetch: exact output and exit code', async () => {
     const before = { ...emulator.stats };
@@ -134,15 +136,29 @@ describe.skipIf(!available)('the ESM build in headless Chromium, through a same-
     expect(pageErrors).toEqual([]);
   });
 
-  it('drains after a cut right after the upgrade: the output, then the exit frame of the re-attach', async () => {
+  it('without the start gate, drains after a cut right after the upgrade: the output, then the exit frame of the re-attach', async () => {
     const before = { ...emulator.stats };
     const through = { ...gateway.stats };
-    expect(await runExec('cut')).toEqual({ stdout: 'drained after the cut\n', stderr: '', exitCode: 0, exitSource: 'frame', notices: [] });
+    expect(await runExec('cut', false)).toEqual({ stdout: 'drained after the cut\n', stderr: '', exitCode: 0, exitSource: 'frame', notices: [] });
     expect(emulator.stats.cuts - before.cuts).toBe(1);
     expect(emulator.stats.attachAttempts - before.attachAttempts).toBe(2);
     // POST /exec and the probe (the browser's fetch), the cut socket and the drain (its WebSocket).
     expect([gateway.stats.requests - through.requests, gateway.stats.upgrades - through.upgrades]).toEqual([2, 2]);
     expect(emulator.stats.unauthorized).toBe(0);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('with the start gate, a cut right after the upgrade finds the command waiting: one reconnect, the output once', async () => {
+    const before = { ...emulator.stats };
+    expect(await runExec('cut')).toEqual({
+      stdout: 'drained after the cut\n',
+      stderr: '',
+      exitCode: 0,
+      exitSource: 'frame',
+      notices: ['reconnecting', 'reconnected'],
+    });
+    expect(emulator.stats.cuts - before.cuts).toBe(1);
+    expect(emulator.stats.attachAttempts - before.attachAttempts).toBe(2);
     expect(pageErrors).toEqual([]);
   });
 

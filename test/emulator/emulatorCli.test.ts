@@ -31,7 +31,7 @@ describe('boxlite-rx emulator: the server', () => {
 
   it.each([
     [['--server', 'cloud'], '--server must be runner or serve, got "cloud"'],
-    [['--replay', 'bogus'], '--replay must be ring or chunks or single or chunked, got "bogus"'],
+    [['--replay', 'bogus'], '--replay must be ring, chunks, single or chunked, got "bogus"'],
     [['--server', 'runner', '--replay', 'chunked'], '--replay must be ring or single with --server runner, got "chunked"'],
     [['--server', 'serve', '--replay', 'ring'], '--replay must be chunks or chunked with --server serve, got "ring"'],
   ])('%j is a usage error', (args, message) => {

@@ -42,6 +42,10 @@ export const FAST: Omit<RunnerClientOptions, 'baseUrl'> = {
   // These suites start their commands at POST /exec, as servers do without the client's start gate;
   // the gate has its own: test/integration/startGate*.test.ts.
   startGate: false,
+  // These suites test recovery on short outputs against both replay shapes with the Go runner's
+  // alignment (exact on both for what they write); finding the shape has its own suites:
+  // test/integration/defaultOptions.test.ts, test/property/autoShape.property.test.ts.
+  replayShape: 'ring',
 };
 
 /** A client for `em` (or for `baseUrl`, a proxy in front of it) with {@link FAST} settings. */
@@ -186,7 +190,7 @@ export function observingFetch(hooks: FetchHooks = {}): { readonly fetch: FetchL
     call.status = response.status;
     call.body = body;
     await hooks.after?.(call);
-    return { status: response.status, statusText: response.statusText, text: async () => body };
+    return { status: response.status, statusText: response.statusText, headers: response.headers, text: async () => body };
   };
   return { fetch, calls };
 }
