@@ -5,7 +5,6 @@ import {
   catchError,
   concatMap,
   defer,
-  retry,
   takeUntil,
   map,
   throwError,
@@ -13,9 +12,9 @@ import {
   type MonoTypeOperatorFunction,
   type Subscription,
 } from 'rxjs';
-import { just } from '../observables/just.js';
 import { checkKeys, integer, keysOf, milliseconds } from '../checkOptions.js';
 import { firstOr } from './firstOr.js';
+import { retryAfter } from './retryAfter.js';
 import { ExecutionGoneError, ReconnectRequiredError, isAttachDisconnectedError } from '../errors.js';
 import { notice, type ExecEvent } from '../events.js';
 import { isAuthRefusal } from '../observables/attach.js';
@@ -253,7 +252,10 @@ function drain(bounds: DrainBounds, probed: Extract<ProbeResult, { state: 'termi
     return attempt
       .pipe(
         // A cut after the open: attach again at once (the server freed the slot, or reattach waits out its 409s).
-        retry({ count: drainReattempts, delay: (error: unknown) => (open && isDisconnect(error) ? just(true) : throwError(() => error)) }),
+        retryAfter((error) => {
+          if (open && isDisconnect(error)) return 'now';
+          throw error;
+        }, drainReattempts),
         takeUntil(deadline),
         catchError((error: unknown) => {
           if (bounds.isFinal(error)) return throwError(() => error);
