@@ -1,7 +1,8 @@
 import { Observable, asyncScheduler, map } from 'rxjs';
 import { checkKeys, keysOf } from '../checkOptions.js';
 import { parseErrorBody } from '../protocol/errorBody.js';
-import { httpRequest, parseJson, type HttpResponse, type HttpTransport } from '../transport/http.js';
+import { parseJson } from '../protocol/json.js';
+import { httpRequest, type HttpResponse, type HttpTransport } from '../transport/http.js';
 import type { ProbeResult } from '../protocol/probeResult.js';
 
 export type { ProbeResult } from '../protocol/probeResult.js';
