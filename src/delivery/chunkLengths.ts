@@ -38,11 +38,8 @@ export class ChunkLengths {
   }
 
   private grow(): void {
-    const { ring, head, count } = this;
-    const mask = ring.length - 1;
-    const slots = Math.max(INITIAL_SLOTS, ring.length * 2);
-    const next: number[] = [];
-    for (let i = 0; i < count; i += 1) next.push(ring[(head + i) & mask] as number);
+    const next = this.snapshot();
+    const slots = Math.max(INITIAL_SLOTS, this.ring.length * 2);
     while (next.length < slots) next.push(0);
     this.ring = next;
     this.head = 0;

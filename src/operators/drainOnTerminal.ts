@@ -1,5 +1,4 @@
 import {
-  EMPTY,
   Observable,
   asyncScheduler,
   catchError,
@@ -9,6 +8,7 @@ import {
   type Subscription,
 } from 'rxjs';
 import { checkKeys, integer, keysOf, milliseconds } from '../checkOptions.js';
+import { just } from '../observables/just.js';
 import { firstOr } from './firstOr.js';
 import { retryAfter } from './retryAfter.js';
 import { ExecutionGoneError, ReconnectRequiredError, isAttachDisconnectedError } from '../errors.js';
@@ -145,7 +145,7 @@ const CONFIG_KEYS = /* @__PURE__ */ keysOf<DrainOnTerminalConfig>({
  */
 export function drainOnTerminal(config: DrainOnTerminalConfig): MonoTypeOperatorFunction<ExecEvent> {
   checkKeys('drainOnTerminal', 'options', config, CONFIG_KEYS);
-  const { opened = EMPTY, isDisconnect = isAttachDisconnectedError, isFinal = isAuthRefusal } = config;
+  const { opened = just(), isDisconnect = isAttachDisconnectedError, isFinal = isAuthRefusal } = config;
   const drainTimeout = milliseconds('drainOnTerminal', 'drainTimeout', config.drainTimeout, 60_000);
   const drainSettle = milliseconds('drainOnTerminal', 'drainSettle', config.drainSettle, 5_000);
   const drainReattempts = integer('drainOnTerminal', 'drainReattempts', config.drainReattempts, 3, 0);

@@ -1,4 +1,5 @@
-import { Observable, asyncScheduler, defer, EMPTY, type MonoTypeOperatorFunction } from 'rxjs';
+import { Observable, asyncScheduler, defer, type MonoTypeOperatorFunction } from 'rxjs';
+import { just } from '../observables/just.js';
 import { retryAfter } from './retryAfter.js';
 import { checkKeys, delays } from '../checkOptions.js';
 import {
@@ -117,7 +118,7 @@ function reasonOf(error: ReconnectRequiredError): ReconnectReason {
  */
 export function reconnectWithBackoff(config: ReconnectConfig = {}, context: ReconnectContext = {}): MonoTypeOperatorFunction<ExecEvent> {
   const policy = reconnectPolicy(config, context);
-  const { opened = EMPTY } = context;
+  const { opened = just() } = context;
   return (source) =>
     defer(() => {
       const ledger = context.ledger ?? new AttemptLedger(policy.healthyAfter);
