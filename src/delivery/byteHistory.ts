@@ -6,61 +6,59 @@ const NO_BYTES = /* @__PURE__ */ new Uint8Array(0);
  * can be aligned by content. Memory grows with the output, up to `capacity`.
  */
 export class ByteHistory {
-  private buffer = NO_BYTES;
-  /** Bytes written in all; the newest byte is at `(total - 1) % capacity` once full. */
-  private total = 0;
-
-  constructor(readonly capacity: number) {}
-
   /** Appends a chunk (copied). */
-  write(chunk: Uint8Array): void {
-    const { capacity } = this;
-    if (capacity === 0 || chunk.length === 0) return;
-    const needed = this.total + chunk.length;
-    if (needed <= capacity) {
-      if (needed > this.buffer.length) this.grow(Math.min(capacity, Math.max(needed, this.buffer.length * 2, 4096)));
-      this.buffer.set(chunk, this.total);
-      this.total = needed;
-      return;
-    }
-    if (this.buffer.length < capacity) this.grow(capacity);
-    this.writeCircular(chunk);
-  }
+  readonly write: (chunk: Uint8Array) => void;
+  /** The last `size` bytes as one contiguous copy. */
+  readonly snapshot: () => Uint8Array;
+  /** Bytes written in all. */
+  private readonly written: () => number;
 
-  private grow(size: number): void {
-    const next = new Uint8Array(size);
-    next.set(this.buffer.subarray(0, this.total));
-    this.buffer = next;
-  }
-
-  private writeCircular(chunk: Uint8Array): void {
-    const { capacity } = this;
-    const data = chunk.length > capacity ? chunk.subarray(chunk.length - capacity) : chunk;
-    const skipped = chunk.length - data.length;
-    const start = (this.total + skipped) % capacity;
-    const first = capacity - start;
-    if (data.length <= first) {
-      this.buffer.set(data, start);
-    } else {
-      this.buffer.set(data.subarray(0, first), start);
-      this.buffer.set(data.subarray(first), 0);
-    }
-    this.total += chunk.length;
+  /** Its state lives in the constructor's closure: no property name of it reaches a bundle. */
+  constructor(readonly capacity: number) {
+    let buffer = NO_BYTES;
+    /** Bytes written in all; the newest byte is at `(total - 1) % capacity` once full. */
+    let total = 0;
+    const grow = (size: number): void => {
+      const next = new Uint8Array(size);
+      next.set(buffer.subarray(0, total));
+      buffer = next;
+    };
+    this.write = (chunk) => {
+      if (capacity === 0 || chunk.length === 0) return;
+      const needed = total + chunk.length;
+      if (needed <= capacity) {
+        if (needed > buffer.length) grow(Math.min(capacity, Math.max(needed, buffer.length * 2, 4096)));
+        buffer.set(chunk, total);
+        total = needed;
+        return;
+      }
+      if (buffer.length < capacity) grow(capacity);
+      // Circular from here: only the last `capacity` bytes of the chunk can be kept.
+      const data = chunk.length > capacity ? chunk.subarray(chunk.length - capacity) : chunk;
+      const start = (total + chunk.length - data.length) % capacity;
+      const first = capacity - start;
+      if (data.length <= first) {
+        buffer.set(data, start);
+      } else {
+        buffer.set(data.subarray(0, first), start);
+        buffer.set(data.subarray(first), 0);
+      }
+      total += chunk.length;
+    };
+    this.snapshot = () => {
+      const size = Math.min(total, capacity);
+      if (total <= capacity) return buffer.slice(0, size);
+      const start = total % capacity;
+      const out = new Uint8Array(size);
+      out.set(buffer.subarray(start, capacity), 0);
+      out.set(buffer.subarray(0, start), capacity - start);
+      return out;
+    };
+    this.written = () => total;
   }
 
   /** How many bytes are held: `min(total written, capacity)`. */
   get size(): number {
-    return Math.min(this.total, this.capacity);
-  }
-
-  /** The last `size` bytes as one contiguous copy. */
-  snapshot(): Uint8Array {
-    const { size, capacity } = this;
-    if (this.total <= capacity) return this.buffer.slice(0, size);
-    const start = this.total % capacity;
-    const out = new Uint8Array(size);
-    out.set(this.buffer.subarray(start, capacity), 0);
-    out.set(this.buffer.subarray(0, start), capacity - start);
-    return out;
+    return Math.min(this.written(), this.capacity);
   }
 }

@@ -11,50 +11,45 @@ const INITIAL_SLOTS = 16;
  * 1-byte chunks: `push` runs once per delivered frame, so it neither allocates nor copies.
  */
 export class ChunkLengths {
-  private ring: number[] = [];
-  /** The slot of the oldest retained length. */
-  private head = 0;
-  private count = 0;
-  private retained = 0;
-  private newestLength = 0;
-
-  constructor(readonly capacity: number) {}
-
   /** Records one delivered chunk, forgetting those that no longer lie wholly within `capacity` bytes. */
-  push(length: number): void {
-    if (length === 0) return;
-    this.newestLength = length;
-    if (this.count === this.ring.length) this.grow();
-    const { ring } = this;
-    const mask = ring.length - 1;
-    ring[(this.head + this.count) & mask] = length;
-    this.count += 1;
-    this.retained += length;
-    while (this.retained > this.capacity) {
-      this.retained -= ring[this.head] as number;
-      this.head = (this.head + 1) & mask;
-      this.count -= 1;
-    }
-  }
-
-  private grow(): void {
-    const { ring, head, count } = this;
-    const mask = ring.length - 1;
-    const slots = Math.max(INITIAL_SLOTS, ring.length * 2);
-    const next: number[] = [];
-    for (let i = 0; i < count; i += 1) next.push(ring[(head + i) & mask] as number);
-    while (next.length < slots) next.push(0);
-    this.ring = next;
-    this.head = 0;
-  }
-
+  readonly push: (length: number) => void;
   /** The retained lengths, oldest first (a copy). */
-  snapshot(): number[] {
-    const { ring, head, count } = this;
-    const mask = ring.length - 1;
-    const lengths: number[] = [];
-    for (let i = 0; i < count; i += 1) lengths.push(ring[(head + i) & mask] as number);
-    return lengths;
+  readonly snapshot: () => number[];
+  private newestLength = 0;
+  private retained = 0;
+
+  /** The ring lives in the constructor's closure: no property name of it reaches a bundle. */
+  constructor(readonly capacity: number) {
+    let ring: number[] = [];
+    /** The slot of the oldest retained length. */
+    let head = 0;
+    let count = 0;
+    this.snapshot = () => {
+      const mask = ring.length - 1;
+      const lengths: number[] = [];
+      for (let i = 0; i < count; i += 1) lengths.push(ring[(head + i) & mask] as number);
+      return lengths;
+    };
+    this.push = (length) => {
+      if (length === 0) return;
+      this.newestLength = length;
+      if (count === ring.length) {
+        const next = this.snapshot();
+        const slots = Math.max(INITIAL_SLOTS, ring.length * 2);
+        while (next.length < slots) next.push(0);
+        ring = next;
+        head = 0;
+      }
+      const mask = ring.length - 1;
+      ring[(head + count) & mask] = length;
+      count += 1;
+      this.retained += length;
+      while (this.retained > capacity) {
+        this.retained -= ring[head] as number;
+        head = (head + 1) & mask;
+        count -= 1;
+      }
+    };
   }
 
   /** The length of the newest chunk, retained or not (0 before any). */

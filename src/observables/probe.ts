@@ -1,8 +1,8 @@
-import { catchError, map, takeUntil, timer, type Observable } from 'rxjs';
+import { Observable, asyncScheduler, map } from 'rxjs';
 import { checkKeys, keysOf } from '../checkOptions.js';
-import { firstOr } from '../operators/firstOr.js';
 import { parseErrorBody } from '../protocol/errorBody.js';
-import { httpRequest, parseJson, type HttpResponse, type HttpTransport } from '../transport/http.js';
+import { parseJson } from '../protocol/json.js';
+import { httpRequest, type HttpResponse, type HttpTransport } from '../transport/http.js';
 import type { ProbeResult } from '../protocol/probeResult.js';
 
 export type { ProbeResult } from '../protocol/probeResult.js';
@@ -45,14 +45,23 @@ const TERMINAL: readonly unknown[] = ['completed', 'killed', 'timed_out'];
  */
 export function probe(config: ProbeConfig): Observable<ProbeResult> {
   checkKeys('probe', 'options', config, CONFIG_KEYS);
-  return httpRequest(config.http, 'GET', config.url).pipe(
-    map(classify),
-    catchError((error: unknown): ProbeResult[] => [
-      { state: 'unavailable', reason: error instanceof Error ? error.message : String(error) },
-    ]),
-    takeUntil(timer(config.timeout)),
-    firstOr<ProbeResult, ProbeResult>({ state: 'unavailable', reason: `status request timed out after ${config.timeout} ms` }),
-  );
+  return new Observable<ProbeResult>((subscriber) => {
+    const answer = (result: ProbeResult): void => {
+      subscriber.next(result);
+      subscriber.complete();
+    };
+    const timedOut = (): void => answer({ state: 'unavailable', reason: `status request timed out after ${config.timeout} ms` });
+    subscriber.add(asyncScheduler.schedule(timedOut, config.timeout));
+    subscriber.add(
+      httpRequest(config.http, 'GET', config.url)
+        .pipe(map(classify))
+        .subscribe({
+          next: answer,
+          error: (error: unknown) => answer({ state: 'unavailable', reason: error instanceof Error ? error.message : String(error) }),
+          complete: timedOut,
+        }),
+    );
+  });
 }
 
 function classify(response: HttpResponse): ProbeResult {

@@ -29,100 +29,101 @@ import { backoffOf, type FailureRun } from './reconnectDelay.js';
  * @see reconnectWithBackoff
  */
 export class AttemptLedger {
-  /** When the attempt's socket opened, if it did. */
-  private openedAt: number | undefined;
-  /** When it ended, once reported. */
-  private endedAt: number | undefined;
-  /** Whether the socket delivered any frame (replayed ones included). */
-  private delivered = false;
-  /** Whether an event of the attempt reached the subscriber. */
-  private emitted = false;
-  private run: FailureRun | undefined;
-  private resumeAtOnce = false;
-  private ahead: Preconnect | undefined;
-
-  /** @param healthyAfter A socket open this long made progress (`ReconnectConfig.healthyAfter`). */
-  constructor(readonly healthyAfter: number) {}
-
   /** A new attempt starts: the last socket's life and what it delivered or emitted are forgotten. */
-  attemptStarted(): void {
-    this.openedAt = undefined;
-    this.endedAt = undefined;
-    this.delivered = false;
-    this.emitted = false;
-  }
-
+  readonly attemptStarted: () => void;
   /** The attempt's socket opened now. */
-  socketOpened(): void {
-    this.openedAt = asyncScheduler.now();
-    this.endedAt = undefined;
-  }
-
+  readonly socketOpened: () => void;
   /** The socket delivered a frame. */
-  socketDelivered(): void {
-    this.delivered = true;
-  }
-
+  readonly socketDelivered: () => void;
   /**
    * The socket ended with `error`. A cut of a socket that delivered anything or stayed open
    * `healthyAfter` ms makes the next attach come at once after the probe (see `openAhead`).
    */
-  socketEnded(error: unknown): void {
-    this.endedAt = asyncScheduler.now();
-    this.resumeAtOnce = isAttachDisconnectedError(error) && (this.delivered || this.stayedOpen());
-  }
-
+  readonly socketEnded: (error: unknown) => void;
   /** An event of the attempt reached the subscriber. */
-  eventEmitted(): void {
-    this.emitted = true;
-  }
-
+  readonly eventEmitted: () => void;
   /** Whether the attempt's socket stayed open `healthyAfter` ms (until its end, or until now while it lives). */
-  stayedOpen(): boolean {
-    return this.openedAt !== undefined && (this.endedAt ?? asyncScheduler.now()) - this.openedAt >= this.healthyAfter;
-  }
-
+  readonly stayedOpen: () => boolean;
   /** Whether the attempt made progress: it emitted anything, or its socket stayed open `healthyAfter` ms. */
-  madeProgress(): boolean {
-    return this.emitted || this.stayedOpen();
+  readonly madeProgress: () => boolean;
+  /**
+   * The attempt failed for `reason`: it joins the current run, or starts a new one (now) when it
+   * made progress or no run is under way. Returns the run with this failure counted in.
+   */
+  readonly failed: (reason: ReconnectReason) => FailureRun;
+  /**
+   * A probe after a cut goes out: if the cut socket made progress, the attach after the answer
+   * comes at once, so its socket is opened now with `open` (once).
+   */
+  readonly openAhead: (open: () => Preconnect) => void;
+  /** The socket opened ahead, for the attach that now starts (see `Preconnect.take`). */
+  readonly takeAhead: () => EarlySocket | undefined;
+  /** Closes the socket opened ahead, if any: the wait will be long, or the execution is over. */
+  readonly dropAhead: () => void;
+  /** The current run of failures, if any. */
+  private run: FailureRun | undefined;
+
+  /**
+   * @param healthyAfter A socket open this long made progress (`ReconnectConfig.healthyAfter`).
+   * The state lives in the constructor's closure (the methods are its arrow functions): no
+   * property name of it reaches a bundle.
+   */
+  constructor(readonly healthyAfter: number) {
+    /** When the attempt's socket opened, if it did. */
+    let openedAt: number | undefined;
+    /** When it ended, once reported. */
+    let endedAt: number | undefined;
+    /** Whether the socket delivered any frame (replayed ones included). */
+    let delivered = false;
+    /** Whether an event of the attempt reached the subscriber. */
+    let emitted = false;
+    let resumeAtOnce = false;
+    let ahead: Preconnect | undefined;
+    const now = (): number => asyncScheduler.now();
+    this.attemptStarted = () => {
+      openedAt = endedAt = undefined;
+      delivered = emitted = false;
+    };
+    this.socketOpened = () => {
+      openedAt = now();
+      endedAt = undefined;
+    };
+    this.socketDelivered = () => {
+      delivered = true;
+    };
+    this.socketEnded = (error) => {
+      endedAt = now();
+      resumeAtOnce = isAttachDisconnectedError(error) && (delivered || this.stayedOpen());
+    };
+    this.eventEmitted = () => {
+      emitted = true;
+    };
+    this.stayedOpen = () => openedAt !== undefined && (endedAt ?? now()) - openedAt >= healthyAfter;
+    this.madeProgress = () => emitted || this.stayedOpen();
+    this.failed = (reason) => {
+      const run: { -readonly [K in keyof FailureRun]: number } =
+        this.run === undefined || this.madeProgress() ? { startedAt: now(), failures: 0, unavailable: 0, refused: 0 } : { ...this.run };
+      run.failures += 1;
+      const backoff = backoffOf(reason, run.failures);
+      if (backoff !== 'none') run[backoff] += 1;
+      return (this.run = run);
+    };
+    this.openAhead = (open) => {
+      if (resumeAtOnce) ahead ??= open();
+    };
+    this.takeAhead = () => {
+      const taken = ahead?.take();
+      ahead = undefined;
+      return taken;
+    };
+    this.dropAhead = () => {
+      ahead?.dispose();
+      ahead = undefined;
+    };
   }
 
   /** How many failures the current run holds (0 before the first). */
   get failures(): number {
     return this.run?.failures ?? 0;
-  }
-
-  /**
-   * The attempt failed for `reason`: it joins the current run, or starts a new one (now) when it
-   * made progress or no run is under way. Returns the run with this failure counted in.
-   */
-  failed(reason: ReconnectReason): FailureRun {
-    const run: { -readonly [K in keyof FailureRun]: number } =
-      this.run === undefined || this.madeProgress() ? { startedAt: asyncScheduler.now(), failures: 0, unavailable: 0, refused: 0 } : { ...this.run };
-    run.failures += 1;
-    const backoff = backoffOf(reason, run.failures);
-    if (backoff !== 'none') run[backoff] += 1;
-    return (this.run = run);
-  }
-
-  /**
-   * A probe after a cut goes out: if the cut socket made progress, the attach after the answer
-   * comes at once, so its socket is opened now with `open` (once).
-   */
-  openAhead(open: () => Preconnect): void {
-    if (this.resumeAtOnce) this.ahead ??= open();
-  }
-
-  /** The socket opened ahead, for the attach that now starts (see `Preconnect.take`). */
-  takeAhead(): EarlySocket | undefined {
-    const taken = this.ahead?.take();
-    this.ahead = undefined;
-    return taken;
-  }
-
-  /** Closes the socket opened ahead, if any: the wait will be long, or the execution is over. */
-  dropAhead(): void {
-    this.ahead?.dispose();
-    this.ahead = undefined;
   }
 }

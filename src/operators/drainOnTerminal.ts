@@ -1,21 +1,16 @@
 import {
-  EMPTY,
   Observable,
   asyncScheduler,
   catchError,
   concatMap,
   defer,
-  retry,
-  takeUntil,
-  map,
-  throwError,
-  timer,
   type MonoTypeOperatorFunction,
   type Subscription,
 } from 'rxjs';
-import { just } from '../observables/just.js';
 import { checkKeys, integer, keysOf, milliseconds } from '../checkOptions.js';
+import { just } from '../observables/just.js';
 import { firstOr } from './firstOr.js';
+import { retryAfter } from './retryAfter.js';
 import { ExecutionGoneError, ReconnectRequiredError, isAttachDisconnectedError } from '../errors.js';
 import { notice, type ExecEvent } from '../events.js';
 import { isAuthRefusal } from '../observables/attach.js';
@@ -150,7 +145,7 @@ const CONFIG_KEYS = /* @__PURE__ */ keysOf<DrainOnTerminalConfig>({
  */
 export function drainOnTerminal(config: DrainOnTerminalConfig): MonoTypeOperatorFunction<ExecEvent> {
   checkKeys('drainOnTerminal', 'options', config, CONFIG_KEYS);
-  const { opened = EMPTY, isDisconnect = isAttachDisconnectedError, isFinal = isAuthRefusal } = config;
+  const { opened = just(), isDisconnect = isAttachDisconnectedError, isFinal = isAuthRefusal } = config;
   const drainTimeout = milliseconds('drainOnTerminal', 'drainTimeout', config.drainTimeout, 60_000);
   const drainSettle = milliseconds('drainOnTerminal', 'drainSettle', config.drainSettle, 5_000);
   const drainReattempts = integer('drainOnTerminal', 'drainReattempts', config.drainReattempts, 3, 0);
@@ -161,16 +156,16 @@ export function drainOnTerminal(config: DrainOnTerminalConfig): MonoTypeOperator
       case 'terminal':
         return drain(bounds, result);
       case 'gone':
-        return throwError(() => new ExecutionGoneError(config.executionId ?? 'unknown', `execution gone: ${result.message}`, { cause: cut }));
+        throw new ExecutionGoneError(config.executionId ?? 'unknown', `execution gone: ${result.message}`, { cause: cut });
       default:
-        return throwError(() => new ReconnectRequiredError(result, { cause: cut }));
+        throw new ReconnectRequiredError(result, { cause: cut });
     }
   };
 
   return (source) =>
     source.pipe(
       catchError((error: unknown) => {
-        if (!isDisconnect(error)) return throwError(() => error);
+        if (!isDisconnect(error)) throw error;
         return config.probe().pipe(
           firstOr(NO_PROBE_RESULT),
           concatMap((result) => afterProbe(result, error)),
@@ -245,33 +240,39 @@ function drain(bounds: DrainBounds, probed: Extract<ProbeResult, { state: 'termi
         },
       );
     });
-    const deadline = timer(drainTimeout).pipe(
-      map(() => {
+    // Unless the re-attach's exit frame came: the probed exit code, after a notice that says why.
+    const end = (): void => {
+      if (!exited) {
+        subscriber.next(notice('drain-incomplete', `${failure}; exit code ${probed.exitCode} from the status endpoint`));
+        subscriber.next({ type: 'exit', exitCode: probed.exitCode, source: 'probe', ...(probed.message === undefined ? {} : { message: probed.message }) });
+      }
+      subscriber.complete();
+    };
+    // The deadline, armed before the first re-attach: at the same instant as a socket's clock, it wins.
+    subscriber.add(
+      asyncScheduler.schedule(() => {
         failure = timedOut;
-      }),
+        end();
+      }, drainTimeout),
     );
-    return attempt
-      .pipe(
+    subscriber.add(
+      attempt
         // A cut after the open: attach again at once (the server freed the slot, or reattach waits out its 409s).
-        retry({ count: drainReattempts, delay: (error: unknown) => (open && isDisconnect(error) ? just(true) : throwError(() => error)) }),
-        takeUntil(deadline),
-        catchError((error: unknown) => {
-          if (bounds.isFinal(error)) return throwError(() => error);
-          failure = `the re-attach failed: ${error instanceof Error ? error.message : String(error)}`;
-          return EMPTY;
+        .pipe(
+          retryAfter((error) => {
+            if (open && isDisconnect(error)) return 'now';
+            throw error;
+          }, drainReattempts),
+        )
+        .subscribe({
+          next: (event) => subscriber.next(event),
+          error: (error: unknown) => {
+            if (bounds.isFinal(error)) return subscriber.error(error);
+            failure = `the re-attach failed: ${error instanceof Error ? error.message : String(error)}`;
+            end();
+          },
+          complete: end,
         }),
-      )
-      .subscribe({
-        next: (event) => subscriber.next(event),
-        error: (error: unknown) => subscriber.error(error),
-        // Unless the re-attach's exit frame came: the probed exit code, after a notice that says why.
-        complete: () => {
-          if (!exited) {
-            subscriber.next(notice('drain-incomplete', `${failure}; exit code ${probed.exitCode} from the status endpoint`));
-            subscriber.next({ type: 'exit', exitCode: probed.exitCode, source: 'probe', ...(probed.message === undefined ? {} : { message: probed.message }) });
-          }
-          subscriber.complete();
-        },
-      });
+    );
   });
 }

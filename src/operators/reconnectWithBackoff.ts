@@ -1,5 +1,6 @@
-import { Observable, asyncScheduler, defer, EMPTY, retry, throwError, timer, type MonoTypeOperatorFunction } from 'rxjs';
+import { Observable, asyncScheduler, defer, type MonoTypeOperatorFunction } from 'rxjs';
 import { just } from '../observables/just.js';
+import { retryAfter } from './retryAfter.js';
 import { checkKeys, delays } from '../checkOptions.js';
 import {
   ReconnectBudgetExceededError,
@@ -106,7 +107,7 @@ function reasonOf(error: ReconnectRequiredError): ReconnectReason {
  * The table is `reconnectDelay`'s, row by row. A run of failures ends when an attempt made
  * progress: it emitted anything, or its socket stayed open `healthyAfter` ms (from its `opened`
  * to its end, as the `ledger` has it). Only a run longer than `budget` gives up. Built on
- * `retry({ delay })` and `timer`, so a `TestScheduler` drives it. The source is expected to start
+ * `retryAfter`, which waits on the `asyncScheduler`, so a `TestScheduler` drives it. The source is expected to start
  * where it left off (as `exec`'s replay cursor makes it). It completes with the source.
  * A bad policy or an unknown key is a `RangeError` or `TypeError` at once.
  *
@@ -117,26 +118,26 @@ function reasonOf(error: ReconnectRequiredError): ReconnectReason {
  */
 export function reconnectWithBackoff(config: ReconnectConfig = {}, context: ReconnectContext = {}): MonoTypeOperatorFunction<ExecEvent> {
   const policy = reconnectPolicy(config, context);
-  const { opened = EMPTY } = context;
+  const { opened = just() } = context;
   return (source) =>
     defer(() => {
       const ledger = context.ledger ?? new AttemptLedger(policy.healthyAfter);
       const notices = new Relay<ExecEvent>();
       let reconnecting = false;
-      const delayFor = (error: unknown): Observable<unknown> => {
-        if (!isReconnectRequiredError(error)) return throwError(() => error);
+      const delayFor = (error: unknown): number | 'now' => {
+        if (!isReconnectRequiredError(error)) throw error;
         const reason = reasonOf(error);
         const run = ledger.failed(reason);
         const wait = reconnectDelay(run, reason, policy);
         if (asyncScheduler.now() - run.startedAt + wait > policy.budget) {
-          return throwError(() => new ReconnectBudgetExceededError(run.failures, { cause: error }));
+          throw new ReconnectBudgetExceededError(run.failures, { cause: error });
         }
         reconnecting = true;
         notices.next(
           notice('reconnecting', `reconnecting (attempt ${run.failures}, ${reason}) in ${wait} ms`, { attempt: run.failures, reason, delay: wait }),
         );
-        // At once means in this tick: even timer(0) would cost a macrotask (a millisecond in Node).
-        return wait === 0 ? just(0) : timer(wait);
+        // At once means in this tick: even a wait of 0 would cost a macrotask (a millisecond in Node).
+        return wait === 0 ? 'now' : wait;
       };
       // Completes never: forwardEvents ignores a `beside` that completes.
       const reconnected = new Observable<ExecEvent>((subscriber) =>
@@ -155,7 +156,7 @@ export function reconnectWithBackoff(config: ReconnectConfig = {}, context: Reco
         return source;
       });
       return attempts.pipe(
-        retry({ delay: delayFor }),
+        retryAfter(delayFor),
         forwardEvents({ beside: [notices.events, reconnected], onEvent: () => ledger.eventEmitted(), untilExit: false }),
       );
     });

@@ -1,5 +1,6 @@
-import { asyncScheduler, defer, retry, throwError, timer, type MonoTypeOperatorFunction } from 'rxjs';
+import { asyncScheduler, defer, type MonoTypeOperatorFunction } from 'rxjs';
 import { doublingDelay } from '../limits.js';
+import { retryAfter } from './retryAfter.js';
 
 /** What `retryWithin` retries, how long it waits between attempts, and until when. */
 export interface RetryWithinPolicy {
@@ -31,7 +32,7 @@ export interface RetryWithinPolicy {
  *
  * Each wait is cut short where it would pass the deadline; a retryable failure at or after it
  * errors with `expired(error)`. The deadline runs from the subscription in scheduler time
- * (`retry({ delay })` and `timer`: a `TestScheduler` drives it).
+ * (`retryAfter` waits on the `asyncScheduler`: a `TestScheduler` drives it).
  *
  * @example
  * attach$.pipe(retryWithin({ deadline: 60_000, initialDelay: 50, maxDelay: 2_000, retryable: isConflict }));
@@ -43,15 +44,13 @@ export function retryWithin<T>(policy: RetryWithinPolicy): MonoTypeOperatorFunct
     defer(() => {
       const start = asyncScheduler.now();
       return source.pipe(
-        retry({
-          delay: (error: unknown, attempt: number) => {
-            const waited = asyncScheduler.now() - start;
-            if (!retryable(error)) return throwError(() => error);
-            if (waited >= deadline) return throwError(() => (expired ? expired(error) : error));
-            const delay = Math.min(doublingDelay(initialDelay, maxDelay, attempt), deadline - waited);
-            waiting?.(delay, attempt);
-            return timer(delay);
-          },
+        retryAfter((error, attempt) => {
+          const waited = asyncScheduler.now() - start;
+          if (!retryable(error)) throw error;
+          if (waited >= deadline) throw expired ? expired(error) : error;
+          const delay = Math.min(doublingDelay(initialDelay, maxDelay, attempt), deadline - waited);
+          waiting?.(delay, attempt);
+          return delay;
         }),
       );
     });

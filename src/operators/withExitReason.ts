@@ -1,4 +1,4 @@
-import { EMPTY, Observable, catchError, type MonoTypeOperatorFunction } from 'rxjs';
+import { Observable, catchError, type MonoTypeOperatorFunction } from 'rxjs';
 import { firstOr } from './firstOr.js';
 import type { ExecEvent } from '../events.js';
 
@@ -34,7 +34,7 @@ export function withExitReason(reason: () => Observable<string | undefined>): Mo
           held = [];
           subscriber.add(
             reason()
-              .pipe(catchError(() => EMPTY), firstOr(undefined))
+              .pipe(catchError(() => []), firstOr(undefined))
               .subscribe((message) => {
                 subscriber.next(message === undefined ? event : { ...event, message });
                 const waiting = held ?? [];

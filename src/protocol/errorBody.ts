@@ -1,3 +1,4 @@
+import { parseJson } from './json.js';
 import { isHttpStatusError } from '../errors.js';
 
 /**
@@ -25,12 +26,7 @@ function str(value: unknown): string | undefined {
 /** Parses an error body; `statusText` names the status when the body says nothing usable. */
 export function parseErrorBody(status: number, body: string, statusText = ''): ErrorBody {
   const fallback = `HTTP ${status}${statusText ? ` ${statusText}` : ''}`;
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch {
-    return { message: fallback };
-  }
+  const json = parseJson(body);
   if (typeof json !== 'object' || json === null) return { message: fallback };
   const record = json as Record<string, unknown>;
   const error = record['error'];

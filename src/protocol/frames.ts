@@ -1,3 +1,4 @@
+import { parseJson } from './json.js';
 import { notice, type ExitEvent, type NoticeEvent, type OutputEvent } from '../events.js';
 import {
   STDERR_CHANNEL,
@@ -32,12 +33,9 @@ export function decodeBinaryFrame(frame: Uint8Array): OutputEvent | NoticeEvent 
  * unknown type, an exit without an integer code) is a `malformed-frame` notice.
  */
 export function decodeTextFrame(text: string): ExitEvent | NoticeEvent {
-  let message: unknown;
-  try {
-    message = JSON.parse(text);
-  } catch {
-    return notice('malformed-frame', `invalid JSON in a text frame (${text.length} chars)`);
-  }
+  // JSON never parses to undefined: undefined is text that is not JSON.
+  const message = parseJson(text);
+  if (message === undefined) return notice('malformed-frame', `invalid JSON in a text frame (${text.length} chars)`);
   if (typeof message !== 'object' || message === null) {
     return notice('malformed-frame', 'text frame is not a JSON object');
   }

@@ -37,12 +37,14 @@ export class EarlySocket {
     open: (listenerFor: ListenerFor) => SocketHandle,
     readonly token: string | undefined,
   ) {
+    // Before the claim, held (not after a dispose); from the claim on, straight to the listener.
+    const relay = (deliver: Held): unknown => (this.listener ? deliver(this.listener) : this.held?.push(deliver));
     this.handle = open(() => ({
-      open: () => (this.listener ? this.listener.open() : this.hold((listener) => listener.open())),
-      binary: (frame) => (this.listener ? this.listener.binary(frame) : this.hold((listener) => listener.binary(frame))),
-      text: (text) => (this.listener ? this.listener.text(text) : this.hold((listener) => listener.text(text))),
-      alive: () => (this.listener ? this.listener.alive() : this.hold((listener) => listener.alive())),
-      end: (end) => (this.listener ? this.listener.end(end) : this.hold((listener) => listener.end(end))),
+      open: () => relay((listener) => listener.open()),
+      binary: (frame) => relay((listener) => listener.binary(frame)),
+      text: (text) => relay((listener) => listener.text(text)),
+      alive: () => relay((listener) => listener.alive()),
+      end: (end) => relay((listener) => listener.end(end)),
     }));
   }
 
@@ -69,9 +71,5 @@ export class EarlySocket {
   dispose(): void {
     this.held = undefined;
     this.handle.dispose();
-  }
-
-  private hold(deliver: Held): void {
-    this.held?.push(deliver);
   }
 }

@@ -2,6 +2,8 @@ import { Observable, concatMap } from 'rxjs';
 import { BoxliteHttpError } from '../errors.js';
 import { parseErrorBody } from '../protocol/errorBody.js';
 import { redact } from './redact.js';
+
+export { parseJson } from '../protocol/json.js';
 import { authHeaders, resolveToken, type TokenSource } from './token.js';
 
 /** The subset of `fetch` this library uses; inject the browser's or any compatible one. */
@@ -111,15 +113,6 @@ export function sendRequest(
 export function httpError(what: string, response: HttpResponse): BoxliteHttpError {
   const parsed = parseErrorBody(response.status, response.body, response.statusText);
   return new BoxliteHttpError(`${what}: ${parsed.message}`, response.status, parsed.code);
-}
-
-/** Parses a JSON body, or returns `undefined` when it is not JSON. */
-export function parseJson(body: string): unknown {
-  try {
-    return JSON.parse(body) as unknown;
-  } catch {
-    return undefined;
-  }
 }
 
 /** `fetch failed (ECONNREFUSED)`: the message plus what node puts in `cause` (a code or a reason). */

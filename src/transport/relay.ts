@@ -18,31 +18,35 @@ import { Observable, type Subscriber } from 'rxjs';
  * opened.next();
  */
 export class Relay<T> {
-  private readonly subscribers = new Set<Subscriber<T>>();
-  private failure: { readonly error: unknown } | undefined;
-
   /** The relay as an observable: it never completes. */
-  readonly events = new Observable<T>((subscriber) => {
-    if (this.failure !== undefined) {
-      subscriber.error(this.failure.error);
-      return undefined;
-    }
-    this.subscribers.add(subscriber);
-    return () => {
-      this.subscribers.delete(subscriber);
-    };
-  });
-
+  readonly events: Observable<T>;
   /** Sends `value` to the current subscribers (to none once errored). */
-  next(value: T): void {
-    if (this.failure === undefined) for (const subscriber of [...this.subscribers]) subscriber.next(value);
-  }
-
+  readonly next: (value: T) => void;
   /** Errors the current subscribers and every later one; only the first call counts. */
-  error(error: unknown): void {
-    if (this.failure !== undefined) return;
-    this.failure = { error };
-    for (const subscriber of [...this.subscribers]) subscriber.error(error);
-    this.subscribers.clear();
+  readonly error: (error: unknown) => void;
+
+  /** Its state lives in the constructor's closure: no property name of it reaches a bundle. */
+  constructor() {
+    const subscribers = new Set<Subscriber<T>>();
+    let failure: { readonly error: unknown } | undefined;
+    this.events = new Observable<T>((subscriber) => {
+      if (failure !== undefined) {
+        subscriber.error(failure.error);
+        return undefined;
+      }
+      subscribers.add(subscriber);
+      return () => {
+        subscribers.delete(subscriber);
+      };
+    });
+    this.next = (value) => {
+      if (failure === undefined) for (const subscriber of [...subscribers]) subscriber.next(value);
+    };
+    this.error = (error) => {
+      if (failure !== undefined) return;
+      failure = { error };
+      for (const subscriber of [...subscribers]) subscriber.error(error);
+      subscribers.clear();
+    };
   }
 }

@@ -92,7 +92,6 @@ interface NodeResponse {
 }
 
 const OPEN = 1;
-const CONNECTING = 0;
 const MAX_REFUSAL_BODY = 4096;
 
 /** Close codes `ws` sends when it rejects a frame, by its error code. */
@@ -198,10 +197,7 @@ function adaptDom(socket: WebSocketLike, listenerFor: ListenerFor): SocketHandle
   let opened = false;
   let cause: unknown;
   const detach = (): void => {
-    socket.onopen = null;
-    socket.onmessage = null;
-    socket.onerror = null;
-    socket.onclose = null;
+    socket.onopen = socket.onmessage = socket.onerror = socket.onclose = null;
   };
   const handle: SocketHandle = {
     isOpen: () => socket.readyState === OPEN,
@@ -209,7 +205,8 @@ function adaptDom(socket: WebSocketLike, listenerFor: ListenerFor): SocketHandle
     send: (data) => socket.send(data as string | Uint8Array<ArrayBuffer>),
     dispose: () => {
       detach();
-      if (socket.readyState === OPEN || socket.readyState === CONNECTING) socket.close(1000);
+      // CONNECTING or OPEN: not yet closing.
+      if (socket.readyState <= OPEN) socket.close(1000);
     },
   };
   const listener = listenerFor(handle);
