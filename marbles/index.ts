@@ -26,6 +26,7 @@ import { silentCommand } from './case10-silent-command.js';
 import { errorAndMalformedFrames } from './case11-error-and-malformed-frames.js';
 import { unsubscribeDuringAttach, unsubscribeDuringProbe, unsubscribeDuringReattach } from './case12-unsubscribe.js';
 import { firstAttachFullRing, firstAttachShortRing } from './case14-first-attach-full-ring.js';
+import { startGateFirstSocket, ungatedFirstSocket } from './case14-start-gate.js';
 import { wrappedRingChanceOverlap } from './case14-wrapped-ring-chance-overlap.js';
 import { recycledSockets } from './case15-recycled-sockets.js';
 import { hostLossMarker } from './case16-host-loss-marker.js';
@@ -70,6 +71,8 @@ export const scenarios: Readonly<Record<string, MarbleScenario>> = {
   wrappedRingChanceOverlap,
   firstAttachFullRing,
   firstAttachShortRing,
+  startGateFirstSocket,
+  ungatedFirstSocket,
   recycledSockets,
   hostLossMarker,
   reconnectBudgetExceeded,

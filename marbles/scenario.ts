@@ -61,4 +61,6 @@ export interface ScenarioTiming {
   readonly ringBytes?: number;
   /** How the server replays its buffer (default `'auto'`, the client's: found from the frames; `'ring'`: the Go runner; `'chunks'`: `boxlite serve`). */
   readonly replayShape?: ReplayShapeOption;
+  /** The command waits behind `exec`'s start gate (docs/delivery.md, "Start gate"). */
+  readonly startGate?: boolean;
 }

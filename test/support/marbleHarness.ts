@@ -5,7 +5,7 @@ import { followExecution } from '../../src/client/follow.js';
 import { resolveOptions } from '../../src/client/options.js';
 import type { ExecEvent } from '../../src/events.js';
 import type { ProbeResult } from '../../src/protocol/probeResult.js';
-import type { Outbox } from '../../src/transport/outbox.js';
+import { Outbox } from '../../src/transport/outbox.js';
 import type { SocketHandle } from '../../src/transport/webSocket.js';
 import type { MarbleScenario } from '../../marbles/index.js';
 import { errors, socketOpens } from '../../marbles/values.js';
@@ -95,10 +95,12 @@ export function runScenario(scenario: MarbleScenario): void {
         });
     };
     const nextSocket = sequence(sockets, 'socket');
+    // A gated exec hands followExecution its outbox, the gate line set (see `exec`).
+    const input = timing.startGate ? Object.assign(new Outbox({}).start(), { gate: 'g1\n' }) : {};
     const result$ = followExecution(
       { options, attach: (outbox) => opening(nextSocket(), outbox), probe: sequence(probes, 'probe') },
       'exec-1',
-      {},
+      input,
     );
     const error = scenario.expectedError ? errors[scenario.expectedError]() : undefined;
     expectObservable(result$, scenario.unsubscribe).toBe(scenario.expected, scenario.values, error);
