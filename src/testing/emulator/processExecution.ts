@@ -10,28 +10,36 @@
  * - Each process leads a process group of its own, and SIGKILL (`DELETE`, `timeout_seconds`, orphan
  *   reaping, `close()`) goes to the whole group, as the runner kills it: a shell's children die with
  *   it, so their pipes close and the exit is reported at once. Other signals go to the process only.
+ * - Output is read as the runner's pump reads it: 1 KiB at a time, at most about 5 MB/s per
+ *   stream, and while a client is attached no faster than its queue empties (`pacedReads`); a
+ *   faster producer is held back by its pipe.
  * - A spawn failure (unknown program, bad cwd) still creates the execution, which completes at
  *   once with exit code 127 (ENOENT) or 126 (anything else) and `error_message` set.
  */
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
+import { Subscription } from 'rxjs';
 import type { ExecRequest } from '../../protocol/types.js';
 import { signalExitCode, type ExecutionDriver, type ExecutionSink } from './execution.js';
+import { pacedReads, type PacedReads } from './pacedReads.js';
 
 /** Drives one child process. */
 export class ProcessDriver implements ExecutionDriver {
   private readonly child: ChildProcess;
   private readonly closed: Promise<void>;
   private running = true;
+  private readonly reads = new Subscription();
+  private readonly pumps: PacedReads[] = [];
 
   /**
    * Spawns the process.
    * @param request the exec request.
    * @param sink where output and exit go.
    * @param tty whether stderr goes to the stdout channel.
+   * @param isAttached whether a client socket is attached (its queue then paces the reads).
    */
-  constructor(request: ExecRequest, sink: ExecutionSink, tty: boolean) {
+  constructor(request: ExecRequest, sink: ExecutionSink, tty: boolean, isAttached: () => boolean) {
     let spawnError: NodeJS.ErrnoException | undefined;
     this.child = spawn(request.command, [...(request.args ?? [])], {
       env: { ...process.env, ...request.env },
@@ -42,14 +50,19 @@ export class ProcessDriver implements ExecutionDriver {
       windowsHide: true,
     });
     this.child.stdin?.on('error', () => undefined);
-    this.child.stdout?.on('data', (chunk: Buffer) => sink.output('stdout', chunk));
-    this.child.stderr?.on('data', (chunk: Buffer) => sink.output(tty ? 'stdout' : 'stderr', chunk));
+    // Read as the runner's pump reads: 1 KiB at a time, at its pace (pacedReads.ts).
+    const room = (): number | undefined => (isAttached() ? sink.outputRoom() : undefined);
+    const { stdout, stderr } = this.child;
+    if (stdout) this.pumps.push(pacedReads(stdout, room, (chunk) => sink.output('stdout', chunk)));
+    if (stderr) this.pumps.push(pacedReads(stderr, room, (chunk) => sink.output(tty ? 'stdout' : 'stderr', chunk)));
+    for (const pump of this.pumps) this.reads.add(pump);
     this.child.on('error', (error: NodeJS.ErrnoException) => {
       if (this.child.pid === undefined) spawnError = error;
     });
     this.closed = new Promise((resolve) => {
       this.child.once('close', (code: number | null, signal: NodeJS.Signals | null) => {
         this.running = false;
+        this.reads.unsubscribe();
         if (spawnError !== undefined) {
           sink.exit(spawnError.code === 'ENOENT' ? 127 : 126, spawnError.message);
         } else if (code !== null) {
@@ -82,7 +95,11 @@ export class ProcessDriver implements ExecutionDriver {
   }
 
   attached(): void {
-    // A process does not wait for clients.
+    this.roomFreed();
+  }
+
+  roomFreed(): void {
+    for (const pump of this.pumps) pump.resume();
   }
 
   /** SIGKILLs the process if it still runs, drops its pipes, and resolves once it closed. */

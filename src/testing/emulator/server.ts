@@ -241,7 +241,7 @@ class EmulatorServer implements RunnerEmulator {
       request,
       attachFaults: script?.attachFaults ?? [],
       createDriver: (sink, execution): ExecutionDriver => {
-        if (script === undefined) return new ProcessDriver(gate === undefined ? request : { ...posted, tty }, sink, tty);
+        if (script === undefined) return new ProcessDriver(gate === undefined ? request : { ...posted, tty }, sink, tty, () => execution.socketAttached);
         const run = (): ExecutionDriver => new ScriptDriver(script, sink, tty, () => execution.socketAttached);
         const consumed = (bytes: number): void => {
           execution.stdinBytes -= bytes;
