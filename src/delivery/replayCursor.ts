@@ -27,27 +27,12 @@ export type ReplayShapeOption = ReplayShape | 'auto';
  * replay shape. `skipReplayed` reads and advances it; it advances only as bytes are handed on.
  */
 export class ReplayCursor {
+  private readonly delivered = { stdout: 0, stderr: 0 };
+  private readonly histories: Record<OutputStream, ByteHistory>;
+  private readonly chunks: Record<OutputStream, ChunkLengths>;
   private readonly finding: ShapeFinding;
-  /**
-   * The shape to plan the first frame `frame` of `stream` on an attach with, after reading what it
-   * proves (`provenShape`); a shape still unknown is planned as `chunks`, whose rules never skip a
-   * byte that the frames do not prove delivered.
-   */
-  readonly planShape: (stream: OutputStream, frame: Uint8Array) => ReplayShape;
-  /** Bytes of `stream` delivered so far. */
-  readonly deliveredBytes: (stream: OutputStream) => number;
-  /** The last `min(delivered, ringBytes)` bytes of `stream`, as a copy. */
-  readonly history: (stream: OutputStream) => Uint8Array;
-  /** The lengths of the delivered chunks that lie wholly within `history(stream)`, oldest first. */
-  readonly chunkLengths: (stream: OutputStream) => number[];
-  /** The length of the newest delivered chunk of `stream`, even one larger than `ringBytes` (0 before any). */
-  readonly newestChunkLength: (stream: OutputStream) => number;
-  /** Records one chunk (one frame, or the new part of one) as it is handed to the subscriber. */
-  readonly record: (stream: OutputStream, chunk: Uint8Array) => void;
 
   /**
-   * Its state lives in the constructor's closure (one cursor per execution).
-   *
    * @param ringBytes The server's buffer per stream.
    * @param shape The server's replay shape: configured, `'auto'`, or a client's shared
    *   `ShapeFinding`. The frames refine it (see `planShape`).
@@ -57,25 +42,52 @@ export class ReplayCursor {
     shape: ReplayShapeOption | ShapeFinding = 'auto',
   ) {
     byteCount(OWNER, 'ringBytes', ringBytes, 0);
-    const finding = (this.finding = shape instanceof ShapeFinding ? shape : new ShapeFinding(oneOf(OWNER, 'replayShape', shape, ['ring', 'chunks', 'auto'], 'auto') === 'auto' ? undefined : (shape as ReplayShape)));
-    const delivered = { stdout: 0, stderr: 0 };
-    const histories = { stdout: new ByteHistory(ringBytes), stderr: new ByteHistory(ringBytes) };
-    const chunks = { stdout: new ChunkLengths(ringBytes), stderr: new ChunkLengths(ringBytes) };
-    this.history = (stream) => histories[stream].snapshot();
-    this.chunkLengths = (stream) => chunks[stream].snapshot();
-    this.planShape = (stream, frame) =>
-      finding.read({ frame, delivered: delivered[stream], history: this.history(stream), frames: this.chunkLengths(stream).length, ringBytes });
-    this.deliveredBytes = (stream) => delivered[stream];
-    this.newestChunkLength = (stream) => chunks[stream].newest;
-    this.record = (stream, chunk) => {
-      delivered[stream] += chunk.length;
-      histories[stream].write(chunk);
-      chunks[stream].push(chunk.length);
-    };
+    this.finding = shape instanceof ShapeFinding ? shape : new ShapeFinding(oneOf(OWNER, 'replayShape', shape, ['ring', 'chunks', 'auto'], 'auto') === 'auto' ? undefined : (shape as ReplayShape));
+    this.histories = { stdout: new ByteHistory(ringBytes), stderr: new ByteHistory(ringBytes) };
+    this.chunks = { stdout: new ChunkLengths(ringBytes), stderr: new ChunkLengths(ringBytes) };
   }
 
   /** The replay shape: configured or proven by the frames; `undefined` while unknown. */
   get shape(): ReplayShape | undefined {
     return this.finding.shape;
+  }
+
+  /**
+   * The shape to plan the first frame `frame` of `stream` on an attach with, after reading what it
+   * proves (`provenShape`); a shape still unknown is planned as `chunks`, whose rules never skip a
+   * byte that the frames do not prove delivered.
+   */
+  planShape(stream: OutputStream, frame: Uint8Array): ReplayShape {
+    const delivered = this.delivered[stream];
+    const history = this.histories[stream].snapshot();
+    const frames = this.chunks[stream].snapshot().length;
+    return this.finding.read({ frame, delivered, history, frames, ringBytes: this.ringBytes });
+  }
+
+  /** Bytes of `stream` delivered so far. */
+  deliveredBytes(stream: OutputStream): number {
+    return this.delivered[stream];
+  }
+
+  /** The last `min(delivered, ringBytes)` bytes of `stream`, as a copy. */
+  history(stream: OutputStream): Uint8Array {
+    return this.histories[stream].snapshot();
+  }
+
+  /** The lengths of the delivered chunks that lie wholly within `history(stream)`, oldest first. */
+  chunkLengths(stream: OutputStream): number[] {
+    return this.chunks[stream].snapshot();
+  }
+
+  /** The length of the newest delivered chunk of `stream`, even one larger than `ringBytes` (0 before any). */
+  newestChunkLength(stream: OutputStream): number {
+    return this.chunks[stream].newest;
+  }
+
+  /** Records one chunk (one frame, or the new part of one) as it is handed to the subscriber. */
+  record(stream: OutputStream, chunk: Uint8Array): void {
+    this.delivered[stream] += chunk.length;
+    this.histories[stream].write(chunk);
+    this.chunks[stream].push(chunk.length);
   }
 }
