@@ -38,7 +38,10 @@ const GUARD_BUDGET = 1024;
  * project's fixed shape: `catchError` and `concatMap`; it brings RxJS's merge internals), and
  * 20,457 B once the three `switchMap`s of single values became `concatMap`s, `take` +
  * `defaultIfEmpty` became `firstOr`, and one check of `maxDelay` against `initialDelay` (in
- * `delays`) replaced two; 20,118 B with `retryAfter` for `retry` (and no `takeUntil`, `EMPTY`) and four classes' state in closures.
+ * `delays`) replaced two; 20,118 B with `retryAfter` for `retry` (and no `takeUntil`, `EMPTY`) and four classes' state in closures;
+ * 20,721 B with the start gate and replayShape 'auto' with its Content-Type hint, and 20,418 B once `throwError` and `timer`
+ * left (a plain throw in `catchError`, deadlines and the watchdog as `asyncScheduler` tasks) and the outbox, the replay
+ * cursor and each stream's replay kept their state in closures.
  */
 const CLIENT_BUDGET = 20 * 1024;
 

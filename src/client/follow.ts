@@ -1,4 +1,4 @@
-import { Observable, catchError, defer, map, throwError, type MonoTypeOperatorFunction } from 'rxjs';
+import { Observable, catchError, defer, map, type MonoTypeOperatorFunction } from 'rxjs';
 import { ReplayCursor } from '../delivery/replayCursor.js';
 import type { ExecEvent } from '../events.js';
 import type { Preconnect } from '../observables/preconnect.js';
@@ -74,7 +74,9 @@ export function followExecution(context: FollowContext, executionId: string, inp
           executionId,
         }),
         reconnectWithBackoff(options.reconnect, { refused: { initialDelay, maxDelay }, opened: outbox.opens, ledger }),
-        catchError((error: unknown) => throwError(() => (opened ? error : unopenedError(error)))),
+        catchError((error: unknown) => {
+          throw opened ? error : unopenedError(error);
+        }),
         forwardEvents({ beside: [outbox.failures] }),
       )
       .subscribe(subscriber);

@@ -1,4 +1,4 @@
-import { Observable, timer } from 'rxjs';
+import { Observable, asyncScheduler } from 'rxjs';
 import { BoxliteHttpError } from '../errors.js';
 import { notice, type NoticeEvent } from '../events.js';
 import { retryWithin } from '../operators/retryWithin.js';
@@ -34,14 +34,14 @@ export function restCall(
   timeoutMs: number,
   body?: unknown,
 ): Observable<HttpResponse> {
-  // One subscriber instead of `resolveToken → switchMap → takeUntil(timer) → defaultIfEmpty → map`:
-  // every execution makes at least one call, and each operator is an allocation per call.
+  // One subscriber instead of `resolveToken → switchMap → takeUntil(timer) → defaultIfEmpty → map`, its
+  // deadline one scheduled task: every execution makes at least one call, and each operator is an allocation per call.
   return new Observable<HttpResponse>((subscriber) => {
     let tokenKnown = false;
     subscriber.add(
-      timer(timeoutMs).subscribe(() => {
+      asyncScheduler.schedule(() => {
         subscriber.error(tokenKnown ? new BoxliteHttpError(`${what}: no answer within ${timeoutMs} ms`, undefined) : tokenTimeout(timeoutMs));
-      }),
+      }, timeoutMs),
     );
     const answered = (response: HttpResponse): void => {
       if (response.status < 200 || response.status > 299) {

@@ -1,4 +1,4 @@
-import { Observable, concatMap, defer, map, timer, type Subscriber, type Subscription, type TeardownLogic } from 'rxjs';
+import { Observable, asyncScheduler, concatMap, defer, map, type SchedulerAction, type Subscriber, type Subscription, type TeardownLogic } from 'rxjs';
 import { just } from './just.js';
 import { checkKeys, keysOf } from '../checkOptions.js';
 import { AttachDisconnectedError, AttachRejectedError, isAttachRejectedError } from '../errors.js';
@@ -123,11 +123,12 @@ export function attach(config: AttachConfig): Observable<ExecEvent> {
   return new Observable<ExecEvent>((subscriber) => {
     const { connectTimeout, early } = config;
     let tokenKnown = false;
-    const connectTimer = timer(connectTimeout).subscribe(() => {
+    // RxJS time without `timer` (it would bring its own code to a bundle): one scheduled task.
+    const connectTimer = asyncScheduler.schedule(() => {
       subscriber.error(
         tokenKnown ? new AttachRejectedError(`attach: no upgrade within ${connectTimeout} ms`, undefined) : tokenTimeout(connectTimeout),
       );
-    });
+    }, connectTimeout);
     subscriber.add(connectTimer);
     if (early !== undefined && !early.claimed) {
       // Opened ahead (see `preconnect`): its token is known and its upgrade under way.
@@ -204,12 +205,15 @@ function attachSocket(
         connectTimer.unsubscribe();
         const idleTimeout = config.idleTimeout === 'auto' ? AUTO_IDLE_TIMEOUT : config.idleTimeout;
         if (idleTimeout !== false) {
-          watchdog = timer(idleTimeout / WATCHDOG_TICKS, idleTimeout / WATCHDOG_TICKS).subscribe(() => {
+          const tick = idleTimeout / WATCHDOG_TICKS;
+          // One task that schedules itself again each tick (as `timer(tick, tick)` would).
+          watchdog = asyncScheduler.schedule(function (this: SchedulerAction<unknown>) {
             silentTicks += 1;
             if (silentTicks > WATCHDOG_TICKS) {
               subscriber.error(new AttachDisconnectedError(`attach: no frame or ping for ${idleTimeout} ms`, 1006));
             }
-          });
+            this.schedule(undefined, tick);
+          }, tick);
         }
         outbox?.connect(handle);
       },

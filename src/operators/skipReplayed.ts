@@ -57,8 +57,8 @@ export function skipReplayed(cursor: ReplayCursor, config: SkipReplayedConfig = 
   return (source) =>
     new Observable<ExecEvent>((subscriber) => {
       const streams = {
-        stdout: new StreamReplay(cursor, 'stdout', subscriber, drain, markers, fresh),
-        stderr: new StreamReplay(cursor, 'stderr', subscriber, drain, markers, fresh),
+        stdout: streamReplay(cursor, 'stdout', subscriber, drain, markers, fresh),
+        stderr: streamReplay(cursor, 'stderr', subscriber, drain, markers, fresh),
       };
       const end = (exited: boolean): void => {
         streams.stdout.end(exited);
@@ -126,63 +126,66 @@ type State =
   /** Nothing was delivered before this attach on a `chunks` server: watching whether its burst fills the buffer. */
   | { readonly kind: 'burst'; bytes: number; largest: number; lastAt: number };
 
-/** One stream of one attach. */
-class StreamReplay {
-  private state: State;
-
-  constructor(
-    private readonly cursor: ReplayCursor,
-    private readonly stream: OutputStream,
-    private readonly subscriber: Subscriber<ExecEvent>,
-    private readonly drain: boolean,
-    /** Read the host's loss markers as notices. */
-    private readonly markers: boolean,
-    fresh: boolean,
-  ) {
-    this.state = { kind: fresh ? 'live' : 'first' };
-  }
-
-  push(event: OutputEvent): void {
-    const { state } = this;
-    if (state.kind === 'live') this.deliver(event);
-    else if (state.kind === 'first') this.first(event);
-    else if (state.kind === 'run') this.continueRun(state, event);
-    else if (state.kind === 'drain-run') this.continueDrainRun(state, event);
-    else this.continueBurst(state, event);
-  }
-
+/** One stream of one attach: what `skipReplayed` calls on it. */
+interface StreamReplay {
+  push(event: OutputEvent): void;
   /**
    * The attach ends: with its exit frame (`exited`), a cut or completion. A run the exit frame
    * interrupts was no replay (a cut one was: its chunks matched delivered ones); a drain's run is
    * proven, or its frames are delivered after a notice.
    */
-  end(exited: boolean): void {
-    const { state } = this;
-    if (state.kind === 'run' && exited) this.breakRun(state.bytes, state.held);
-    if (state.kind !== 'drain-run') return;
-    const proven = exited && state.matched > state.expected.length && state.received + state.largest <= this.cursor.ringBytes;
-    if (!proven) this.giveUp(state);
-    else for (const event of state.held.slice(state.matched)) this.deliver(event);
-    this.state = { kind: 'live' };
-  }
+  end(exited: boolean): void;
+}
 
-  private first(event: OutputEvent): void {
-    const { cursor, stream } = this;
+/** One stream of one attach; its state lives in this closure (two per attach). */
+function streamReplay(
+  cursor: ReplayCursor,
+  stream: OutputStream,
+  subscriber: Subscriber<ExecEvent>,
+  drain: boolean,
+  /** Read the host's loss markers as notices. */
+  markers: boolean,
+  fresh: boolean,
+): StreamReplay {
+  const LIVE: State = { kind: 'live' };
+  let state: State = fresh ? LIVE : { kind: 'first' };
+  const { ringBytes } = cursor;
+
+  /** Hands `event` on, counted in the cursor; the host's loss marker becomes its notice, in its place. */
+  const deliver = (event: OutputEvent): void => {
+    cursor.record(stream, event.data);
+    const marker = markers ? readLossMarker(event.data) : undefined;
+    subscriber.next(marker ? hostDropped(marker.stream, marker.bytes) : event);
+  };
+
+  const breakRun = (bytes: number, held: readonly OutputEvent[]): void => {
+    state = LIVE;
+    subscriber.next(runBroke(stream, bytes));
+    for (const event of held) deliver(event);
+  };
+
+  /** A drain's run that could not be proven: every held frame, after a notice that some may repeat. */
+  const giveUp = (run: Extract<State, { kind: 'drain-run' }>): void => {
+    subscriber.next(overlapUnknown(stream, run.bytes));
+    for (const event of run.held) deliver(event);
+  };
+
+  const first = (event: OutputEvent): void => {
     const delivered = cursor.deliveredBytes(stream);
     if (cursor.planShape(stream, event.data) === 'ring') {
-      const alignment = alignRingReplay({ stream, delivered, history: cursor.history(stream), ringBytes: cursor.ringBytes, replay: event.data });
-      this.state = { kind: 'live' };
-      if (alignment.notice !== undefined) this.subscriber.next(alignment.notice);
-      const fresh = alignment.skip === 0 ? event.data : event.data.subarray(alignment.skip);
+      const alignment = alignRingReplay({ stream, delivered, history: cursor.history(stream), ringBytes, replay: event.data });
+      state = LIVE;
+      if (alignment.notice !== undefined) subscriber.next(alignment.notice);
+      const rest = alignment.skip === 0 ? event.data : event.data.subarray(alignment.skip);
       // The ring frame holds the host's markers among the output: each is cut out and read on its own.
-      for (const data of this.markers ? splitAtLossMarkers(fresh) : [fresh]) {
-        if (data.length > 0) this.deliver(data === event.data ? event : { type: stream, data });
+      for (const data of markers ? splitAtLossMarkers(rest) : [rest]) {
+        if (data.length > 0) deliver(data === event.data ? event : { type: stream, data });
       }
       return;
     }
     if (delivered === 0) {
-      this.state = { kind: 'burst', bytes: 0, largest: 0, lastAt: asyncScheduler.now() };
-      this.push(event);
+      state = { kind: 'burst', bytes: 0, largest: 0, lastAt: asyncScheduler.now() };
+      push(event);
       return;
     }
     const input = {
@@ -193,76 +196,79 @@ class StreamReplay {
       newestLength: cursor.newestChunkLength(stream),
       first: event.data,
     };
-    const plan = planChunkReplay(input, this.drain);
+    const plan = planChunkReplay(input, drain);
     if (plan.kind === 'deliver') {
-      this.state = { kind: 'live' };
-      this.subscriber.next(plan.notice);
-      this.deliver(event);
+      state = LIVE;
+      subscriber.next(plan.notice);
+      deliver(event);
     } else if (plan.kind === 'run') {
-      this.state = plan.expected.length === 0 ? { kind: 'live' } : { kind: 'run', expected: plan.expected, bytes: plan.bytes, held: [event] };
+      state = plan.expected.length === 0 ? LIVE : { kind: 'run', expected: plan.expected, bytes: plan.bytes, held: [event] };
     } else {
       const { length } = event.data;
-      this.state = { kind: 'drain-run', expected: plan.expected, bytes: plan.bytes, held: [event], matched: 1, received: length, largest: length };
+      state = { kind: 'drain-run', expected: plan.expected, bytes: plan.bytes, held: [event], matched: 1, received: length, largest: length };
     }
-  }
+  };
 
-  private continueRun(state: Extract<State, { kind: 'run' }>, event: OutputEvent): void {
-    const expected = state.expected[state.held.length - 1];
+  const continueRun = (run: Extract<State, { kind: 'run' }>, event: OutputEvent): void => {
+    const expected = run.expected[run.held.length - 1];
     if (expected === undefined || !bytesEqual(expected, event.data)) {
-      this.breakRun(state.bytes, state.held);
-      this.deliver(event);
+      breakRun(run.bytes, run.held);
+      deliver(event);
       return;
     }
-    state.held.push(event);
-    if (state.held.length > state.expected.length) this.state = { kind: 'live' };
-  }
+    run.held.push(event);
+    if (run.held.length > run.expected.length) state = LIVE;
+  };
 
-  private breakRun(bytes: number, held: readonly OutputEvent[]): void {
-    this.state = { kind: 'live' };
-    this.subscriber.next(runBroke(this.stream, bytes));
-    for (const event of held) this.deliver(event);
-  }
-
-  private continueDrainRun(state: Extract<State, { kind: 'drain-run' }>, event: OutputEvent): void {
-    state.held.push(event);
-    state.received += event.data.length;
-    state.largest = Math.max(state.largest, event.data.length);
-    const inRun = state.matched === state.held.length - 1 && state.matched <= state.expected.length;
-    if (inRun && bytesEqual(state.expected[state.matched - 1] as Uint8Array, event.data)) state.matched += 1;
-    else if (inRun) return this.breakRun(state.bytes, state.held);
-    if (state.received + state.largest > this.cursor.ringBytes) {
-      this.giveUp(state);
-      this.state = { kind: 'live' };
+  const continueDrainRun = (run: Extract<State, { kind: 'drain-run' }>, event: OutputEvent): void => {
+    run.held.push(event);
+    run.received += event.data.length;
+    run.largest = Math.max(run.largest, event.data.length);
+    const inRun = run.matched === run.held.length - 1 && run.matched <= run.expected.length;
+    if (inRun && bytesEqual(run.expected[run.matched - 1] as Uint8Array, event.data)) run.matched += 1;
+    else if (inRun) return breakRun(run.bytes, run.held);
+    if (run.received + run.largest > ringBytes) {
+      giveUp(run);
+      state = LIVE;
     }
-  }
+  };
 
-  /** A drain's run that could not be proven: every held frame, after a notice that some may repeat. */
-  private giveUp(state: Extract<State, { kind: 'drain-run' }>): void {
-    this.subscriber.next(overlapUnknown(this.stream, state.bytes));
-    for (const event of state.held) this.deliver(event);
-  }
-
-  private continueBurst(state: Extract<State, { kind: 'burst' }>, event: OutputEvent): void {
+  const continueBurst = (burst: Extract<State, { kind: 'burst' }>, event: OutputEvent): void => {
     const now = asyncScheduler.now();
-    if (now - state.lastAt > BURST_GAP_MS) {
-      this.state = { kind: 'live' };
-      this.deliver(event);
+    if (now - burst.lastAt > BURST_GAP_MS) {
+      state = LIVE;
+      deliver(event);
       return;
     }
-    state.lastAt = now;
-    state.bytes += event.data.length;
-    state.largest = Math.max(state.largest, event.data.length);
-    if (state.bytes + state.largest > this.cursor.ringBytes) {
-      this.state = { kind: 'live' };
-      this.subscriber.next(headMayBeMissing(this.stream, this.cursor.ringBytes));
+    burst.lastAt = now;
+    burst.bytes += event.data.length;
+    burst.largest = Math.max(burst.largest, event.data.length);
+    if (burst.bytes + burst.largest > ringBytes) {
+      state = LIVE;
+      subscriber.next(headMayBeMissing(stream, ringBytes));
     }
-    this.deliver(event);
-  }
+    deliver(event);
+  };
 
-  /** Hands `event` on, counted in the cursor; the host's loss marker becomes its notice, in its place. */
-  private deliver(event: OutputEvent): void {
-    this.cursor.record(this.stream, event.data);
-    const marker = this.markers ? readLossMarker(event.data) : undefined;
-    this.subscriber.next(marker ? hostDropped(marker.stream, marker.bytes) : event);
-  }
+  const push = (event: OutputEvent): void => {
+    const now = state;
+    if (now.kind === 'live') deliver(event);
+    else if (now.kind === 'first') first(event);
+    else if (now.kind === 'run') continueRun(now, event);
+    else if (now.kind === 'drain-run') continueDrainRun(now, event);
+    else continueBurst(now, event);
+  };
+
+  return {
+    push,
+    end(exited) {
+      const now = state;
+      if (now.kind === 'run' && exited) breakRun(now.bytes, now.held);
+      if (now.kind !== 'drain-run') return;
+      const proven = exited && now.matched > now.expected.length && now.received + now.largest <= ringBytes;
+      if (!proven) giveUp(now);
+      else for (const event of now.held.slice(now.matched)) deliver(event);
+      state = LIVE;
+    },
+  };
 }

@@ -47,129 +47,133 @@ const encoder = /* @__PURE__ */ new TextEncoder();
  * attach({ ...config, outbox }).pipe(finalize(() => outbox.dispose())).subscribe();
  */
 export class Outbox {
-  private readonly queue: (Uint8Array | string)[] = [];
-  private resize: string | undefined;
-  private eof = false;
-  private socket: SocketHandle | undefined;
-  private started = false;
   /**
    * The start gate's line (docs/delivery.md, "Start gate"). While it is set, every socket that
    * opens is sent it first, then all stdin and signals so far: until the gate is seen open,
    * nothing sent has reached the command, so what a cut took is sent again whole.
    */
   gate: string | undefined;
-  private readonly subscription = new Subscription();
-  private readonly failed = new Relay<never>();
   /** Errors once with a `TypeError`/`RangeError` for bad input, or the input's own error. */
-  readonly failures: Observable<never> = this.failed.events;
-  private readonly opened = new Relay<void>();
+  readonly failures: Observable<never>;
   /** Emits each time a socket opens (the server accepted an attach): a sign of progress. */
-  readonly opens: Observable<void> = this.opened.events;
-
-  /** @throws TypeError when `input` is not an object or has a key `AttachInput` does not name. */
-  constructor(private readonly input: AttachInput) {
-    checkKeys('input', 'options', input, INPUT_KEYS);
-  }
-
+  readonly opens: Observable<void>;
   /**
    * Subscribes to the inputs; what they emit is queued until a socket opens. Calls after the
    * first, and calls after `dispose`, do nothing.
    */
-  start(): this {
-    if (this.started || this.subscription.closed) return this;
-    this.started = true;
-    const fail = (error: unknown): void => this.failed.error(error);
-    const { stdin, resize, signal } = this.input;
-    if (stdin) {
-      this.subscription.add(stdin.subscribe({
-        next: (chunk) => this.writeStdin(chunk),
-        error: fail,
-        complete: () => {
-          this.eof = true;
-          this.push(STDIN_EOF);
-        },
-      }));
-    }
-    if (resize) {
-      this.subscription.add(resize.subscribe({
-        next: ({ cols, rows }) => {
-          if (!isTerminalDimension(cols) || !isTerminalDimension(rows)) {
-            fail(new RangeError(`resize: cols and rows must be integers from 1 to 65535, got ${cols}x${rows}`));
-            return;
-          }
-          this.resize = encodeControlMessage({ type: 'resize', cols, rows });
-          if (this.socket?.isOpen()) this.socket.send(this.resize);
-        },
-        error: fail,
-      }));
-    }
-    if (signal) {
-      this.subscription.add(signal.subscribe({
-        next: (sig) => {
-          const problem = signalProblem(sig);
-          if (problem !== undefined) {
-            fail(new RangeError(problem));
-            return;
-          }
-          this.push(encodeControlMessage({ type: 'signal', sig }));
-        },
-        error: fail,
-      }));
-    }
-    return this;
-  }
-
-  private writeStdin(chunk: Uint8Array | string): void {
-    if (typeof chunk !== 'string' && !(chunk instanceof Uint8Array)) {
-      this.failed.error(new TypeError('stdin: chunks must be Uint8Array or string'));
-      return;
-    }
-    const bytes = typeof chunk === 'string' ? encoder.encode(chunk) : chunk;
-    for (let offset = 0; offset < bytes.length; offset += MAX_STDIN_FRAME_BYTES) {
-      this.push(bytes.subarray(offset, offset + MAX_STDIN_FRAME_BYTES));
-    }
-  }
-
-  private push(message: Uint8Array | string): void {
-    const open = this.socket?.isOpen();
-    if (open) this.socket?.send(message);
-    if (!open || this.gate) this.queue.push(message);
-  }
-
+  readonly start: () => this;
   /** A byte or the exit arrived: the gate is open, and what was sent is the command's. */
-  gateOpened(): void {
-    if (this.gate) this.queue.length = 0;
-    this.gate = undefined;
-  }
-
+  readonly gateOpened: () => void;
   /**
    * A socket opened: it is sent the last resize, then the queue, then `stdin_eof` again if stdin
    * had ended; then the inputs go to it live (`start()` is called if it was not). A disposed
    * outbox sends nothing.
    */
-  connect(socket: SocketHandle): void {
-    if (this.subscription.closed) return;
-    this.socket = socket;
-    if (socket.isOpen()) {
-      if (this.gate) socket.send(encoder.encode(this.gate));
-      if (this.resize !== undefined) socket.send(this.resize);
-      const pending = this.gate ? [...this.queue] : this.queue.splice(0);
-      for (const message of pending) socket.send(message);
-      if (this.eof && !pending.includes(STDIN_EOF)) socket.send(STDIN_EOF);
-    }
-    this.start();
-    this.opened.next();
-  }
-
+  readonly connect: (socket: SocketHandle) => void;
   /** The socket is gone: queue from now on. */
-  disconnect(socket: SocketHandle): void {
-    if (this.socket === socket) this.socket = undefined;
-  }
-
+  readonly disconnect: (socket: SocketHandle) => void;
   /** Stops reading the inputs and drops what is queued. */
-  dispose(): void {
-    this.subscription.unsubscribe();
-    this.socket = undefined;
-    this.queue.length = 0;
+  readonly dispose: () => void;
+
+  /**
+   * Its state lives in the constructor's closure (one outbox per execution or attach).
+   *
+   * @throws TypeError when `input` is not an object or has a key `AttachInput` does not name.
+   */
+  constructor(input: AttachInput) {
+    checkKeys('input', 'options', input, INPUT_KEYS);
+    const queue: (Uint8Array | string)[] = [];
+    let resizeMessage: string | undefined;
+    let eof = false;
+    let current: SocketHandle | undefined;
+    let started = false;
+    const subscription = new Subscription();
+    const failed = new Relay<never>();
+    const opened = new Relay<void>();
+    const fail = failed.error;
+    this.failures = failed.events;
+    this.opens = opened.events;
+    const push = (message: Uint8Array | string): void => {
+      const open = current?.isOpen();
+      if (open) current?.send(message);
+      if (!open || this.gate) queue.push(message);
+    };
+    const writeStdin = (chunk: Uint8Array | string): void => {
+      if (typeof chunk !== 'string' && !(chunk instanceof Uint8Array)) {
+        fail(new TypeError('stdin: chunks must be Uint8Array or string'));
+        return;
+      }
+      const bytes = typeof chunk === 'string' ? encoder.encode(chunk) : chunk;
+      for (let offset = 0; offset < bytes.length; offset += MAX_STDIN_FRAME_BYTES) {
+        push(bytes.subarray(offset, offset + MAX_STDIN_FRAME_BYTES));
+      }
+    };
+    this.start = () => {
+      if (started || subscription.closed) return this;
+      started = true;
+      const { stdin, resize, signal }: AttachInput = input;
+      if (stdin) {
+        subscription.add(stdin.subscribe({
+          next: writeStdin,
+          error: fail,
+          complete: () => {
+            eof = true;
+            push(STDIN_EOF);
+          },
+        }));
+      }
+      if (resize) {
+        subscription.add(resize.subscribe({
+          next: ({ cols, rows }) => {
+            if (!isTerminalDimension(cols) || !isTerminalDimension(rows)) {
+              fail(new RangeError(`resize: cols and rows must be integers from 1 to 65535, got ${cols}x${rows}`));
+              return;
+            }
+            resizeMessage = encodeControlMessage({ type: 'resize', cols, rows });
+            if (current?.isOpen()) current.send(resizeMessage);
+          },
+          error: fail,
+        }));
+      }
+      if (signal) {
+        subscription.add(signal.subscribe({
+          next: (sig) => {
+            const problem = signalProblem(sig);
+            if (problem !== undefined) {
+              fail(new RangeError(problem));
+              return;
+            }
+            push(encodeControlMessage({ type: 'signal', sig }));
+          },
+          error: fail,
+        }));
+      }
+      return this;
+    };
+    this.gateOpened = () => {
+      if (this.gate) queue.length = 0;
+      this.gate = undefined;
+    };
+    this.connect = (socket) => {
+      if (subscription.closed) return;
+      current = socket;
+      if (socket.isOpen()) {
+        if (this.gate) socket.send(encoder.encode(this.gate));
+        if (resizeMessage !== undefined) socket.send(resizeMessage);
+        const pending = this.gate ? [...queue] : queue.splice(0);
+        for (const message of pending) socket.send(message);
+        if (eof && !pending.includes(STDIN_EOF)) socket.send(STDIN_EOF);
+      }
+      this.start();
+      opened.next();
+    };
+    this.disconnect = (socket) => {
+      if (current === socket) current = undefined;
+    };
+    this.dispose = () => {
+      subscription.unsubscribe();
+      current = undefined;
+      queue.length = 0;
+    };
   }
 }
