@@ -118,6 +118,23 @@ console.log(JSON.stringify({ requests, exec: describe(execError), emulator: desc
 `;
 
 /**
+ * Without `ws`, on a runtime with a WebSocket of its own (Node 22 and later): exec through the
+ * emulator at argv[2] (token argv[3]) with a cut and its drain, then with a cut and a drain whose
+ * first upgrade is refused with 409 (the runtime's socket shows no status: retried as one).
+ */
+const NO_WS_EXEC = `import { createRunnerClient, toExecResult } from 'boxlite-rx';
+import { firstValueFrom } from 'rxjs';
+const [, , baseUrl, token] = process.argv;
+const client = createRunnerClient({ baseUrl, token });
+const results = {};
+for (const command of ['cut', 'conflict']) {
+  const { stdout, exitCode, exitSource, notices } = await firstValueFrom(client.exec('box-1', { command }).pipe(toExecResult()));
+  results[command] = { stdout, exitCode, exitSource, notices: notices.map((notice) => notice.kind) };
+}
+console.log(JSON.stringify(results));
+`;
+
+/**
  * A fresh clone of the working tree: the files git would commit (tracked and new, none it
  * ignores, so no `dist/`), with the repository's `node_modules` linked in for the build tools.
  */
@@ -169,6 +186,7 @@ describe('the packed package in a fresh project', () => {
     writeFileSync(join(app, 'cjs.cjs'), CJS);
     writeFileSync(join(app, 'dual.mjs'), DUAL);
     writeFileSync(join(cli, 'without-ws.mjs'), WITHOUT_WS);
+    writeFileSync(join(cli, 'no-ws-exec.mjs'), NO_WS_EXEC);
   }, 3 * STEP_TIMEOUT_MS);
 
   afterAll(() => {
@@ -218,7 +236,10 @@ describe('the packed package in a fresh project', () => {
     });
   });
 
-  it('without ws: exec fails before its POST, and the emulator of boxlite-rx/testing names ws', async () => {
+  // Node 20 has no WebSocket of its own; Node 22 and later do (CI runs this file on each).
+  const ownWebSocket = typeof (globalThis as { WebSocket?: unknown }).WebSocket === 'function';
+
+  it.skipIf(ownWebSocket)('without ws, where the runtime has no WebSocket: exec fails before its POST naming the runtime, and the emulator of boxlite-rx/testing names ws', async () => {
     expect(existsSync(join(cli, 'node_modules', 'ws'))).toBe(false);
     const result = await run(process.execPath, ['without-ws.mjs'], cli, 15_000);
     expect(result.stderr).toBe('');
@@ -226,7 +247,7 @@ describe('the packed package in a fresh project', () => {
       requests: 0,
       exec: {
         name: 'MissingPeerDependencyError',
-        message: "boxlite-rx: attaching from Node without a `WebSocket` option needs the optional peer dependency 'ws': npm install ws",
+        message: `boxlite-rx: attaching from Node ${process.versions.node} without a \`WebSocket\` option, where the runtime has no WebSocket of its own, needs the optional peer dependency 'ws': npm install ws`,
         peer: true,
       },
       emulator: {
@@ -235,6 +256,30 @@ describe('the packed package in a fresh project', () => {
         peer: true,
       },
     });
+  });
+
+  it.runIf(ownWebSocket)("without ws, on a runtime with its own WebSocket: exec uses it, a cut drains exactly, a drain refused with 409 (no status to see) is retried", async () => {
+    expect(existsSync(join(cli, 'node_modules', 'ws'))).toBe(false);
+    const em = await startRunnerEmulator({
+      scripts: {
+        cut: { steps: [{ stdout: 'drained without ws\n' }, { exit: 4 }], attachFaults: [{ cut: { after: { outputBytes: 7 } } }] },
+        conflict: {
+          steps: [{ stdout: 'drained after a 409\n' }, { exit: 5 }],
+          attachFaults: [{ cut: { after: { outputBytes: 7 } } }, { reject: { status: 409 } }],
+        },
+      },
+    });
+    try {
+      const result = await run(process.execPath, ['no-ws-exec.mjs', em.url, em.token], cli, 30_000);
+      expect(result.stderr).toBe('');
+      expect(JSON.parse(result.stdout)).toEqual({
+        cut: { stdout: 'drained without ws\n', exitCode: 4, exitSource: 'frame', notices: [] },
+        conflict: { stdout: 'drained after a 409\n', exitCode: 5, exitSource: 'frame', notices: [] },
+      });
+      expect(em.stats.rejectedByFault).toBe(1);
+    } finally {
+      await em.close();
+    }
   });
 
   it('bundles for a browser without ws or cross-fetch', async () => {

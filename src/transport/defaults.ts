@@ -5,7 +5,7 @@
  * kept out of bundlers' sight (a variable specifier, ignore comments), so a browser build neither
  * bundles them nor fails when they are not installed.
  */
-import { MissingPeerDependencyError } from '../errors.js';
+import { MissingPeerDependencyError, isMissingPeerDependencyError } from '../errors.js';
 import type { FetchLike } from './http.js';
 import type { WebSocketConstructor } from './webSocket.js';
 
@@ -28,15 +28,22 @@ async function importOptional(name: 'ws' | 'cross-fetch', why: string): Promise<
 }
 
 /**
- * The WebSocket used when none is given: `ws` in Node (it sends the Authorization header and shows
- * pings and refusal statuses), the platform's own elsewhere.
+ * The WebSocket used when none is given: `ws` where it can be loaded (Node, Deno and Bun: it sends
+ * the Authorization header and shows pings and refusal statuses); else the runtime's own (Node 22
+ * and later, Deno, browsers), which sends the header where the runtime allows it and shows
+ * neither: a refusal without a status is retried as a possible 409, and a silent socket is
+ * replaced (docs/runtimes.md).
  */
 export async function defaultWebSocket(): Promise<WebSocketConstructor> {
-  if (isNode()) {
-    const ws = await importOptional('ws', 'attaching from Node without a `WebSocket` option');
-    return (ws['WebSocket'] ?? ws['default']) as WebSocketConstructor;
-  }
   const native = (globalThis as { WebSocket?: unknown }).WebSocket;
+  if (isNode()) {
+    try {
+      const ws = await importOptional('ws', `attaching from Node ${process.versions.node} without a \`WebSocket\` option, where the runtime has no WebSocket of its own,`);
+      return (ws['WebSocket'] ?? ws['default']) as WebSocketConstructor;
+    } catch (error) {
+      if (typeof native !== 'function' || !isMissingPeerDependencyError(error)) throw error;
+    }
+  }
   if (typeof native !== 'function') throw new TypeError('no WebSocket implementation: pass the `WebSocket` option');
   return native as WebSocketConstructor;
 }
