@@ -1,52 +1,21 @@
 import type { MarbleScenario } from './scenario.js';
-import { exitFrame, numberedLines, overlapUnknown, reconnecting, running, stdout } from './values.js';
+import { chunkReplayFrameByFrame } from './case07-chunk-replay-frame-by-frame.js';
+import { replayDecidedAtFirstFrame } from './case07-replay-decided-at-first-frame.js';
+import { exitFrame, overlapUnknown, reconnecting, running, stdout } from './values.js';
 
+/** The ring replay of `replayDecidedAtFirstFrame`, with the shape left to the client. */
 export const replayShapeFoundRing: MarbleScenario = {
-  protocolCase: 7,
+  ...replayDecidedAtFirstFrame,
   title: 'Replay shape found by itself: a ring',
   claim: "With `replayShape: 'auto'`, the reconnect's first frame holds both delivered frames and more: no stored chunk can, so it is a Go-runner ring, aligned exactly at that frame; the new bytes and the live ones after them leave at once, no notice.",
-  sockets: [
-    { role: 'attach', marble: '-a-b-#',          error: 'cut', subscription: '^----!' },
-    { role: 'attach', marble:            '-Rl-x|',             subscription: '------^---!' },
-  ],
-  probes: [
-    { marble: '-r|', subscription: '-----^!' },
-  ],
-  expected: '-a-b--knl-(x|)',
-  values: {
-    a: stdout('hel'),
-    b: stdout('lo '),
-    R: stdout('hello world\n'),
-    n: stdout('world\n'),
-    l: stdout('line 2\n'),
-    r: running,
-    k: reconnecting(1, 'cut', 0),
-    x: exitFrame(0),
-  },
   timing: { replayShape: 'auto' },
 };
 
+/** The chunk replay of `chunkReplayFrameByFrame`, with the shape left to the client. */
 export const replayShapeFoundChunks: MarbleScenario = {
-  protocolCase: 7,
+  ...chunkReplayFrameByFrame,
   title: 'Replay shape found by itself: stored chunks',
   claim: "With `replayShape: 'auto'`, the reconnect's first frame is shorter than what was delivered: no ring replay is, so it is `boxlite serve`'s stored chunks; the run of delivered chunks (4392 distinct bytes) is skipped frame by frame and the new chunks leave at their own times, nothing twice.",
-  sockets: [
-    { role: 'attach', marble: '-a-b-#',          error: 'cut', subscription: '^----!' },
-    { role: 'attach', marble:            '-abc--d-x|',         subscription: '------^-------!' },
-  ],
-  probes: [
-    { marble: '-r|', subscription: '-----^!' },
-  ],
-  expected: '-a-b--k--c--d-(x|)',
-  values: {
-    a: stdout(numberedLines(1, 250)),
-    b: stdout(numberedLines(251, 500)),
-    c: stdout('c3\n'),
-    d: stdout('d4\n'),
-    r: running,
-    k: reconnecting(1, 'cut', 0),
-    x: exitFrame(0),
-  },
   timing: { replayShape: 'auto' },
 };
 
