@@ -143,7 +143,8 @@ describe('a frame over the client maxPayload', () => {
   // can tell an oversized frame (raise maxPayload) from a network cut.
   it('the cut names close code 1009 and the reason', async () => {
     const em = await emulator({ scripts: { job: oversized } });
-    const id = (await firstValueFrom(clientFor(em).exec('box', { command: 'job' }))) as ExecEvent & { type: 'started' };
+    // Started without the gate: the exec is left at its started event, and its command runs on.
+    const id = (await firstValueFrom(clientFor(em, { startGate: false }).exec('box', { command: 'job' }))) as ExecEvent & { type: 'started' };
     const result = await run(clientFor(em, { maxPayload: 1024 }).attach('box', id.executionId));
     expect(result.error).toMatchObject({
       name: 'AttachDisconnectedError',
@@ -220,7 +221,9 @@ describe('HTML error pages from a proxy', () => {
 
   it('a 403 page on the attach → AttachRejectedError 403 after the started event, no retry', async () => {
     const em = await emulator({ scripts: { job: twoLines([{ reject: { status: 403 } }]) } });
-    const result = await run(clientFor(em).exec('box', { command: 'job' }));
+    // Without the gate the command runs on, so a later follow gets its output (a gated exec that
+    // ends before its gate opened deletes the execution: test/integration/startGateEnds.test.ts).
+    const result = await run(clientFor(em, { startGate: false }).exec('box', { command: 'job' }));
     expect(isAttachRejectedError(result.error)).toBe(true);
     expect(result.error).toMatchObject({ status: 403, code: undefined, message: 'attach refused: HTTP 403 (likely a wrong token or webSocketAuth)' });
     expect(result.events.map((e) => e.type)).toEqual(['started']);

@@ -247,7 +247,7 @@ describe('the packed package in a fresh project', () => {
       requests: 0,
       exec: {
         name: 'MissingPeerDependencyError',
-        message: `boxlite-rx: attaching from Node ${process.versions.node} without a \`WebSocket\` option, where the runtime has no WebSocket of its own, needs the optional peer dependency 'ws': npm install ws`,
+        message: `boxlite-rx: attaching from Node ${process.versions.node} (no WebSocket of its own) without a \`WebSocket\` option needs the optional peer dependency 'ws': npm install ws`,
         peer: true,
       },
       emulator: {

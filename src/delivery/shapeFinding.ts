@@ -46,7 +46,7 @@ export function provenShape({ frame, delivered, history, frames, ringBytes }: Sh
  * be shorter than what it holds); a proof of `ring` decides only an unknown shape.
  */
 export class ShapeFinding {
-  /** What a success's `Content-Type` suggests, until a frame proves a shape (see {@link heard}). */
+  /** What the first JSON success's `Content-Type` suggested, until a frame proves a shape (see {@link heard}). */
   hint?: ReplayShape;
 
   constructor(public shape?: ReplayShape) {}
@@ -58,7 +58,7 @@ export class ShapeFinding {
    */
   heard(response: FetchAnswer): void {
     const type = response.status < 300 ? response.headers?.get('content-type') : undefined;
-    if (type?.startsWith('application/json')) this.hint = type.includes('charset') ? 'ring' : 'chunks';
+    if (type?.startsWith('application/json')) this.hint ??= type.includes('charset') ? 'ring' : 'chunks';
   }
 
   /** Reads a stream's first frame on an attach; returns the shape to plan it with: proven, else hinted, else `chunks`. */

@@ -5,7 +5,7 @@
  * kept out of bundlers' sight (a variable specifier, ignore comments), so a browser build neither
  * bundles them nor fails when they are not installed.
  */
-import { MissingPeerDependencyError, isMissingPeerDependencyError } from '../errors.js';
+import { MissingPeerDependencyError } from '../errors.js';
 import type { FetchLike } from './http.js';
 import type { WebSocketConstructor } from './webSocket.js';
 
@@ -14,13 +14,17 @@ function isNode(): boolean {
   return typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 }
 
-/** Loads an optional peer dependency, or says which one to install and why (`MissingPeerDependencyError`). */
-async function importOptional(name: 'ws' | 'cross-fetch', why: string): Promise<Record<string, unknown>> {
+/**
+ * Loads an optional peer dependency; where it is not installed, `{}` if the runtime has
+ * `instead`, else says which one to install and why (`MissingPeerDependencyError`).
+ */
+async function importOptional(name: 'ws' | 'cross-fetch', why: string, instead?: unknown): Promise<Record<string, unknown>> {
   try {
     return (await import(/* webpackIgnore: true */ /* @vite-ignore */ name)) as Record<string, unknown>;
   } catch (cause) {
     const code = (cause as { code?: unknown } | null)?.code;
     if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND') throw cause;
+    if (typeof instead === 'function') return {};
     throw new MissingPeerDependencyError(`boxlite-rx: ${why} needs the optional peer dependency '${name}': npm install ${name}`, name, {
       cause,
     });
@@ -37,12 +41,8 @@ async function importOptional(name: 'ws' | 'cross-fetch', why: string): Promise<
 export async function defaultWebSocket(): Promise<WebSocketConstructor> {
   const native = (globalThis as { WebSocket?: unknown }).WebSocket;
   if (isNode()) {
-    try {
-      const ws = await importOptional('ws', `attaching from Node ${process.versions.node} without a \`WebSocket\` option, where the runtime has no WebSocket of its own,`);
-      return (ws['WebSocket'] ?? ws['default']) as WebSocketConstructor;
-    } catch (error) {
-      if (typeof native !== 'function' || !isMissingPeerDependencyError(error)) throw error;
-    }
+    const ws = await importOptional('ws', `attaching from Node ${process.versions.node} (no WebSocket of its own) without a \`WebSocket\` option`, native);
+    return (ws['WebSocket'] ?? ws['default'] ?? native) as WebSocketConstructor;
   }
   if (typeof native !== 'function') throw new TypeError('no WebSocket implementation: pass the `WebSocket` option');
   return native as WebSocketConstructor;
