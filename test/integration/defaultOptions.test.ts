@@ -84,6 +84,14 @@ describe('the Go runner with default options: exact', () => {
     expect(check(events, 'stdout', join(lines))).toBe('exact');
   });
 
+  it("one line, then a cut while the command is silent: the replay equals the line, and the 201's Content-Type (gin's) says ring: exact", async () => {
+    const line = logLine(7);
+    const script: Script = { steps: [{ stdout: line }, { waitMs: 300 }, { stdout: logLine(8) }, { exit: 0 }], attachFaults: [{ cut: { after: { outputBytes: line.length } } }] };
+    const events = await run('runner', script);
+    expect(events.at(-1)).toMatchObject({ type: 'exit', exitCode: 0, source: 'frame' });
+    expect(check(events, 'stdout', join([line, logLine(8)]))).toBe('exact');
+  });
+
   it('a fast command that writes more than the ring before any socket could open: whole, through the start gate', async () => {
     // 120 chunks of 25 lines (about 320 KB): fewer than the server's 256-chunk subscriber queue,
     // which drops in silence on every server when a client falls that far behind.

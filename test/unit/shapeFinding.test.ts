@@ -83,3 +83,42 @@ describe('ShapeFinding', () => {
     expect(finding.read(evidence(enc('abcdefg'), enc('abcdef'), 2))).toBe('chunks');
   });
 });
+
+describe('ShapeFinding: the Content-Type hint', () => {
+  const answer = (status: number, type?: string) => ({
+    status,
+    statusText: '',
+    headers: { get: (name: string) => (name === 'content-type' ? (type ?? null) : null) },
+    text: () => Promise.resolve(''),
+  });
+  const unproven = evidence(enc('heartbeat ok\n'), enc('heartbeat ok\n'), 1);
+
+  it("gin's JSON hints at the ring, axum's at chunks; an unproven first frame is planned with the hint", () => {
+    const runner = new ShapeFinding();
+    runner.heard(answer(201, 'application/json; charset=utf-8'));
+    expect(runner.hint).toBe('ring');
+    expect(runner.read(unproven)).toBe('ring');
+    expect(runner.shape).toBeUndefined();
+    const serve = new ShapeFinding();
+    serve.heard(answer(200, 'application/json'));
+    expect(serve.read(unproven)).toBe('chunks');
+  });
+
+  it('errors, other types and missing headers hint nothing; the first hint stays', () => {
+    const finding = new ShapeFinding();
+    finding.heard(answer(404, 'application/json; charset=utf-8'));
+    finding.heard(answer(200, 'text/html'));
+    finding.heard({ status: 200, statusText: '', text: () => Promise.resolve('') });
+    expect(finding.hint).toBeUndefined();
+    finding.heard(answer(201, 'application/json'));
+    finding.heard(answer(200, 'application/json; charset=utf-8'));
+    expect(finding.hint).toBe('chunks');
+  });
+
+  it('a proof outranks the hint', () => {
+    const finding = new ShapeFinding();
+    finding.heard(answer(201, 'application/json'));
+    expect(finding.read(evidence(enc('abcdefg'), enc('abcdef'), 2))).toBe('ring');
+    expect(finding.read(unproven)).toBe('ring');
+  });
+});
