@@ -49,7 +49,9 @@ describe('boxlite-rx doctor against each server the emulator models', () => {
     expect(line(run, 'replay')).toBe('ok       replay         one frame per stream (ring): the re-attach after the exit replayed 262144 bytes in 1 frame');
     expect(line(run, 'ring')).toBe(`ok       ring           262144 bytes (256 KiB) per stream (the replay of a ${BURST}-byte output)`);
     expect(line(run, 'ping')).toMatch(/^ok +ping +first Ping (\d+) ms after the upgrade$/);
-    expect(Number(/(\d+) ms/.exec(line(run, 'ping'))?.[1])).toBeGreaterThanOrEqual(195);
+    // The emulator's Ping interval (200 ms) starts as it sends the 101; the client measures from its
+    // own open, one delivery later (9 ms once on a loaded 2-core run), so the bound leaves 50 ms.
+    expect(Number(/(\d+) ms/.exec(line(run, 'ping'))?.[1])).toBeGreaterThanOrEqual(150);
     expect(line(run, 'single-attach')).toBe('ok       single-attach  a second attach got 409 before any upgrade');
     expect(line(run, 'close')).toMatch(
       /^ok +close +Close 1000 [\d.]+ ms after the exit frame; the connection dropped [\d.]+ ms after it: the server does not wait for the client's Close$/,
