@@ -221,12 +221,15 @@ function adaptDom(socket: WebSocketLike, listenerFor: ListenerFor): SocketHandle
     else if (data instanceof ArrayBuffer) listener.binary(new Uint8Array(data));
     else if (ArrayBuffer.isView(data)) listener.binary(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
   };
+  const end = (code: number, reason: string): void => {
+    detach();
+    listener.end({ opened, code, reason, ...(cause === undefined ? {} : { cause }) });
+  };
+  // A failed handshake ends at its error: Node 22's WebSocket never sends the close that should follow.
   socket.onerror = (event) => {
     cause ??= event;
+    if (!opened) end(1006, '');
   };
-  socket.onclose = (event) => {
-    detach();
-    listener.end({ opened, code: event.code, reason: event.reason, ...(cause === undefined ? {} : { cause }) });
-  };
+  socket.onclose = (event) => end(event.code, event.reason);
   return handle;
 }
