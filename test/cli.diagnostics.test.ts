@@ -4,6 +4,9 @@ import { connect, emulatorPerTest, runCli } from './support/cli.js';
 
 const start = emulatorPerTest();
 
+/** A command whose exit comes with the runner's `error_message` for a failed wait on the process. */
+const WAIT_FAILED = { steps: [{ exit: 127, errorMessage: 'wait: guest connection lost' }] };
+
 // boxlite serve's backlog drops whole chunks past 256 KiB: 100 chunks of 3000 bytes written before
 // the first attach replay as 87 chunks, with an output-lost warning.
 const chunk = 'y\n'.repeat(1500);
@@ -56,14 +59,14 @@ describe('boxlite-rx warnings and --strict', () => {
 
 describe('boxlite-rx exit reason', () => {
   it("prints the status endpoint's error_message as one line when the exit code comes from the probe", async () => {
-    // Every attach is cut before the exit frame, so the exit code (127: no such program) and its
-    // reason come from the status endpoint, after a drain-incomplete warning.
-    const em = await start({ allowProcesses: true, faults: () => ({ cut: { after: 'before-exit' } }) });
-    const run = await runCli(['exec', ...connect(em), '--no-start-gate', 'box-1', '--', 'no-such-program-boxlite-rx']);
+    // Every attach is cut before the exit frame, so the exit code (127) and its reason (the runner's
+    // error_message when waiting for the process failed) come from the status endpoint, after a drain-incomplete warning.
+    const em = await start({ scripts: { lost: WAIT_FAILED }, faults: () => ({ cut: { after: 'before-exit' } }) });
+    const run = await runCli(['exec', ...connect(em), '--no-start-gate', 'box-1', '--', 'lost']);
     expect(run.stdout.length).toBe(0);
     expect(run.stderr.toString()).toBe(
       'boxlite-rx: warning: the re-attach failed: attach: socket closed before the exit frame (code 1006); exit code 127 from the status endpoint\n' +
-        'boxlite-rx: spawn no-such-program-boxlite-rx ENOENT\n',
+        'boxlite-rx: wait: guest connection lost\n',
     );
     expect(run.code).toBe(127);
   });
@@ -71,12 +74,30 @@ describe('boxlite-rx exit reason', () => {
 
 describe('boxlite-rx exit reason from the exit frame', () => {
   it("a non-zero exit frame: the status endpoint's error_message, one line (one GET after the exit)", async () => {
-    const em = await start({ allowProcesses: true });
-    const run = await runCli(['exec', ...connect(em), '--no-start-gate', 'box-1', '--', 'no-such-program-boxlite-rx']);
+    const em = await start({ scripts: { lost: WAIT_FAILED } });
+    const run = await runCli(['exec', ...connect(em), 'box-1', '--', 'lost']);
     expect(run.stdout.length).toBe(0);
-    expect(run.stderr.toString()).toBe('boxlite-rx: spawn no-such-program-boxlite-rx ENOENT\n');
+    expect(run.stderr.toString()).toBe('boxlite-rx: wait: guest connection lost\n');
     expect(run.code).toBe(127);
   });
+});
+
+describe('boxlite-rx and a program the box cannot start', () => {
+  it.each([
+    ['runner', 'no-such-program-boxlite-rx', 127, 'spawn no-such-program-boxlite-rx ENOENT'],
+    ['serve', 'no-such-program-boxlite-rx', 127, 'spawn no-such-program-boxlite-rx ENOENT'],
+    ['runner', '/etc/passwd', 126, 'spawn /etc/passwd EACCES'],
+  ] as const)(
+    "%s, ungated, %s: the server's spawn_failed (500, nothing created) is docker exec's %i with one line, not 125",
+    async (server, command, status, detail) => {
+      const em = await start({ allowProcesses: true, server });
+      const run = await runCli(['exec', ...connect(em), '--no-start-gate', 'box-1', '--', command]);
+      expect(run.stdout.length).toBe(0);
+      expect(run.stderr.toString()).toBe(`boxlite-rx: cannot start the command: ${detail}\n`);
+      expect(run.code).toBe(status);
+      expect(em.stats.executions).toBe(0);
+    },
+  );
 });
 
 describe('boxlite-rx secrets', () => {

@@ -1,6 +1,7 @@
 import type { Observer } from 'rxjs';
 import type { ExecEvent } from '../events.js';
 import type { RunExit } from './runExit.js';
+import { spawnFailure } from './exitStatus.js';
 import { isWarning, noticeLine } from './warnings.js';
 
 /** Where a run's events are rendered. */
@@ -31,7 +32,7 @@ export class EventRenderer implements Observer<ExecEvent> {
 
   constructor(
     private readonly to: RenderTargets,
-    private readonly exit: Pick<RunExit, 'commandExited' | 'clientFailed'>,
+    private readonly exit: Pick<RunExit, 'commandExited' | 'clientFailed' | 'cannotStart'>,
   ) {}
 
   next(event: ExecEvent): void {
@@ -59,7 +60,9 @@ export class EventRenderer implements Observer<ExecEvent> {
   }
 
   error(error: unknown): void {
-    this.exit.clientFailed(error instanceof Error ? error.message : String(error));
+    const spawn = spawnFailure(error);
+    if (spawn !== undefined) this.exit.cannotStart(spawn.status, spawn.line);
+    else this.exit.clientFailed(error instanceof Error ? error.message : String(error));
   }
 
   complete(): void {

@@ -1,4 +1,5 @@
 import { writeSync } from 'node:fs';
+import { isBoxliteHttpError } from '../errors.js';
 
 /**
  * The exit statuses of `boxlite-rx` besides the command's own. A command may itself exit with any
@@ -12,6 +13,10 @@ export const USAGE_ERROR = 2;
 export const STRICT_WARNING = 124;
 /** A failure of the client itself at run time: one line on stderr. */
 export const CLIENT_FAILURE = 125;
+/** The box could not start the program: not found (docker exec's 127). */
+export const NOT_FOUND = 127;
+/** The box could not start the program for another reason, e.g. not executable (docker exec's 126). */
+export const CANNOT_RUN = 126;
 /** Stdout was closed (EPIPE): 128 + SIGPIPE (13), the shell's status for a killed pipe writer. */
 export const BROKEN_PIPE = 141;
 
@@ -41,4 +46,16 @@ export function writeFailureStatus(name: string, error: NodeJS.ErrnoException, s
 /** The status for leaving on signal `signal`: 128 + N, as a shell reports a process it killed. */
 export function signalled(signal: number): number {
   return 128 + signal;
+}
+
+/**
+ * The status and line for a `POST /exec` the server answered with the guest's `spawn_failed`
+ * (500: the program could not be started, nothing was created), as `docker exec` reports it:
+ * 127 when the program was not found, else 126; `undefined` for any other failure.
+ */
+export function spawnFailure(error: unknown): { status: number; line: string } | undefined {
+  if (!isBoxliteHttpError(error) || error.status !== 500) return undefined;
+  const detail = /spawn_failed: (.*?)(?: \(code=\d+\))?$/.exec(error.message)?.[1];
+  if (detail === undefined) return undefined;
+  return { status: /ENOENT|not found|no such file/i.test(detail) ? NOT_FOUND : CANNOT_RUN, line: `cannot start the command: ${detail}` };
 }

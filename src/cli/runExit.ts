@@ -7,6 +7,7 @@
  * | ------------------------ | -------------------------------------------------------- | ---------------- |
  * | `commandExited`          | the command's code; 124 under `--strict` after a warning | yes              |
  * | `clientFailed`           | 125, after its line                                      | yes              |
+ * | `cannotStart`            | 127 (not found) or 126, after its line (`spawnFailure`)  | yes              |
  * | `signalledTwice`         | 128 + N, after its line                                  | no               |
  * | `outputFailed('stdout')` | 141 when its reader went away, else 125 after a line     | no               |
  * | `outputFailed('stderr')` | 141 when its reader went away, else 125 (line direct)    | no               |
@@ -67,6 +68,14 @@ export class RunExit {
     this.leave(true, () => {
       this.options.say(message);
       return CLIENT_FAILURE;
+    });
+  }
+
+  /** The box could not start the command (`spawnFailure`): `status` after `line`, as `docker exec`. */
+  cannotStart(status: number, line: string): void {
+    this.leave(true, () => {
+      this.options.say(line);
+      return status;
     });
   }
 

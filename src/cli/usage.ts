@@ -52,12 +52,14 @@ once, without attaching: no output, no stdin, no exit code (--strict, --replay-s
 attached to (the Go runner: SIGHUP after 5 minutes).
 exec without -d or -t starts the command behind a small sh wrapper that waits until the client
 is attached (the start gate), so even a fast command's output is whole from its first byte; a
-gate that cannot open exits 125 with one line. --no-start-gate starts it at once (a box without
-sh). A missing program exits 127, one that is not executable 126, with one line.
+gate that cannot open exits 125 with one line; in a box without sh the command is sent again
+without it (it runs once). --no-start-gate starts it at once. A program the box cannot start exits
+127 (not found) or 126 (e.g. not executable), with one line, as docker exec does.
 attach takes the id that exec --detach prints, or that exec --verbose prints on stderr as
 "boxlite-rx: execution <id>".
 Exit statuses besides the command's own: 2 bad usage; 124 --strict after a warning; 125 the client
-failed (one line on stderr); 128+N the same signal N twice; 141 stdout or stderr closed.`;
+failed (one line on stderr); 126/127 the box could not start the command (127 not found); 128+N
+the same signal N twice; 141 stdout or stderr closed.`;
 
 const CONTROL_NOTES = `kill and signal take the EXECUTION_ID that exec --detach prints (or exec --verbose).
 kill SIGKILLs the execution and evicts it (DELETE): its output and exit code are gone with it.

@@ -1,6 +1,6 @@
-import { Observable, concatMap, defer, map } from 'rxjs';
+import { Observable, catchError, concatMap, defer, map } from 'rxjs';
 import { just } from '../observables/just.js';
-import { BoxliteHttpError } from '../errors.js';
+import { BoxliteHttpError, isBoxliteHttpError } from '../errors.js';
 import type { ExecEvent } from '../events.js';
 import { attach, type AttachConfig } from '../observables/attach.js';
 import { preconnect } from '../observables/preconnect.js';
@@ -133,12 +133,22 @@ export function createRunnerClient(clientOptions: RunnerClientOptions): RunnerCl
         // The start gate (docs/delivery.md): the command waits for this line, sent on each socket until a byte or the exit is seen.
         const nonce = 'g' + Math.random().toString(36).slice(2);
         const gated = options.startGate ? gatedRequest(request, nonce) : undefined;
-        const once = restCall(http, 'exec', 'POST', url, options.requestTimeout, gated ?? request);
+        const outbox = new Outbox(input).start();
+        const send = (body: ExecRequest): Observable<HttpResponse> => restCall(http, 'exec', 'POST', url, options.requestTimeout, body);
+        // A box without `sh`: the wrapper's spawn failed and nothing was created, so the command is posted ungated, once.
+        const once = gated
+          ? send(gated).pipe(
+              catchError((error: unknown) => {
+                if (!isBoxliteHttpError(error) || error.status !== 500 || !error.message.includes('spawn_failed')) throw error;
+                outbox.gate = undefined;
+                return send(request);
+              }),
+            )
+          : send(request);
         const post = (): Observable<HttpResponse> =>
           options.drainingWait ? waitOutDraining(once, options.drainingWait, (event) => subscriber.next(event)) : once;
         // Once the socket implementation is known, the POST alone: no `concatMap` per execution.
         const post$ = webSocket ? post() : webSocketReady$.pipe(concatMap(post));
-        const outbox = new Outbox(input).start();
         if (gated) outbox.gate = nonce + '\n';
         let id: string | undefined;
         subscriber.add(() => {

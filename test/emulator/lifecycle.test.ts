@@ -208,13 +208,23 @@ describe('real processes (allowProcesses)', () => {
     expect(await nextEvent(em, 'exit', id)).toMatchObject({ exitCode: 137, status: 'timed_out' });
   });
 
-  it('a program that cannot start completes with 127 and an error_message', async () => {
-    const em = await emulator({ allowProcesses: true });
-    const id = await startExecution(em, { command: '/nonexistent/program' });
-    await nextEvent(em, 'exit', id);
-    const info = (await (await getExecution(em, id)).json()) as Record<string, unknown>;
-    expect(info).toMatchObject({ status: 'completed', exit_code: 127 });
-    expect(info.error_message).toContain('ENOENT');
+  it.each([
+    ['runner', '/nonexistent/program', undefined, 'exec failed: failed to start execution: boxlite: internal error: spawn_failed: spawn /nonexistent/program ENOENT (code=1)'],
+    ['serve', '/nonexistent/program', undefined, 'internal error: spawn_failed: spawn /nonexistent/program ENOENT'],
+    ['runner', '/etc/passwd', undefined, 'exec failed: failed to start execution: boxlite: internal error: spawn_failed: spawn /etc/passwd EACCES (code=1)'],
+    ['serve', process.execPath, '/nonexistent/dir', `internal error: spawn_failed: spawn ${process.execPath} ENOENT`],
+  ] as const)('%s: a program that cannot start (%s, cwd %s) is a 500 spawn_failed, and nothing is created', async (server, command, cwd, message) => {
+    const em = await emulator({ allowProcesses: true, server });
+    const res = await fetch(`${em.url}/v1/boxes/box/exec`, {
+      method: 'POST',
+      headers: auth(em),
+      body: JSON.stringify({ command, ...(cwd === undefined ? {} : { working_dir: cwd }) }),
+    });
+    expect(res.status).toBe(500);
+    const body = (await res.json()) as unknown;
+    expect(body).toEqual(server === 'runner' ? { error: message } : { error: { message, type: 'InternalError', code: 'internal' } });
+    expect(em.stats.executions).toBe(0);
+    expect(em.stats.running).toBe(0);
   });
 });
 

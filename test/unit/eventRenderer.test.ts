@@ -6,6 +6,7 @@ import { concat, from, throwError } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { notice, type ExecEvent } from '../../src/events.js';
 import { EventRenderer } from '../../src/cli/eventRenderer.js';
+import { BoxliteHttpError } from '../../src/errors.js';
 
 const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
 
@@ -23,6 +24,7 @@ function rendered(events: readonly ExecEvent[], verbose: boolean, error?: Error)
     {
       commandExited: (code, warned) => log.push(`exited ${code} warned ${warned}`),
       clientFailed: (message) => log.push(`failed ${message}`),
+      cannotStart: (status, line) => log.push(`cannot start ${status} ${line}`),
     },
   );
   concat(from(events), error === undefined ? [] : throwError(() => error)).subscribe(renderer);
@@ -80,5 +82,20 @@ describe('EventRenderer', () => {
       'stdout a',
       'failed exec: box box-9 not found',
     ]);
+  });
+
+  it.each([
+    ['the runner', 'exec: exec failed: failed to start execution: boxlite: internal error: spawn_failed: spawn nosuch ENOENT (code=1)', 127, 'spawn nosuch ENOENT'],
+    ['serve', 'exec: internal error: spawn_failed: executable file not found in $PATH', 127, 'executable file not found in $PATH'],
+    ['serve, not executable', 'exec: internal error: spawn_failed: spawn /etc/passwd EACCES', 126, 'spawn /etc/passwd EACCES'],
+  ] as const)("%s's spawn_failed: the box could not start the command, docker exec's status and one line", (_name, message, status, detail) => {
+    expect(rendered([], false, new BoxliteHttpError(message, 500))).toEqual([`cannot start ${status} cannot start the command: ${detail}`]);
+  });
+
+  it.each([
+    ['another 500', 'exec: exec failed: database is locked', 500],
+    ['spawn_failed in a 400', 'exec: invalid request: spawn_failed: x', 400],
+  ] as const)('%s is a client failure', (_name, message, status) => {
+    expect(rendered([], false, new BoxliteHttpError(message, status))).toEqual([`failed ${message}`]);
   });
 });

@@ -33,7 +33,8 @@ export type ErrorCode =
   | 'unsupported'
   | 'invalid_state'
   | 'already_exists'
-  | 'resource_exhausted';
+  | 'resource_exhausted'
+  | 'internal';
 
 /** A serialized error response. */
 export interface ErrorResponse {
@@ -50,6 +51,7 @@ const SERVE_TYPES: Readonly<Record<ErrorCode, string>> = {
   invalid_state: 'InvalidStateError',
   already_exists: 'AlreadyExistsError',
   resource_exhausted: 'ResourceExhaustedError',
+  internal: 'InternalError',
 };
 
 const AUTH_CODES: Readonly<Record<ErrorCode, string>> = {
@@ -60,6 +62,7 @@ const AUTH_CODES: Readonly<Record<ErrorCode, string>> = {
   invalid_state: 'CONFLICT',
   already_exists: 'CONFLICT',
   resource_exhausted: 'PAYLOAD_TOO_LARGE',
+  internal: 'INTERNAL_SERVER_ERROR',
 };
 
 /** `"404 Not Found"`: the status and its reason phrase. */

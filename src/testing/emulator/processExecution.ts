@@ -13,16 +13,35 @@
  * - Output is read as the runner's pump reads it: 1 KiB at a time, at most about 5 MB/s per
  *   stream, and while a client is attached no faster than its queue empties (`pacedReads`); a
  *   faster producer is held back by its pipe.
- * - A spawn failure (unknown program, bad cwd) still creates the execution, which completes at
- *   once with exit code 127 (ENOENT) or 126 (anything else) and `error_message` set.
+ * - A spawn failure (unknown program, not executable, bad cwd) creates nothing: `POST /exec`
+ *   answers 500 with the guest's `spawn_failed` reason, as both servers do (`spawnChild`).
  */
 
 import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { constants } from 'node:os';
 import { Subscription } from 'rxjs';
 import type { ExecRequest } from '../../protocol/types.js';
 import { signalExitCode, type ExecutionDriver, type ExecutionSink } from './execution.js';
 import { pacedReads, type PacedReads } from './pacedReads.js';
+
+/**
+ * Spawns `request`'s process, or gives the spawn's error (Node reports it after the call, in the
+ * next tick, with the child's `pid` unset at once).
+ */
+export async function spawnChild(request: ExecRequest): Promise<ChildProcess | NodeJS.ErrnoException> {
+  const child = spawn(request.command, [...(request.args ?? [])], {
+    env: { ...process.env, ...request.env },
+    ...(request.working_dir !== undefined ? { cwd: request.working_dir } : {}),
+    stdio: ['pipe', 'pipe', 'pipe'],
+    shell: false,
+    detached: true,
+    windowsHide: true,
+  });
+  if (child.pid !== undefined) return child;
+  const [error] = (await once(child, 'error')) as [NodeJS.ErrnoException];
+  return error;
+}
 
 /** Drives one child process. */
 export class ProcessDriver implements ExecutionDriver {
@@ -33,22 +52,14 @@ export class ProcessDriver implements ExecutionDriver {
   private readonly pumps: PacedReads[] = [];
 
   /**
-   * Spawns the process.
-   * @param request the exec request.
+   * Drives a spawned process.
+   * @param child the process, spawned by {@link spawnChild}.
    * @param sink where output and exit go.
    * @param tty whether stderr goes to the stdout channel.
    * @param isAttached whether a client socket is attached (its queue then paces the reads).
    */
-  constructor(request: ExecRequest, sink: ExecutionSink, tty: boolean, isAttached: () => boolean) {
-    let spawnError: NodeJS.ErrnoException | undefined;
-    this.child = spawn(request.command, [...(request.args ?? [])], {
-      env: { ...process.env, ...request.env },
-      ...(request.working_dir !== undefined ? { cwd: request.working_dir } : {}),
-      stdio: ['pipe', 'pipe', 'pipe'],
-      shell: false,
-      detached: true,
-      windowsHide: true,
-    });
+  constructor(child: ChildProcess, sink: ExecutionSink, tty: boolean, isAttached: () => boolean) {
+    this.child = child;
     this.child.stdin?.on('error', () => undefined);
     // Read as the runner's pump reads: 1 KiB at a time, at its pace (pacedReads.ts).
     const room = (): number | undefined => (isAttached() ? sink.outputRoom() : undefined);
@@ -56,16 +67,12 @@ export class ProcessDriver implements ExecutionDriver {
     if (stdout) this.pumps.push(pacedReads(stdout, room, (chunk) => sink.output('stdout', chunk)));
     if (stderr) this.pumps.push(pacedReads(stderr, room, (chunk) => sink.output(tty ? 'stdout' : 'stderr', chunk)));
     for (const pump of this.pumps) this.reads.add(pump);
-    this.child.on('error', (error: NodeJS.ErrnoException) => {
-      if (this.child.pid === undefined) spawnError = error;
-    });
+    this.child.on('error', () => undefined);
     this.closed = new Promise((resolve) => {
       this.child.once('close', (code: number | null, signal: NodeJS.Signals | null) => {
         this.running = false;
         this.reads.unsubscribe();
-        if (spawnError !== undefined) {
-          sink.exit(spawnError.code === 'ENOENT' ? 127 : 126, spawnError.message);
-        } else if (code !== null) {
+        if (code !== null) {
           sink.exit(code);
         } else {
           sink.exit(signalExitCode(signal === null ? 0 : constants.signals[signal]));

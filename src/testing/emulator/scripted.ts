@@ -18,7 +18,9 @@ import { Flood, type FloodSpec } from './flood.js';
  *   stderr on the stdout channel). Consecutive output steps run in one burst, as a fast
  *   process would write: put a `waitMs` between them to pace them.
  * - `{ waitMs }`: wait.
- * - `{ exit }`: end with this exit code (a script without one exits 0 after its last step).
+ * - `{ exit, errorMessage? }`: end with this exit code (a script without one exits 0 after its
+ *   last step); `errorMessage` is the status endpoint's `error_message` (a runner sets it when
+ *   waiting for the process failed).
  * - `{ echoStdin: true }`: copy stdin bytes to stdout until the client sends `stdin_eof`
  *   (stdin received before this step is buffered and echoed first).
  * - `{ waitForAttach: true }`: wait until a client socket is attached (go on at once if one is).
@@ -32,7 +34,7 @@ export type ScriptStep =
   | { readonly stdout: string | Uint8Array }
   | { readonly stderr: string | Uint8Array }
   | { readonly waitMs: number }
-  | { readonly exit: number }
+  | { readonly exit: number; readonly errorMessage?: string }
   | { readonly echoStdin: true }
   | { readonly waitForAttach: true }
   | { readonly flood: FloodSpec }
@@ -129,14 +131,14 @@ export class ScriptDriver implements ExecutionDriver {
     this.advance();
   }
 
-  private finish(exitCode: number): void {
+  private finish(exitCode: number, errorMessage?: string): void {
     if (this.done) return;
     this.done = true;
     this.waiting = undefined;
     this.wait?.unsubscribe();
     this.wait = undefined;
     this.flood = undefined;
-    this.sink.exit(exitCode);
+    this.sink.exit(exitCode, errorMessage);
   }
 
   private advance(): void {
@@ -150,7 +152,7 @@ export class ScriptDriver implements ExecutionDriver {
       } else if ('stderr' in step) {
         this.sink.output(this.tty ? 'stdout' : 'stderr', toBytes(step.stderr));
       } else if ('exit' in step) {
-        this.finish(step.exit);
+        this.finish(step.exit, step.errorMessage);
       } else if ('waitMs' in step) {
         this.waiting = 'time';
         this.wait = timer(step.waitMs).subscribe(() => {

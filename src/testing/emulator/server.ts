@@ -4,6 +4,7 @@
  */
 
 import { timingSafeEqual } from 'node:crypto';
+import { ChildProcess } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -21,7 +22,7 @@ import type { AttachFault } from './faults.js';
 import { resolveOptions, type EmulatorOptions, type ResolvedOptions } from './options.js';
 import { loadWebSocketServer } from './loadWs.js';
 import { GateDriver, ungate } from './gate.js';
-import { ProcessDriver } from './processExecution.js';
+import { ProcessDriver, spawnChild } from './processExecution.js';
 import { parseExecRequest, parseResizeRequest, parseSignalRequest, readJsonBody } from './requests.js';
 import { matchRoute, rawPath, type Route } from './routes.js';
 import { resolveScript, ScriptDriver, type Script } from './scripted.js';
@@ -93,7 +94,7 @@ class EmulatorServer implements RunnerEmulator {
     this.wss = new Server({ noServer: true, clientTracking: false, maxPayload: MAX_STDIN_FRAME_BYTES });
     this.server = createServer((req, res) => {
       this.handleRequest(req, res).catch((error: unknown) => {
-        if (!res.headersSent) this.sendError(res, req, 500, 'invalid_state', `internal error: ${String(error)}`);
+        if (!res.headersSent) this.sendError(res, req, 500, 'internal', `internal error: ${String(error)}`);
         else res.destroy();
       });
     });
@@ -235,14 +236,21 @@ class EmulatorServer implements RunnerEmulator {
     const id = this.options.generateExecutionId({ boxId, request, sequence: this.sequence++ });
     if (typeof id !== 'string' || id === '') return fail(400, 'invalid_argument', 'generated execution id is empty');
     if (this.registry.has(id)) return fail(409, 'already_exists', `execution ${id} already exists`);
+    // A program that cannot be spawned (the wrapper's `sh` included) creates nothing: the guest's
+    // `spawn_failed`, in each server's words (runner: the Go SDK's error; serve: BoxliteError::Internal).
+    const runs: Script | ChildProcess | NodeJS.ErrnoException = script === undefined ? await spawnChild(gate === undefined ? request : { ...posted, tty }) : script;
+    if (runs instanceof Error) {
+      const reason = `internal error: spawn_failed: ${runs.message}`;
+      return fail(500, 'internal', this.options.server === 'serve' ? reason : `exec failed: failed to start execution: boxlite: ${reason} (code=1)`);
+    }
     this.registry.create({
       id,
       boxId,
       request,
       attachFaults: script?.attachFaults ?? [],
       createDriver: (sink, execution): ExecutionDriver => {
-        if (script === undefined) return new ProcessDriver(gate === undefined ? request : { ...posted, tty }, sink, tty, () => execution.socketAttached);
-        const run = (): ExecutionDriver => new ScriptDriver(script, sink, tty, () => execution.socketAttached);
+        if (runs instanceof ChildProcess) return new ProcessDriver(runs, sink, tty, () => execution.socketAttached);
+        const run = (): ExecutionDriver => new ScriptDriver(runs, sink, tty, () => execution.socketAttached);
         const consumed = (bytes: number): void => {
           execution.stdinBytes -= bytes;
           this.stats.stdinBytes -= bytes;
