@@ -99,6 +99,15 @@ export class ExecutionGoneError extends BoxliteError {
 }
 export const isExecutionGoneError = (e: unknown): e is ExecutionGoneError => hasName(e, 'ExecutionGoneError');
 
+/** `followMain` could not learn the main session's execution id from its 101 (the reason says why). Final. */
+export class ExecutionIdUnknownError extends BoxliteError {
+  override readonly name = 'ExecutionIdUnknownError';
+  constructor(reason: string) {
+    super(`followMain: the main session's execution id is unknown: ${reason}`);
+  }
+}
+export const isExecutionIdUnknownError = (e: unknown): e is ExecutionIdUnknownError => hasName(e, 'ExecutionIdUnknownError');
+
 /**
  * The connection was lost while the execution may still run (probe said `running`, or could
  * not tell). Retryable: a downstream `retry` reconnects.

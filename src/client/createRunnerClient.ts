@@ -1,6 +1,6 @@
-import { Observable, catchError, concatMap, defer, map } from 'rxjs';
+import { Observable, catchError, concatMap, defer, map, type Subscriber } from 'rxjs';
 import { just } from '../observables/just.js';
-import { BoxliteHttpError, isBoxliteHttpError } from '../errors.js';
+import { BoxliteHttpError, ExecutionIdUnknownError, isBoxliteHttpError } from '../errors.js';
 import type { ExecEvent } from '../events.js';
 import { attach, type AttachConfig } from '../observables/attach.js';
 import { preconnect } from '../observables/preconnect.js';
@@ -11,16 +11,27 @@ import { forwardEvents } from '../operators/forwardEvents.js';
 import { withExitReason } from '../operators/withExitReason.js';
 import { assertId, assertIds, attachUrl, boxUrl, executionUrl, type EndpointBase } from '../protocol/paths.js';
 import { isTerminalDimension } from '../limits.js';
-import { signalProblem, type ExecRequest } from '../protocol/types.js';
+import { signalProblem, type ExecRequest, type ExecutionInfo } from '../protocol/types.js';
 import { gatedRequest } from '../protocol/startGate.js';
 import { validateExecRequest } from '../protocol/validateExecRequest.js';
 import { defaultFetch, loadDefaultWebSocket } from '../transport/defaults.js';
 import { parseJson, type FetchLike, type HttpResponse, type HttpTransport } from '../transport/http.js';
 import type { EarlySocket } from '../transport/earlySocket.js';
+import type { UpgradeHeaders } from '../transport/webSocket.js';
 import { Outbox, type AttachInput } from '../transport/outbox.js';
 import { followExecution } from './follow.js';
 import { resolveOptions, type RunnerClientOptions } from './options.js';
 import { restCall, waitOutDraining } from './rest.js';
+
+/** Which execution a pipeline follows, and how. */
+interface Target {
+  /** Its id; the main session's is unknown until its first socket opened. */
+  id?: string | undefined;
+  /** Attach with `?stdin=false` and send nothing. */
+  readonly readOnly?: boolean | undefined;
+  /** The main session's subscriber: `started` and a failure before the id is known go to it. */
+  readonly main?: Subscriber<ExecEvent>;
+}
 
 /** A client for one BoxLite server. Every method returns a cold observable. */
 export interface RunnerClient {
@@ -40,6 +51,34 @@ export interface RunnerClient {
   exec(boxId: string, request: ExecRequest, input?: AttachInput): Observable<ExecEvent>;
   /** Follows an existing execution with the full recovery policy (no `started` event); `input` is read from the subscription on. */
   follow(boxId: string, executionId: string, input?: AttachInput): Observable<ExecEvent>;
+  /**
+   * Follows an execution read-only, with `follow`'s full recovery (replay alignment, drain,
+   * reconnect, notices): every upgrade asks `?stdin=false`, and nothing is ever sent on its
+   * sockets (no stdin, no `stdin_eof`, resize or signal: `signal`, `resize` and `kill` stay
+   * available over REST). Without `executionId`, the box's main session (see `followMain`),
+   * read-only. Where an observer takes the single attach slot (`boxlite serve`, older runners), a
+   * writer's socket is a refused connect for it (backoff within the reconnect budget), and it
+   * can hold a writer's reconnect off; on the newer runner observers and the writer attach side by
+   * side. A server that ignores `stdin` serves it as a normal attach, to which it sends nothing.
+   * A Close 1008 (serve's "read-only attach") ends it with `AttachDisconnectedError`, never a reconnect.
+   */
+  observe(boxId: string, executionId?: string): Observable<ExecEvent>;
+  /**
+   * Follows the box's main session (the process the box runs, not an exec) through
+   * `GET /boxes/{boxId}/attach`, with the full recovery: `started` first, with the execution id
+   * its 101 carries in `X-Boxlite-Execution-Id`, which the probe and every later socket use.
+   * Where the socket does not show the 101's headers (a runtime's own WebSocket, a browser), it
+   * errors with `ExecutionIdUnknownError`: it never follows without an id. A refusal of that
+   * first upgrade (404: no main session; 409: attached elsewhere, or the box is stopped) is an
+   * `AttachRejectedError`, final: there is no id yet to recover with.
+   */
+  followMain(boxId: string, input?: AttachInput): Observable<ExecEvent>;
+  /**
+   * The box's executions (`GET /boxes/{boxId}/executions`), as the server lists them. A server
+   * without the listing answers 404: `BoxliteHttpError` with status 404 and code `not_offered`,
+   * its message saying so (a box the server does not know answers 404 too).
+   */
+  executions(boxId: string): Observable<readonly ExecutionInfo[]>;
   /** One attach socket, no recovery: see `attach`. `input` is read from the subscription to the end; a bad value errors it. */
   attach(boxId: string, executionId: string, input?: AttachInput): Observable<ExecEvent>;
   /** The status of an execution, never an error: see `probe`. */
@@ -78,8 +117,8 @@ export function createRunnerClient(clientOptions: RunnerClientOptions): RunnerCl
         map((loaded) => (webSocket = loaded)),
       );
 
-  const attachConfig = (boxId: string, executionId: string, outbox: Outbox, early?: EarlySocket): AttachConfig => ({
-    url: attachUrl(base, boxId, executionId),
+  const attachConfig = (boxId: string, target: Target, outbox: Outbox, early?: EarlySocket): AttachConfig => ({
+    url: attachUrl(base, boxId, target.id, target.readOnly),
     WebSocket: webSocket,
     token: options.token,
     sendAuthHeader: options.webSocketAuth === 'header',
@@ -89,13 +128,33 @@ export function createRunnerClient(clientOptions: RunnerClientOptions): RunnerCl
     maxPayload: options.maxPayload,
     early,
   });
-  const attachWith = (boxId: string, executionId: string, outbox: Outbox, early?: EarlySocket): Observable<ExecEvent> =>
-    attach(attachConfig(boxId, executionId, outbox, early));
+  const attachWith = (boxId: string, target: Target, outbox: Outbox, early?: EarlySocket): Observable<ExecEvent> => {
+    const config = attachConfig(boxId, target, outbox, early);
+    const { main } = target;
+    if (!main || target.id !== undefined) return attach(config);
+    // The main session's first socket: its 101 names the execution, or nothing can follow it.
+    const opened = (headers: UpgradeHeaders | undefined): void => {
+      const id = headers?.['x-boxlite-execution-id'];
+      if (typeof id === 'string' && id !== '' && id !== '.' && id !== '..') {
+        target.id = id;
+        main.next({ type: 'started', executionId: id });
+      } else {
+        main.error(new ExecutionIdUnknownError(headers ? 'the 101 has no X-Boxlite-Execution-Id' : 'this WebSocket does not show the 101\'s headers (use ws)'));
+      }
+    };
+    // Refused before its id is known: nothing to probe or re-attach by, so the error is final.
+    return attach({ ...config, opened }).pipe(
+      catchError((error: unknown) => {
+        main.error(error);
+        throw error;
+      }),
+    );
+  };
   const attachOnce = (boxId: string, executionId: string, input: AttachInput): Observable<ExecEvent> => {
     assertIds(boxId, executionId);
     return new Observable<ExecEvent>((subscriber) => {
       const outbox = new Outbox(input).start();
-      attachWith(boxId, executionId, outbox).pipe(forwardEvents({ beside: [outbox.failures] })).subscribe(subscriber);
+      attachWith(boxId, { id: executionId }, outbox).pipe(forwardEvents({ beside: [outbox.failures] })).subscribe(subscriber);
       return () => outbox.dispose();
     });
   };
@@ -103,21 +162,30 @@ export function createRunnerClient(clientOptions: RunnerClientOptions): RunnerCl
     assertIds(boxId, executionId);
     return probe({ http, url: executionUrl(base, boxId, executionId), timeout: options.probeTimeout });
   };
-  /** The recovery pipeline around one execution, fed by an outbox that already queues input. */
-  const followWith = (boxId: string, executionId: string, outbox: Outbox): Observable<ExecEvent> => {
+  /**
+   * The recovery pipeline around one execution, fed by an outbox that already queues input. The
+   * probe, a preconnect and the exit reason come after a socket opened: the main session's id is known then.
+   */
+  const followWith = (boxId: string, target: Target, outbox: Outbox): Observable<ExecEvent> => {
+    const id = (): string => target.id as string;
     const events = followExecution(
       {
         options,
-        attach: (shared, early) => attachWith(boxId, executionId, shared, early),
-        probe: () => probeOnce(boxId, executionId),
-        ...(options.preconnect ? { preconnect: () => preconnect(attachConfig(boxId, executionId, outbox)) } : {}),
+        attach: (shared, early) => attachWith(boxId, target, shared, early),
+        probe: () => probeOnce(boxId, id()),
+        ...(options.preconnect ? { preconnect: () => preconnect(attachConfig(boxId, target, outbox)) } : {}),
       },
-      executionId,
+      () => target.id,
       outbox,
     );
     const reason = (): Observable<string | undefined> =>
-      probeOnce(boxId, executionId).pipe(map((result) => (result.state === 'terminal' ? result.message : undefined)));
+      probeOnce(boxId, id()).pipe(map((result) => (result.state === 'terminal' ? result.message : undefined)));
     return options.exitReason ? events.pipe(withExitReason(reason)) : events;
+  };
+  /** The box's main session with the full recovery: its id comes from its first socket's 101. */
+  const followMain = (boxId: string, input: AttachInput, readOnly?: boolean): Observable<ExecEvent> => {
+    assertId('boxId', boxId);
+    return new Observable<ExecEvent>((subscriber) => followWith(boxId, { readOnly, main: subscriber }, new Outbox(input).start()).subscribe(subscriber));
   };
   const command = (what: string, method: string, url: string, body?: unknown): Observable<void> =>
     restCall(http, what, method, url, options.requestTimeout, body).pipe(map(() => undefined));
@@ -169,7 +237,7 @@ export function createRunnerClient(clientOptions: RunnerClientOptions): RunnerCl
               }
               id = executionId;
               subscriber.next({ type: 'started', executionId });
-              subscriber.add(followWith(boxId, executionId, outbox).subscribe(subscriber));
+              subscriber.add(followWith(boxId, { id: executionId }, outbox).subscribe(subscriber));
             },
             error: (error: unknown) => subscriber.error(error),
             complete: () => {
@@ -181,7 +249,24 @@ export function createRunnerClient(clientOptions: RunnerClientOptions): RunnerCl
     },
     follow(boxId, executionId, input = {}) {
       assertIds(boxId, executionId);
-      return defer(() => followWith(boxId, executionId, new Outbox(input).start()));
+      return defer(() => followWith(boxId, { id: executionId }, new Outbox(input).start()));
+    },
+    observe(boxId, executionId) {
+      if (executionId === undefined) return followMain(boxId, {}, true);
+      assertIds(boxId, executionId);
+      return defer(() => followWith(boxId, { id: executionId, readOnly: true }, new Outbox({})));
+    },
+    followMain: (boxId, input = {}) => followMain(boxId, input),
+    executions(boxId) {
+      assertId('boxId', boxId);
+      return restCall(http, 'executions', 'GET', boxUrl(base, boxId, '/executions'), options.requestTimeout).pipe(
+        catchError((error: unknown) => {
+          throw isBoxliteHttpError(error) && error.status === 404
+            ? new BoxliteHttpError(`executions: not offered by this server, or no box ${boxId} (404: ${error.message})`, 404, 'not_offered')
+            : error;
+        }),
+        map(readListing),
+      );
     },
     attach: (boxId, executionId, input = {}) => attachOnce(boxId, executionId, input),
     probe: probeOnce,
@@ -216,4 +301,12 @@ function readExecutionId(response: HttpResponse): string {
     throw new BoxliteHttpError('exec: the answer has no execution_id', response.status);
   }
   return id;
+}
+
+function readListing(response: HttpResponse): readonly ExecutionInfo[] {
+  const list = parseJson(response.body);
+  if (!Array.isArray(list) || !list.every((entry: { execution_id?: unknown } | null) => typeof entry?.execution_id === 'string')) {
+    throw new BoxliteHttpError('executions: the answer is not a list of executions', response.status);
+  }
+  return list as ExecutionInfo[];
 }

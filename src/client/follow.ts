@@ -39,12 +39,18 @@ const DRAIN_RETRY_SHARE = 0.9;
  * execution has opened, a refusal without a status (a wrong `webSocketAuth` where the socket shows
  * none) is retried as a 409 until the drain's deadline or the reconnect budget, then becomes an
  * `AttachRejectedError` naming the likely cause, never a probed exit with no output. An `Outbox`
- * passed in (already queueing input) is used instead of a new one, and disposed all the same. The ledger (`AttemptLedger`) tells progress from failure, so the
+ * passed in (already queueing input) is used instead of a new one, and disposed all the same.
+ * `executionId` may be a function: the main session's id is read when it is needed (a drain's
+ * `ExecutionGoneError`), after its first socket opened. The ledger (`AttemptLedger`) tells progress from failure, so the
  * reconnect budget bounds only consecutive failures, and decides when the next socket is opened as
  * the probe goes out (`context.preconnect`): after a cut of a socket that made progress, the
  * attach that follows the probe's answer takes it, so the upgrade's round trips overlap the probe's.
  */
-export function followExecution(context: FollowContext, executionId: string, input: AttachInput | Outbox): Observable<ExecEvent> {
+export function followExecution(
+  context: FollowContext,
+  executionId: string | (() => string | undefined),
+  input: AttachInput | Outbox,
+): Observable<ExecEvent> {
   const { options } = context;
   return new Observable<ExecEvent>((subscriber) => {
     const outbox = input instanceof Outbox ? input : new Outbox(input).start();
@@ -71,7 +77,10 @@ export function followExecution(context: FollowContext, executionId: string, inp
           opened: outbox.opens,
           isDisconnect: isRecoverableAttachFailure,
           isFinal: (error) => isFinalDrainFailure(error, opened),
-          executionId,
+          // The main session's id is known once its first socket opened, before any probe.
+          get executionId() {
+            return typeof executionId === 'string' ? executionId : executionId();
+          },
         }),
         reconnectWithBackoff(options.reconnect, { refused: { initialDelay, maxDelay }, opened: outbox.opens, ledger }),
         catchError((error: unknown) => {

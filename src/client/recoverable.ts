@@ -4,8 +4,12 @@ import { AUTH_HINT, isAuthRefusal } from '../observables/attach.js';
 /** Refusals that no reconnect can fix: the credentials or the request are wrong. */
 const FINAL_REFUSALS: readonly (number | undefined)[] = [400, 401, 403];
 
+/** Close 1008: the server refused what the socket did (serve: a write on a read-only attach); the next socket would too. */
+const POLICY_VIOLATION = 1008;
+
 /**
- * Whether an attach failure takes the recovery path (probe, then drain or reconnect): any cut,
+ * Whether an attach failure takes the recovery path (probe, then drain or reconnect): any cut but
+ * a Close 1008 (policy violation),
  * and any refused or failed connect except an auth or request refusal. A 404 goes there too: the
  * probe then tells a finished execution (drain) from a gone one (`ExecutionGoneError`). A token
  * provider that failed for this socket (`TokenProviderError`) is a failed connect too: the next
@@ -15,7 +19,8 @@ const FINAL_REFUSALS: readonly (number | undefined)[] = [400, 401, 403];
  * drainOnTerminal({ probe, reattach, isDisconnect: isRecoverableAttachFailure });
  */
 export function isRecoverableAttachFailure(error: unknown): boolean {
-  if (isAttachDisconnectedError(error) || isTokenProviderError(error)) return true;
+  if (isAttachDisconnectedError(error)) return error.closeCode !== POLICY_VIOLATION;
+  if (isTokenProviderError(error)) return true;
   return isAttachRejectedError(error) && !FINAL_REFUSALS.includes(error.status);
 }
 

@@ -17,6 +17,7 @@ import {
   type SocketHandle,
   type SocketListener,
   type SocketOptions,
+  type UpgradeHeaders,
   type WebSocketConstructor,
 } from '../transport/webSocket.js';
 
@@ -56,6 +57,12 @@ export interface AttachConfig {
    * instead of asking for a token and opening one; `connectTimeout` then runs from the claim.
    */
   readonly early?: EarlySocket | undefined;
+  /**
+   * Called when the socket opens, before anything it brings, with its 101's headers where the
+   * platform shows them (`ws`; `undefined` for a DOM WebSocket): `followMain` reads the main
+   * session's execution id there.
+   */
+  readonly opened?: ((headers: UpgradeHeaders | undefined) => void) | undefined;
 }
 
 /** Every key of `AttachConfig`: the compiler checks that the table names each one. */
@@ -69,6 +76,7 @@ const CONFIG_KEYS = /* @__PURE__ */ keysOf<AttachConfig>({
   connectTimeout: true,
   maxPayload: true,
   early: true,
+  opened: true,
 });
 
 /** The watchdog checks this many times per idle period, so silence is detected within 4/3 of it. */
@@ -201,8 +209,9 @@ function attachSocket(
   const listenerFor = (handle: SocketHandle): SocketListener => {
     let silentTicks = 0;
     return {
-      open() {
+      open(headers) {
         connectTimer.unsubscribe();
+        config.opened?.(headers);
         const idleTimeout = config.idleTimeout === 'auto' ? AUTO_IDLE_TIMEOUT : config.idleTimeout;
         if (idleTimeout !== false) {
           const tick = idleTimeout / WATCHDOG_TICKS;

@@ -68,7 +68,7 @@ export interface DrainOnTerminalConfig {
    */
   readonly isFinal?: (error: unknown) => boolean;
   /** Names the execution in `ExecutionGoneError`. */
-  readonly executionId?: string;
+  readonly executionId?: string | undefined;
 }
 
 /** Every key of `DrainOnTerminalConfig`: the compiler checks that the table names each one. */

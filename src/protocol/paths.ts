@@ -48,7 +48,12 @@ export function executionUrl(base: EndpointBase, boxId: string, executionId: str
   return boxUrl(base, boxId, `/executions/${encodeSegment(executionId)}${tail}`);
 }
 
-/** The attach WebSocket URL: `http`→`ws`, `https`→`wss`. */
-export function attachUrl(base: EndpointBase, boxId: string, executionId: string): string {
-  return executionUrl(base, boxId, executionId, '/attach').replace(/^http(s?):/i, 'ws$1:');
+/**
+ * The attach WebSocket URL (`http`→`ws`, `https`→`wss`) of an execution, or of the box's main
+ * session (`/boxes/{boxId}/attach`) without one; `?stdin=false` when `readOnly`: the one value
+ * every server reads as a read-only attach (docs/protocol.md §3).
+ */
+export function attachUrl(base: EndpointBase, boxId: string, executionId?: string, readOnly?: boolean): string {
+  const url = executionId === undefined ? boxUrl(base, boxId, '/attach') : executionUrl(base, boxId, executionId, '/attach');
+  return url.replace(/^http(s?):/i, 'ws$1:') + (readOnly ? '?stdin=false' : '');
 }

@@ -33,6 +33,10 @@ export interface ExecutionInfo {
   readonly status: ExecutionStatus;
   readonly exit_code?: number;
   readonly error_message?: string;
+  /** The command and its arguments joined with spaces, omitted when empty (newer runners). */
+  readonly command?: string;
+  /** Whether a writing client is attached (newer runners). */
+  readonly attached?: boolean;
 }
 
 /** Output channel byte that prefixes every binary frame. */

@@ -40,7 +40,7 @@ export class EarlySocket {
     // Before the claim, held (not after a dispose); from the claim on, straight to the listener.
     const relay = (deliver: Held): unknown => (this.listener ? deliver(this.listener) : this.held?.push(deliver));
     this.handle = open(() => ({
-      open: () => relay((listener) => listener.open()),
+      open: (headers) => relay((listener) => listener.open(headers)),
       binary: (frame) => relay((listener) => listener.binary(frame)),
       text: (text) => relay((listener) => listener.text(text)),
       alive: () => relay((listener) => listener.alive()),

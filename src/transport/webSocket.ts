@@ -1,6 +1,6 @@
 /**
  * The WebSocket adapter: one job, turning either socket flavour into plain callbacks.
- * - `ws` (Node): headers on the upgrade, the refusal's HTTP status, Ping frames.
+ * - `ws` (Node): headers on the upgrade and of its 101, the refusal's HTTP status, Ping frames.
  * - The DOM `WebSocket` (browsers, Deno, Node ≥ 22): no headers, no status, no pings.
  */
 
@@ -50,9 +50,13 @@ export interface SocketEnd {
   readonly cause?: unknown;
 }
 
+/** The response headers of a 101, by lower-case name. */
+export type UpgradeHeaders = Readonly<Record<string, string | string[] | undefined>>;
+
 /** Callbacks from one socket. `end` is called once, last. */
 export interface SocketListener {
-  open(): void;
+  /** The upgrade succeeded; `headers` are its 101's, lower-cased, where the platform shows them (`ws`). */
+  open(headers?: UpgradeHeaders): void;
   /** A binary message; it may be a Node `Buffer` (a `Uint8Array` whose `slice` does not copy). */
   binary(frame: Uint8Array): void;
   text(text: string): void;
@@ -150,9 +154,13 @@ function adaptNode(socket: NodeWebSocket, listenerFor: ListenerFor): SocketHandl
   let cause: unknown;
   let status: number | undefined;
   let body = '';
+  let headers: UpgradeHeaders | undefined;
+  socket.on('upgrade', (response: { headers: UpgradeHeaders }) => {
+    headers = response.headers;
+  });
   socket.on('open', () => {
     opened = true;
-    listener.open();
+    listener.open(headers);
   });
   socket.on('message', (data: Buffer, isBinary: boolean) => {
     // The Buffer as it is (no view per frame): `decodeBinaryFrame` takes a plain view of the payload.

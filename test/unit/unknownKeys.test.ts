@@ -37,6 +37,7 @@ const attachConfig = {
   connectTimeout: 1_000,
   maxPayload: 1_024,
   early: new EarlySocket(() => ({ isOpen: () => false, send: () => undefined, dispose: () => undefined }), 't'),
+  opened: () => undefined,
 } satisfies Required<AttachConfig>;
 const probeConfig = { http, url: 'http://runner.test/v1/boxes/b/executions/e', timeout: 1_000 } satisfies Required<ProbeConfig>;
 const skipConfig = { drain: true, keepLossMarkers: true, fresh: true } satisfies Required<SkipReplayedConfig>;
