@@ -84,7 +84,7 @@ describe('the listing GET /boxes/{boxId}/executions', () => {
     const em = await emulator({ scripts: { shell, wait, fail: { steps: [{ stderr: 'boom\n' }, { exit: 2 }] } } });
     const waiting = await startExecution(em, { command: 'wait', args: ['--for', 'deploy 42'] }, 'box1');
     const failed = await startExecution(em, { command: 'fail' }, 'box1'); // exits before the 201
-    const gated = await startExecution(em, gatedRequest({ command: 'shell', args: ['-l'] }, 'n0nce') as Record<string, unknown>, 'box1');
+    const gated = await startExecution(em, { ...gatedRequest({ command: 'shell', args: ['-l'] }, 'n0nce')! }, 'box1');
     await startExecution(em, { command: 'wait' }, 'box2');
     const held = await tryAttachAt(executionUrl(endpoint(em), 'box1', waiting, '/attach').replace(/^http/, 'ws'), em.token);
     expect(held.kind).toBe('open');
