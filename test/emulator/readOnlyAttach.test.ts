@@ -158,6 +158,23 @@ describe("readOnlyAttach 'runner' (the newer runner, the runner preset's default
     expect(serve.execution(serveId)?.signals).toEqual([]);
   });
 
+  it("the attach events carry the query's stdin as sent and readOnly where it was read so", async () => {
+    const em = await emulator({ scripts: { echo } });
+    const id = await startExecution(em, { command: 'echo' });
+    const events: unknown[] = [];
+    em.events.subscribe((event) => {
+      if (event.type === 'attach') events.push(event);
+    });
+    await open(em, id, 'false');
+    await open(em, id, undefined);
+    await attachQ(em, id, '0');
+    expect(events).toEqual([
+      { type: 'attach', executionId: id, attempt: 0, status: 101, stdin: 'false', readOnly: true },
+      { type: 'attach', executionId: id, attempt: 1, status: 101 },
+      { type: 'attach', executionId: id, attempt: 2, status: 409, stdin: '0' },
+    ]);
+  });
+
   it('stdin=0, stdin=1 and stdin=bogus are writable attaches', async () => {
     const em = await emulator({ scripts: { echo } });
     for (const value of ['0', '1', 'bogus']) {

@@ -26,7 +26,7 @@ import { parseExecRequest, parseResizeRequest, parseSignalRequest, readJsonBody 
 import { matchRoute, rawPath, type Route } from './routes.js';
 import { resolveScript, ScriptDriver, type Script } from './scripted.js';
 import { createStats, type EmulatorStats, type MutableStats } from './stats.js';
-import { readOnlyOf } from './readOnly.js';
+import { readOnlyOf, stdinQuery } from './readOnly.js';
 
 
 /** A running emulator. */
@@ -346,7 +346,8 @@ class EmulatorServer implements RunnerEmulator {
       return refuse(this.errorFor(req, 404, 'not_found', `no route for upgrade ${rawPath(req.url)}`));
     }
     const reading = this.options.readOnlyAttach;
-    const readOnly = readOnlyOf(reading, req.url);
+    const stdin = stdinQuery(req.url);
+    const readOnly = readOnlyOf(reading, stdin);
     if (typeof readOnly === 'string') return refuse(this.errorFor(req, 400, 'invalid_argument', readOnly));
     const executionId = route.kind === 'attach' ? route.executionId : this.mainSessionIds.get(route.boxId);
     const execution = executionId === undefined ? undefined : this.registry.get(route.boxId, executionId);
@@ -363,7 +364,8 @@ class EmulatorServer implements RunnerEmulator {
       queued !== undefined
         ? queued.fault
         : this.options.faults?.({ executionId: execution.id, boxId: execution.boxId, command: execution.request.command, attempt });
-    const reported = (status: number): void => this.emit({ type: 'attach', executionId: execution.id, attempt, status });
+    const asked = { ...(stdin === undefined ? {} : { stdin }), ...(readOnly ? { readOnly } : {}) };
+    const reported = (status: number): void => this.emit({ type: 'attach', executionId: execution.id, attempt, status, ...asked });
     if (this.draining.refuses('attaches')) {
       this.stats.drainingRefusals += 1;
       reported(503);
