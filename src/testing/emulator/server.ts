@@ -1,6 +1,7 @@
 /**
- * The emulator's HTTP server: bearer auth, REST routing (docs/protocol.md §2), and the attach upgrade
- * with its refusals (401, 404, 409, fault statuses) before any 101.
+ * The emulator's HTTP server: bearer auth, REST routing (docs/protocol.md §2, the listing of §7), and
+ * the attach upgrade, of an execution or of a box's main session (§7), with its refusals (400 for a
+ * `stdin` the server does not read, 401, 404, 409, fault statuses) before any 101.
  */
 
 import { timingSafeEqual } from 'node:crypto';
