@@ -82,7 +82,7 @@ describe('boxlite-rx doctor against each server the emulator models', () => {
     };
     expect(report).toMatchObject({ conforms: true, pathPrefix: 'tenant/a' });
     expect(report.checks.map((check) => [check.id, check.ok])).toEqual(
-      ['auth', 'exec', 'replay', 'ring', 'ping', 'single-attach', 'close', 'delete', 'frames', 'errors', 'rtt'].map((id) => [id, true]),
+      ['auth', 'exec', 'replay', 'ring', 'ping', 'single-attach', 'close', 'delete', 'frames', 'errors', 'rtt', 'read-only', 'box-attach', 'listing'].map((id) => [id, true]),
     );
     const { writtenBytes, frameBytes, isTail } = report.measurements.replay;
     const kept = frameBytes.reduce((sum, size) => sum + size, 0);

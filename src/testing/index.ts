@@ -8,7 +8,7 @@ export { startRunnerEmulator } from './emulator/server.js';
 export { MAX_STDIN_FRAME_BYTES } from '../limits.js';
 export type { RunnerEmulator } from './emulator/server.js';
 export type { EmulatorOptions, RunnerEmulatorOptions, ExecutionIdInfo } from './emulator/options.js';
-export type { EmulatedServer, ReplayMode } from './emulator/servers.js';
+export type { EmulatedServer, ReadOnlyAttach, ReplayMode } from './emulator/servers.js';
 export type { EmulatorStats } from './emulator/stats.js';
 export type { EmulatorEvent, SignalSource } from './emulator/events.js';
 export type { ExecutionView } from './emulator/execution.js';

@@ -26,6 +26,8 @@ export type Frame = { readonly binary: true; readonly data: Buffer } | { readonl
 export interface Conn {
   readonly ws: WebSocket;
   readonly frames: Frame[];
+  /** The headers of the 101. */
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   /** The close code the client saw. */
   readonly closed: Promise<number>;
   /** Resolves once `count` frames arrived. */
@@ -39,9 +41,16 @@ export type AttachResult =
 
 /** One attach attempt (`token: null` sends none), answered within 3 s. */
 export function tryAttach(em: RunnerEmulator, id: string, token: string | null = em.token, box = 'box'): Promise<AttachResult> {
+  return tryAttachAt(attachUrl(endpoint(em), box, id), token);
+}
+
+/** One attach attempt to any WebSocket URL (`token: null` sends none), answered within 3 s. */
+export function tryAttachAt(url: string, token: string | null): Promise<AttachResult> {
   return within(
     new Promise<AttachResult>((resolve, reject) => {
-      const ws = new WebSocket(attachUrl(endpoint(em), box, id), { headers: token === null ? {} : { authorization: `Bearer ${token}` } });
+      const ws = new WebSocket(url, { headers: token === null ? {} : { authorization: `Bearer ${token}` } });
+      let headers: Conn['headers'] = {};
+      ws.on('upgrade', (res) => (headers = res.headers));
       sockets.push(ws);
       const frames: Frame[] = [];
       const waiters: (() => void)[] = [];
@@ -64,7 +73,7 @@ export function tryAttach(em: RunnerEmulator, id: string, token: string | null =
           ms,
           `${count} frames`,
         );
-      ws.on('open', () => resolve({ kind: 'open', conn: { ws, frames, closed, frameCount } }));
+      ws.on('open', () => resolve({ kind: 'open', conn: { ws, frames, headers, closed, frameCount } }));
       ws.on('unexpected-response', (req, res) => {
         let body = '';
         res.setEncoding('utf8');

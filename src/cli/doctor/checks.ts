@@ -21,7 +21,21 @@ import {
 } from './rules.js';
 
 /** What each line is about. */
-export type CheckId = 'auth' | 'exec' | 'replay' | 'ring' | 'ping' | 'single-attach' | 'close' | 'delete' | 'frames' | 'errors' | 'rtt';
+export type CheckId =
+  | 'auth'
+  | 'exec'
+  | 'replay'
+  | 'ring'
+  | 'ping'
+  | 'single-attach'
+  | 'close'
+  | 'delete'
+  | 'frames'
+  | 'errors'
+  | 'rtt'
+  | 'read-only'
+  | 'box-attach'
+  | 'listing';
 
 /** One line of the report. */
 export interface Check {
@@ -160,8 +174,63 @@ function rtt(m: Measurements): Check {
   return pass('rtt', `${duration(m.rttMs)} (median of ${RTT_SAMPLES} GETs)`);
 }
 
+const READ_ONLY_RULE = "a server's reading of stdin: serve's (0|1|false|true, a slot), the newer runner's (false, no slot) or none";
+
+/** The reading of `stdin` the two answers beside a writer show (docs/protocol.md §7). */
+function readOnly(m: Measurements): Check {
+  const measured = m.sleep.readOnly;
+  if (isProblem(measured)) return notMeasured('read-only', measured.problem, READ_ONLY_RULE);
+  const { observer, bogus } = measured;
+  const answers = `beside a writer, stdin=false got ${observer}, stdin=bogus ${bogus}`;
+  if (observer === 101) return pass('read-only', `${answers}: the newer runner's reading (only false is read-only; observers take no slot)`);
+  if (observer === 409 && bogus === 400) return pass('read-only', `${answers}: boxlite serve's reading (0|1|false|true; a read-only socket takes the slot)`);
+  if (observer === 409 && bogus === 409) return pass('read-only', `${answers}: stdin is ignored (an older runner: an observer is a writer)`);
+  return differ('read-only', answers, READ_ONLY_RULE);
+}
+
+const BOX_ATTACH_RULE = "the box route's 101 carries X-Boxlite-Execution-Id; 404 no main session; 409 attached";
+
+/** The box's main session, read-only (docs/protocol.md §7). */
+function boxAttach(m: Measurements): Check {
+  const measured = m.boxAttach;
+  if (isProblem(measured)) return notMeasured('box-attach', measured.problem, BOX_ATTACH_RULE);
+  const route = 'GET /boxes/{boxId}/attach?stdin=false';
+  if (measured.status === 101 && measured.executionId !== undefined) return pass('box-attach', `${route}: 101, main session ${measured.executionId}`);
+  if (measured.status === 101) return differ('box-attach', `${route}: 101 without X-Boxlite-Execution-Id`, BOX_ATTACH_RULE);
+  if (measured.status === 404) return pass('box-attach', `${route}: 404 (no main session in this box, or no box route)`);
+  if (measured.status === 409) return pass('box-attach', `${route}: 409 (the main session is attached)`);
+  return differ('box-attach', `${route}: ${measured.status}`, BOX_ATTACH_RULE);
+}
+
+const LISTING_RULE = 'a JSON array of {execution_id, status, attached, …}, or 404 where not offered';
+
+/** The listing of the box's executions (docs/protocol.md §7). */
+function listing(m: Measurements): Check {
+  const measured = m.listing;
+  if (isProblem(measured)) return notMeasured('listing', measured.problem, LISTING_RULE);
+  const route = 'GET /boxes/{boxId}/executions';
+  if (measured.status === 404) return pass('listing', `${route}: 404 (not offered: only the newer runner lists)`);
+  if (measured.status === 200 && measured.entries !== undefined) return pass('listing', `${route}: 200, ${measured.entries} executions listed`);
+  return differ('listing', `${route}: ${measured.status}${measured.status === 200 ? ' with a body that is no list of executions' : ''}`, LISTING_RULE);
+}
+
 /** The checks, in the order of the report. */
-const CHECKS: readonly ((m: Measurements) => Check)[] = [auth, exec, replay, ring, ping, singleAttach, close, deleteAttached, frames, errors, rtt];
+const CHECKS: readonly ((m: Measurements) => Check)[] = [
+  auth,
+  exec,
+  replay,
+  ring,
+  ping,
+  singleAttach,
+  close,
+  deleteAttached,
+  frames,
+  errors,
+  rtt,
+  readOnly,
+  boxAttach,
+  listing,
+];
 
 /**
  * Judges the measurements.

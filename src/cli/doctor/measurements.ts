@@ -62,6 +62,26 @@ export interface SleepMeasure {
   readonly secondAttach: Measured<number>;
   /** What the attached socket got after `DELETE`, and how long after sending it the exit frame (or the end) came. */
   readonly deleted: Measured<{ readonly status: number; readonly exitCode: number | undefined; readonly closeCode: number; readonly ms: number }>;
+  /** How the server read the attach query `stdin` beside this attached writer. */
+  readonly readOnly: Measured<ReadOnlyMeasure>;
+}
+
+/** While a writer held the slot: the answers to an attach with `stdin=false` and with `stdin=bogus`. */
+export interface ReadOnlyMeasure {
+  readonly observer: number;
+  readonly bogus: number;
+}
+
+/** A read-only attach to the box's main session: the status, and the `X-Boxlite-Execution-Id` of a 101. */
+export interface BoxAttachMeasure {
+  readonly status: number;
+  readonly executionId: string | undefined;
+}
+
+/** `GET /boxes/{boxId}/executions`: the status, and for a 200 the number of entries (`undefined`: not a well-formed list). */
+export interface ListingMeasure {
+  readonly status: number;
+  readonly entries: number | undefined;
 }
 
 /** Every frame the doctor received, judged one by one. */
@@ -84,5 +104,7 @@ export interface Measurements {
   readonly echo: EchoMeasure;
   readonly replay: Measured<ReplayMeasure>;
   readonly sleep: SleepMeasure;
+  readonly boxAttach: Measured<BoxAttachMeasure>;
+  readonly listing: Measured<ListingMeasure>;
   readonly frames: FrameTally;
 }

@@ -2,11 +2,12 @@
  * The silent probe: `sleep 30` writes nothing, so the only thing on its socket is the server's
  * Ping (its period). While attached, a second attach must get 409 before any upgrade. Then
  * `DELETE` while attached: the socket must get exit 137 and Close 1000 at once. That `DELETE` is
- * also the probe's cleanup.
+ * also the probe's cleanup. Beside the attached writer, the reading of `stdin` (`probeObservers.ts`).
  */
 
 import type { Measured, SleepMeasure } from './measurements.js';
 import { SAFETY_TIMEOUT_SECONDS } from './probeEcho.js';
+import { probeReadOnly } from './probeObservers.js';
 import { answered } from './restCall.js';
 import { CONNECT_TIMEOUT_MS, executionIdOf, type DoctorTarget } from './target.js';
 import { isEvent, isExitFrame, type WireSession } from './wireSession.js';
@@ -20,7 +21,7 @@ const DELETE_BOUND_MS = 5_000;
 
 /** Every measurement of the probe failed for one reason. */
 function failed(problem: string): SleepMeasure {
-  return { firstPingMs: { problem }, secondAttach: { problem }, deleted: { problem } };
+  return { firstPingMs: { problem }, secondAttach: { problem }, deleted: { problem }, readOnly: { problem } };
 }
 
 /** A second attach while the first holds the slot: its status, 101 if it was accepted (then closed). */
@@ -67,11 +68,13 @@ export async function probeSleep(target: DoctorTarget): Promise<SleepMeasure> {
     return failed(opened?.kind === 'refused' ? `the attach was refused with ${opened.status}` : (opened?.message ?? 'no answer to the upgrade'));
   }
   const second = await secondAttach(target, executionId);
+  const readOnly = await probeReadOnly(target, executionId);
   const ping = await session.next(isEvent.pingOrEnd, PING_BOUND_MS);
   const firstPingMs = ping === undefined ? 'none' : ping.kind === 'ping' ? ping.at - opened.at : { problem: 'the socket ended before any Ping' };
   return {
     firstPingMs,
     secondAttach: second,
     deleted: await deleteAttached(target, executionId, session),
+    readOnly,
   };
 }

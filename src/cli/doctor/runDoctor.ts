@@ -1,6 +1,7 @@
 /**
  * `boxlite-rx doctor`: runs a few harmless commands in a box (`echo`, a burst from `seq`, a silent
- * `sleep`), measures the server's wire behaviour on them, and reports it against docs/protocol.md:
+ * `sleep`), measures the server's wire behaviour on them (and read-only attach, the box's main
+ * session and the listing), and reports it against docs/protocol.md:
  * exit 0 when every line agrees, 1 when one differs, 125 when the doctor could not run at all.
  * Every execution it starts is deleted before it leaves; the token is never printed.
  */
@@ -15,6 +16,7 @@ import type { Measurements } from './measurements.js';
 import { probeBurst } from './probeBurst.js';
 import { probeEcho } from './probeEcho.js';
 import { probeErrors } from './probeErrors.js';
+import { probeBoxAttach, probeListing } from './probeObservers.js';
 import { probeSleep } from './probeSleep.js';
 import { recommend } from './recommend.js';
 import { conforms, renderJson, renderText, type Report } from './render.js';
@@ -36,7 +38,9 @@ async function measure(target: DoctorTarget, tokenGiven: boolean): Promise<Measu
     const errors = await probeErrors(target);
     const replay = await probeBurst(target);
     const sleep = await probeSleep(target);
-    return { tokenGiven, ...errors, echo, replay, sleep, frames: tallyFrames(target.frames) };
+    const boxAttach = await probeBoxAttach(target);
+    const listing = await probeListing(target);
+    return { tokenGiven, ...errors, echo, replay, sleep, boxAttach, listing, frames: tallyFrames(target.frames) };
   } finally {
     await target.cleanup();
   }

@@ -55,9 +55,23 @@ export class DoctorTarget {
     return restCall({ method: 'DELETE', url: executionUrl(this.endpoint, this.boxId, executionId), token: this.token, timeoutMs: REST_TIMEOUT_MS });
   }
 
-  /** Opens an attach socket. */
-  attach(executionId: string): WireSession {
-    const session = new WireSession(attachUrl(this.endpoint, this.boxId, executionId), this.token, CONNECT_TIMEOUT_MS);
+  /** Opens an attach socket, with `query` (`?stdin=false`) if given. */
+  attach(executionId: string, query = ''): WireSession {
+    return this.open(attachUrl(this.endpoint, this.boxId, executionId) + query);
+  }
+
+  /** Opens a socket on the box's main session (`GET /boxes/{boxId}/attach`), with `query` if given. */
+  attachBox(query = ''): WireSession {
+    return this.open(boxUrl(this.endpoint, this.boxId, `/attach${query}`).replace(/^http(s?):/i, 'ws$1:'));
+  }
+
+  /** `GET /boxes/{boxId}/executions`, the listing of newer runners. */
+  list(): Promise<RestAnswer | RestFailure> {
+    return restCall({ method: 'GET', url: boxUrl(this.endpoint, this.boxId, '/executions'), token: this.token, timeoutMs: REST_TIMEOUT_MS });
+  }
+
+  private open(url: string): WireSession {
+    const session = new WireSession(url, this.token, CONNECT_TIMEOUT_MS);
     this.sessions.push(session);
     this.frameLogs.push(session.frames);
     return session;

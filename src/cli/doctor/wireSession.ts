@@ -29,6 +29,8 @@ export class WireSession {
   private readonly ws: WebSocket;
   private readonly received: WireFrame[] = [];
   private ended = false;
+  /** The `X-Boxlite-Execution-Id` of the 101, if it carried one (the box route's). */
+  announcedExecutionId: string | undefined;
 
   /**
    * Opens the socket at once.
@@ -40,6 +42,10 @@ export class WireSession {
     this.ws = new WebSocket(url, {
       headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
       handshakeTimeout: connectTimeoutMs,
+    });
+    this.ws.on('upgrade', (response) => {
+      const id = response.headers['x-boxlite-execution-id'];
+      this.announcedExecutionId = typeof id === 'string' ? id : undefined;
     });
     this.ws.on('open', () => this.push({ kind: 'open', at: performance.now() }));
     this.ws.on('ping', () => this.push({ kind: 'ping', at: performance.now() }));

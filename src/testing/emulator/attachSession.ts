@@ -25,6 +25,7 @@ import type { EmulatorEvent } from './events.js';
 import type { Execution, ExecutionEvent } from './execution.js';
 import { injectedFrame, type AttachFault } from './faults.js';
 import type { ResolvedOptions } from './options.js';
+import { READ_ONLY_CLOSE, readOnlyErrorFrame } from './readOnly.js';
 import type { MutableStats } from './stats.js';
 
 /** Everything a session needs. */
@@ -36,6 +37,12 @@ export interface AttachSessionInit {
   /** The token holding the execution's attach slot; released when the socket is gone. */
   readonly slotToken: object;
   readonly fault: AttachFault | undefined;
+  /**
+   * A read-only socket, and whose reading (`readOnly.ts`): `'serve'` refuses every write with an
+   * error frame (a stdin frame also with Close 1008); `'runner'` holds no slot, is not the attached
+   * client a script waits for, ignores stdin frames, refuses `stdin_eof`, honours resize and signal.
+   */
+  readonly readOnly?: 'serve' | 'runner';
   readonly options: ResolvedOptions;
   readonly stats: MutableStats;
   readonly emit: (event: EmulatorEvent) => void;
@@ -46,6 +53,13 @@ const CLOSE_ABNORMAL = 1006;
 
 /** A burst stops growing once it holds this many bytes, so the socket is fed while the next one is built. */
 const MAX_BURST_BYTES = 1024 * 1024;
+
+/** The counter of each control message a read-only socket may receive. */
+const READ_ONLY_COUNTERS: ReadonlyMap<unknown, 'readOnlyStdinEofs' | 'readOnlyResizes' | 'readOnlySignals'> = new Map([
+  ['stdin_eof', 'readOnlyStdinEofs'],
+  ['resize', 'readOnlyResizes'],
+  ['signal', 'readOnlySignals'],
+] as const);
 
 type OutputItem = { readonly kind: 'output'; readonly stream: OutputStream; readonly data: Uint8Array };
 type LiveItem = OutputItem | { readonly kind: 'exit'; readonly exitCode: number };
@@ -83,6 +97,7 @@ export class AttachSession {
     });
     init.stats.attaches += 1;
     init.stats.openSockets += 1;
+    if (init.readOnly !== undefined) init.stats.readOnlyAttaches += 1;
 
     // Snapshot and subscribe in the same tick: no chunk can fall between replay and live.
     const replay = this.snapshotReplay();
@@ -111,7 +126,7 @@ export class AttachSession {
       }),
     );
 
-    this.execution.sessionStarted(() => init.options.subscriberQueueChunks - this.queuedOutput);
+    if (init.readOnly !== 'runner') this.execution.sessionStarted(() => init.options.subscriberQueueChunks - this.queuedOutput);
     void this.pump(replay);
   }
 
@@ -334,6 +349,14 @@ export class AttachSession {
     if (this.halfOpen) return;
     this.heard();
     const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+    if (isBinary && this.init.readOnly !== undefined) {
+      this.init.stats.readOnlyStdinFrames += 1;
+      if (this.init.readOnly === 'serve') {
+        this.sendFrame(readOnlyErrorFrame('stdin'));
+        this.ws.close(READ_ONLY_CLOSE.code, READ_ONLY_CLOSE.reason);
+      }
+      return;
+    }
     if (isBinary) {
       this.execution.writeStdin(bytes);
       return;
@@ -352,6 +375,7 @@ export class AttachSession {
       return this.sendError('malformed control message: not a JSON object');
     }
     const fields = message as Record<string, unknown>;
+    if (this.refusedReadOnly(fields.type)) return;
     switch (fields.type) {
       case 'stdin_eof':
         this.execution.endStdin();
@@ -377,10 +401,25 @@ export class AttachSession {
     }
   }
 
+  /** Counts a control message on a read-only socket; true when its reading refuses it (error frame sent). */
+  private refusedReadOnly(type: unknown): boolean {
+    const readOnly = this.init.readOnly;
+    const counter = READ_ONLY_COUNTERS.get(type);
+    if (readOnly === undefined || counter === undefined) return false;
+    this.init.stats[counter] += 1;
+    if (readOnly === 'runner' && type !== 'stdin_eof') return false;
+    this.sendFrame(readOnlyErrorFrame(type as string));
+    return true;
+  }
+
   /** A non-fatal error frame, written at once (outside the output queue). */
   private sendError(message: string): void {
+    this.sendFrame(encodeErrorFrame(message));
+  }
+
+  /** A text frame, written at once (outside the output queue). */
+  private sendFrame(frame: string): void {
     if (this.isClosed || this.ws.readyState !== this.ws.OPEN) return;
-    const frame = encodeErrorFrame(message);
     this.init.stats.framesSent += 1;
     this.init.stats.bytesSent += Buffer.byteLength(frame);
     this.ws.send(frame);
@@ -400,7 +439,7 @@ export class AttachSession {
     this.wake = undefined;
     wake?.();
     this.init.stats.openSockets -= 1;
-    this.execution.sessionEnded();
+    if (this.init.readOnly !== 'runner') this.execution.sessionEnded();
     this.init.emit({ type: 'detach', executionId: this.execution.id, code });
     this.execution.releaseSlot(this.init.slotToken, this.holdSlotMs);
     this.resolveClosed();

@@ -12,8 +12,18 @@ export type SignalSource = 'rest' | 'attach' | 'orphan' | 'delete' | 'timeout';
 export type EmulatorEvent =
   /** `POST /exec` created an execution. */
   | { readonly type: 'exec'; readonly executionId: string; readonly boxId: string; readonly command: string }
-  /** An attach attempt was answered: `status` 101 or the refusal status (401 excluded). */
-  | { readonly type: 'attach'; readonly executionId: string; readonly attempt: number; readonly status: number }
+  /**
+   * An attach attempt was answered: `status` 101 or the refusal status (401 excluded); `stdin`, the
+   * query parameter as sent, when given; `readOnly: true` when the server read it as read-only.
+   */
+  | {
+      readonly type: 'attach';
+      readonly executionId: string;
+      readonly attempt: number;
+      readonly status: number;
+      readonly stdin?: string;
+      readonly readOnly?: true;
+    }
   /** The server noticed an attach socket is gone; `code` as `ws` reports it (1006: no Close frame). */
   | { readonly type: 'detach'; readonly executionId: string; readonly code: number }
   /** The attach slot is free again (after a detach, plus any `holdSlotMs`). */

@@ -62,6 +62,8 @@ export interface ExecutionInit {
   /** Faults consumed by the first attach attempts (from `Script.attachFaults`). */
   readonly attachFaults: readonly (AttachFault | undefined)[];
   readonly emit: (event: EmulatorEvent) => void;
+  /** A box's main session: the orphan reaper never signals it. */
+  readonly mainSession?: boolean;
   /** Called when the retention time elapsed. */
   readonly onRetentionElapsed: (execution: Execution) => void;
 }
@@ -332,6 +334,14 @@ export class Execution implements ExecutionSink {
     };
   }
 
+  /**
+   * An entry of `GET /boxes/{boxId}/executions` (the newer runner): {@link info} with `command` the
+   * command line, the command and its args joined with spaces.
+   */
+  listed(): ExecutionInfo & { readonly command: string; readonly attached: boolean } {
+    return { ...this.info(), command: [this.request.command, ...(this.request.args ?? [])].join(' ') };
+  }
+
   /** A live read-only view for tests. */
   view(): ExecutionView {
     const self = this;
@@ -358,7 +368,7 @@ export class Execution implements ExecutionSink {
   }
 
   private startOrphanClock(): void {
-    if (this.isTerminal || this.evicted || this.slot !== undefined || this.disposed !== undefined) return;
+    if (this.isTerminal || this.evicted || this.slot !== undefined || this.disposed !== undefined || this.init.mainSession === true) return;
     this.stopOrphanClock();
     this.orphanClock = orphanSignals(this.init.orphanGrace).subscribe((signal) => {
       this.signal(signal, 'orphan');

@@ -16,6 +16,8 @@ export interface CreateExecution {
   readonly boxId: string;
   readonly request: ExecRequest;
   readonly attachFaults: readonly (AttachFault | undefined)[];
+  /** A box's main session (never reaped). */
+  readonly mainSession?: boolean;
   readonly createDriver: (sink: ExecutionSink, execution: Execution) => ExecutionDriver;
 }
 
@@ -48,6 +50,7 @@ export class ExecutionRegistry {
       orphanGrace: this.options.orphanGrace,
       stats: this.stats,
       attachFaults: spec.attachFaults,
+      mainSession: spec.mainSession === true,
       emit: this.emit,
       onRetentionElapsed: (done) => this.evict(done, 'retention'),
     });
@@ -63,6 +66,11 @@ export class ExecutionRegistry {
   get(boxId: string, id: string): Execution | undefined {
     const execution = this.byId.get(id);
     return execution !== undefined && execution.boxId === boxId ? execution : undefined;
+  }
+
+  /** The executions of box `boxId` not yet evicted, oldest first. */
+  list(boxId: string): Execution[] {
+    return [...this.byId.values()].filter((execution) => execution.boxId === boxId);
   }
 
   /** The execution `id` whatever its box. */

@@ -12,7 +12,7 @@ import { drainingCounts, type Draining } from './draining.js';
 import type { AttachFaultProvider } from './faults.js';
 import { DEFAULT_ORPHAN_GRACE, type OrphanGrace } from './orphans.js';
 import { checkScript, type ScriptSource } from './scripted.js';
-import { EMULATED_SERVERS, REPLAY_SPELLINGS, SERVERS, serverReplaying, type EmulatedServer, type ReplayMode } from './servers.js';
+import { EMULATED_SERVERS, READ_ONLY_ATTACHES, REPLAY_SPELLINGS, SERVERS, serverReplaying, type EmulatedServer, type ReadOnlyAttach, type ReplayMode } from './servers.js';
 
 /** Who the messages name. */
 const OWNER = 'startRunnerEmulator';
@@ -91,6 +91,22 @@ export interface EmulatorOptions {
    * until turned off, or `{ execs, attaches }` for that many of each. Default `false`.
    */
   readonly draining?: Draining;
+  /**
+   * How attach reads the query `stdin` (docs/protocol.md §7, `servers.ts`): `'serve'` (`0|1|false|true`,
+   * anything else 400; a read-only socket keeps the single slot; a stdin frame on it gets the error
+   * frame `read_only_attach` and Close 1008 "read-only attach", `resize`/`signal`/`stdin_eof` the error
+   * frame only), `'runner'` (only `false` is read-only: no slot, writer and observers side by side,
+   * the orphan clock runs on, stdin frames ignored, `stdin_eof` refused with the error frame, resize and
+   * signal honoured), `'ignored'` (older runners: a normal attach). Default: the server's own.
+   */
+  readonly readOnlyAttach?: ReadOnlyAttach;
+  /**
+   * Boxes with a main session, by box id: the script (a key of {@link scripts}) it runs, started
+   * when the emulator starts, as an exec of that command. `GET /v1/boxes/{boxId}/attach` attaches
+   * to it (the 101 carries `X-Boxlite-Execution-Id`), the id works on the execution routes, and the
+   * orphan reaper never signals it. Default none: the box route answers 404.
+   */
+  readonly mainSessions?: Readonly<Record<string, string>>;
   /** Faults per attach attempt, used once an execution's own fault queue is empty. */
   readonly faults?: AttachFaultProvider;
   /** Execution ids. Default `exec-<uuid>`. A duplicate id makes `POST /exec` answer 409. */
@@ -108,7 +124,7 @@ const KNOWN: Readonly<Record<keyof EmulatorOptions, true>> = {
   host: true, allowNonLoopback: true, port: true, token: true, pathPrefix: true, boxes: true, server: true, replay: true,
   ringBytes: true, subscriberQueueChunks: true, pingIntervalMs: true, idleTimeoutMs: true, retentionMs: true,
   orphanGrace: true, slotHoldAfterExitMs: true, allowProcesses: true, errorShape: true, scripts: true, draining: true,
-  faults: true, generateExecutionId: true,
+  readOnlyAttach: true, mainSessions: true, faults: true, generateExecutionId: true,
 };
 const GRACE_KEYS: Readonly<Record<keyof OrphanGrace, true>> = { hupMs: true, termMs: true, killMs: true };
 
@@ -134,6 +150,10 @@ export interface ResolvedOptions {
   readonly errorBodies: ErrorBodies;
   readonly scripts: Readonly<Record<string, ScriptSource>>;
   readonly draining: Draining;
+  readonly readOnlyAttach: ReadOnlyAttach;
+  /** Whether `GET /boxes/{boxId}/executions` is offered (the server's column). */
+  readonly listsExecutions: boolean;
+  readonly mainSessions: ReadonlyMap<string, string>;
   readonly faults: AttachFaultProvider | undefined;
   readonly generateExecutionId: (info: ExecutionIdInfo) => string;
 }
@@ -212,6 +232,20 @@ function errorBodiesOf(server: EmulatedServer, errorShape: ErrorShape | undefine
   };
 }
 
+/** The `mainSessions` option, checked: an object of script names that `scripts` holds. */
+function mainSessionsOf(value: unknown, scripts: Readonly<Record<string, ScriptSource>>): ReadonlyMap<string, string> {
+  if (value === undefined) return new Map();
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new TypeError(`${OWNER}: mainSessions must be an object of script names by box id, got ${String(value)}`);
+  }
+  for (const [boxId, script] of Object.entries(value)) {
+    if (typeof script !== 'string' || !Object.hasOwn(scripts, script)) {
+      throw new RangeError(`${OWNER}: mainSessions.${boxId} must be the name of a script, got ${String(script)}`);
+    }
+  }
+  return new Map(Object.entries(value as Record<string, string>));
+}
+
 /** Applies defaults and validates, throwing a `TypeError`/`RangeError` naming the option. */
 export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
   checkKeys(OWNER, 'options', options as unknown, Object.keys(KNOWN));
@@ -268,6 +302,9 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
     errorBodies: errorBodiesOf(server, errorShape),
     scripts,
     draining,
+    readOnlyAttach: oneOf(OWNER, 'readOnlyAttach', options.readOnlyAttach, READ_ONLY_ATTACHES, SERVERS[server].readOnlyAttach),
+    listsExecutions: SERVERS[server].listsExecutions,
+    mainSessions: mainSessionsOf(options.mainSessions, scripts),
     faults: optionalFunction(OWNER, 'faults', options.faults, 'a function'),
     generateExecutionId:
       optionalFunction(OWNER, 'generateExecutionId', options.generateExecutionId, 'a function') ?? (() => `exec-${randomUUID()}`),

@@ -7,6 +7,8 @@
 /** A matched route; ids are decoded. */
 export type Route =
   | { readonly kind: 'exec'; readonly boxId: string }
+  | { readonly kind: 'list'; readonly boxId: string }
+  | { readonly kind: 'box-attach'; readonly boxId: string }
   | {
       readonly kind: 'execution' | 'signal' | 'resize' | 'attach';
       readonly boxId: string;
@@ -34,8 +36,16 @@ const EXECUTION_TAILS: Readonly<Record<string, 'signal' | 'resize' | 'attach'>> 
   attach: 'attach',
 };
 
+/** The routes right under a box. */
+const BOX_TAILS: Readonly<Record<string, 'exec' | 'list' | 'box-attach'>> = {
+  exec: 'exec',
+  attach: 'box-attach',
+  executions: 'list',
+};
+
 /**
- * Matches `/v1[/{prefix…}]/boxes/{boxId}/(exec | executions/{id}[/signal|/resize|/attach])`.
+ * Matches `/v1[/{prefix…}]/boxes/{boxId}/(exec | attach | executions[/{id}[/signal|/resize|/attach]])`:
+ * `attach` is the box's main session (`'box-attach'`), a bare `executions` the listing (`'list'`).
  * @param path the raw request path (see {@link rawPath}).
  * @param prefixSegments the tenant prefix, split on `/`, decoded.
  * @returns the route, or undefined when nothing matches (404).
@@ -51,7 +61,7 @@ export function matchRoute(path: string, prefixSegments: readonly string[]): Rou
   const rest = segments.slice(at);
   const [boxes, boxId, what, executionId, tail, ...extra] = rest;
   if (boxes !== 'boxes' || boxId === undefined || boxId === '' || extra.length > 0) return undefined;
-  if (what === 'exec' && executionId === undefined) return { kind: 'exec', boxId };
+  if (executionId === undefined && what !== undefined && Object.hasOwn(BOX_TAILS, what)) return { kind: BOX_TAILS[what]!, boxId };
   if (what !== 'executions' || executionId === undefined || executionId === '') return undefined;
   if (tail === undefined) return { kind: 'execution', boxId, executionId };
   const kind = Object.hasOwn(EXECUTION_TAILS, tail) ? EXECUTION_TAILS[tail] : undefined;

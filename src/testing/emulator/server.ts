@@ -1,6 +1,7 @@
 /**
- * The emulator's HTTP server: bearer auth, REST routing (docs/protocol.md §2), and the attach upgrade
- * with its refusals (401, 404, 409, fault statuses) before any 101.
+ * The emulator's HTTP server: bearer auth, REST routing (docs/protocol.md §2, the listing of §7), and
+ * the attach upgrade, of an execution or of a box's main session (§7), with its refusals (400 for a
+ * `stdin` the server does not read, 401, 404, 409, fault statuses) before any 101.
  */
 
 import { timingSafeEqual } from 'node:crypto';
@@ -27,6 +28,7 @@ import { parseExecRequest, parseResizeRequest, parseSignalRequest, readJsonBody 
 import { matchRoute, rawPath, type Route } from './routes.js';
 import { resolveScript, ScriptDriver, type Script } from './scripted.js';
 import { createStats, type EmulatorStats, type MutableStats } from './stats.js';
+import { readOnlyOf, stdinQuery } from './readOnly.js';
 
 
 /** A running emulator. */
@@ -80,6 +82,10 @@ class EmulatorServer implements RunnerEmulator {
   private readonly sessions = new Set<AttachSession>();
   private readonly upgradeSockets = new Set<Duplex>();
   private readonly draining = new DrainingState();
+  /** The main session's execution id of each box that has one (`mainSessions`). */
+  private readonly mainSessionIds = new Map<string, string>();
+  /** The id an upgrade of the box route announces in `X-Boxlite-Execution-Id`. */
+  private readonly announcedIds = new WeakMap<IncomingMessage, string>();
   private sequence = 0;
   private closing: Promise<void> | undefined;
 
@@ -92,6 +98,11 @@ class EmulatorServer implements RunnerEmulator {
     this.registry = new ExecutionRegistry(options, this.stats, this.emit);
     this.setDraining(options.draining);
     this.wss = new Server({ noServer: true, clientTracking: false, maxPayload: MAX_STDIN_FRAME_BYTES });
+    this.wss.on('headers', (headers: string[], req: IncomingMessage) => {
+      const id = this.announcedIds.get(req);
+      if (id !== undefined) headers.push(`X-Boxlite-Execution-Id: ${id}`);
+    });
+    this.startMainSessions();
     this.server = createServer((req, res) => {
       this.handleRequest(req, res).catch((error: unknown) => {
         if (!res.headersSent) this.sendError(res, req, 500, 'internal', `internal error: ${String(error)}`);
@@ -144,6 +155,25 @@ class EmulatorServer implements RunnerEmulator {
     return this.closing;
   }
 
+  /** Starts each box's main session (`mainSessions`): its script, run as an exec of that command, never reaped. */
+  private startMainSessions(): void {
+    for (const [boxId, command] of this.options.mainSessions) {
+      const script = resolveScript(this.options.scripts[command]!, { command });
+      const tty = script.tty === true;
+      const request: ExecRequest = tty ? { command, tty } : { command };
+      const id = this.options.generateExecutionId({ boxId, request, sequence: this.sequence++ });
+      this.mainSessionIds.set(boxId, id);
+      this.registry.create({
+        id,
+        boxId,
+        request,
+        mainSession: true,
+        attachFaults: script.attachFaults ?? [],
+        createDriver: (sink, execution) => new ScriptDriver(script, sink, tty, () => execution.socketAttached),
+      });
+    }
+  }
+
   private readonly emit = (event: EmulatorEvent): void => {
     this.events$.next(event);
   };
@@ -191,12 +221,15 @@ class EmulatorServer implements RunnerEmulator {
       return fail(401, 'unauthenticated', 'missing or invalid bearer token');
     }
     const route = matchRoute(rawPath(req.url), this.options.prefixSegments);
-    if (route === undefined) return fail(404, 'not_found', `no route for ${req.method ?? 'GET'} ${rawPath(req.url)}`);
+    if (route === undefined || (route.kind === 'list' && !this.options.listsExecutions)) {
+      return fail(404, 'not_found', `no route for ${req.method ?? 'GET'} ${rawPath(req.url)}`);
+    }
     const method = req.method ?? 'GET';
     const allowed = route.kind === 'exec' || route.kind === 'signal' || route.kind === 'resize' ? ['POST'] : route.kind === 'execution' ? ['GET', 'DELETE'] : ['GET'];
     if (!allowed.includes(method)) return fail(405, 'unsupported', `method ${method} not allowed`);
     if (route.kind === 'exec') return this.handleExec(req, route.boxId, reply, fail);
-    if (route.kind === 'attach') return fail(400, 'invalid_argument', 'attach requires a WebSocket upgrade');
+    if (route.kind === 'attach' || route.kind === 'box-attach') return fail(400, 'invalid_argument', 'attach requires a WebSocket upgrade');
+    if (route.kind === 'list') return reply(200, this.registry.list(route.boxId).map((execution) => execution.listed()));
     return this.handleExecutionCall(req, route, reply, fail);
   }
 
@@ -318,13 +351,20 @@ class EmulatorServer implements RunnerEmulator {
       return refuse(this.errorFor(req, 401, 'unauthenticated', 'missing or invalid bearer token'));
     }
     const route = matchRoute(rawPath(req.url), this.options.prefixSegments);
-    if (route === undefined || route.kind !== 'attach') {
+    if (route === undefined || (route.kind !== 'attach' && route.kind !== 'box-attach')) {
       return refuse(this.errorFor(req, 404, 'not_found', `no route for upgrade ${rawPath(req.url)}`));
     }
-    const execution = this.registry.get(route.boxId, route.executionId);
+    const reading = this.options.readOnlyAttach;
+    const stdin = stdinQuery(req.url);
+    const readOnly = readOnlyOf(reading, stdin);
+    if (typeof readOnly === 'string') return refuse(this.errorFor(req, 400, 'invalid_argument', readOnly));
+    const executionId = route.kind === 'attach' ? route.executionId : this.mainSessionIds.get(route.boxId);
+    const execution = executionId === undefined ? undefined : this.registry.get(route.boxId, executionId);
     if (execution === undefined) {
-      return refuse(this.errorFor(req, 404, 'not_found', `execution ${route.executionId} not found`));
+      const what = route.kind === 'attach' ? `execution ${route.executionId}` : `main session of box ${route.boxId}`;
+      return refuse(this.errorFor(req, 404, 'not_found', `${what} not found`));
     }
+    if (route.kind === 'box-attach') this.announcedIds.set(req, execution.id);
     const attempt = execution.attachAttempts;
     execution.attachAttempts += 1;
     this.stats.attachAttempts += 1;
@@ -333,7 +373,8 @@ class EmulatorServer implements RunnerEmulator {
       queued !== undefined
         ? queued.fault
         : this.options.faults?.({ executionId: execution.id, boxId: execution.boxId, command: execution.request.command, attempt });
-    const reported = (status: number): void => this.emit({ type: 'attach', executionId: execution.id, attempt, status });
+    const asked = { ...(stdin === undefined ? {} : { stdin }), ...(readOnly ? { readOnly } : {}) };
+    const reported = (status: number): void => this.emit({ type: 'attach', executionId: execution.id, attempt, status, ...asked });
     if (this.draining.refuses('attaches')) {
       this.stats.drainingRefusals += 1;
       reported(503);
@@ -348,7 +389,9 @@ class EmulatorServer implements RunnerEmulator {
       return writeRawResponse(socket, status, contentTypeOf(body), body);
     }
     const slotToken = {};
-    if (!execution.reserveSlot(slotToken)) {
+    // The newer runner's observers take no slot; everyone else takes the single one.
+    const observer = readOnly && reading === 'runner';
+    if (!observer && !execution.reserveSlot(slotToken)) {
       this.stats.rejected409 += 1;
       reported(409);
       return refuse(this.errorFor(req, 409, 'invalid_state', `execution ${execution.id} already has an attached client`));
@@ -364,6 +407,7 @@ class EmulatorServer implements RunnerEmulator {
         execution,
         slotToken,
         fault,
+        ...(readOnly && reading !== 'ignored' ? { readOnly: reading } : {}),
         options: this.options,
         stats: this.stats,
         emit: this.emit,

@@ -13,6 +13,18 @@ export type EmulatedServer = 'runner' | 'serve';
 /** Every emulated server, in the order the options and the CLI list them. */
 export const EMULATED_SERVERS: readonly EmulatedServer[] = ['runner', 'serve'];
 
+/**
+ * How a server reads the attach query `stdin` (docs/protocol.md §7): `'serve'`, `boxlite serve`:
+ * `0|1|false|true` (else 400), a read-only socket keeps the single slot and its writes are refused
+ * (an error frame; a stdin frame also Close 1008); `'runner'`, the newer Go runner: only `false` is
+ * read-only, such a socket takes no slot, its stdin frames are ignored and `stdin_eof` refused;
+ * `'ignored'`, older runners: the parameter is ignored.
+ */
+export type ReadOnlyAttach = 'serve' | 'runner' | 'ignored';
+
+/** Every reading of `stdin`, in the order the options list them. */
+export const READ_ONLY_ATTACHES: readonly ReadOnlyAttach[] = ['serve', 'runner', 'ignored'];
+
 /** What a server does its own way. */
 export interface ServerProfile {
   /**
@@ -27,6 +39,10 @@ export interface ServerProfile {
   readonly unauthorizedShape: 'auth' | 'serve';
   /** The Content-Type of its JSON bodies, answers and errors alike (gin's, axum's). */
   readonly jsonContentType: string;
+  /** How it reads the attach query `stdin` (see {@link ReadOnlyAttach}). */
+  readonly readOnlyAttach: ReadOnlyAttach;
+  /** Whether it offers `GET /boxes/{boxId}/executions` (else 404 there). */
+  readonly listsExecutions: boolean;
 }
 
 /** The servers, one record each. */
@@ -36,12 +52,16 @@ export const SERVERS: Readonly<Record<EmulatedServer, ServerProfile>> = {
     errorShape: 'runner',
     unauthorizedShape: 'auth',
     jsonContentType: 'application/json; charset=utf-8',
+    readOnlyAttach: 'runner',
+    listsExecutions: true,
   },
   serve: {
     replayShape: 'chunks',
     errorShape: 'serve',
     unauthorizedShape: 'serve',
     jsonContentType: 'application/json',
+    readOnlyAttach: 'serve',
+    listsExecutions: false,
   },
 };
 

@@ -40,6 +40,16 @@ export interface EmulatorStats {
   readonly stdinBytes: number;
   /** Attach sockets currently open. */
   readonly openSockets: number;
+  /** Read-only attach sockets opened (query `stdin` read as read-only; see the `readOnlyAttach` option). */
+  readonly readOnlyAttaches: number;
+  /** Binary (stdin) frames received on read-only sockets: refused (`serve`) or ignored (`runner`), never written. */
+  readonly readOnlyStdinFrames: number;
+  /** `stdin_eof` messages received on read-only sockets (refused with an error frame). */
+  readonly readOnlyStdinEofs: number;
+  /** `resize` messages received on read-only sockets (refused on `serve`, honoured on `runner`). */
+  readonly readOnlyResizes: number;
+  /** `signal` messages received on read-only sockets (refused on `serve`, honoured on `runner`). */
+  readonly readOnlySignals: number;
 }
 
 /** The writable form the emulator updates. */
@@ -66,5 +76,10 @@ export function createStats(): MutableStats {
     bytesSent: 0,
     stdinBytes: 0,
     openSockets: 0,
+    readOnlyAttaches: 0,
+    readOnlyStdinFrames: 0,
+    readOnlyStdinEofs: 0,
+    readOnlyResizes: 0,
+    readOnlySignals: 0,
   };
 }
