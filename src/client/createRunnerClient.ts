@@ -1,6 +1,6 @@
-import { Observable, catchError, concatMap, defer, map, type Subscriber } from 'rxjs';
+import { Observable, catchError, concatMap, defer, map } from 'rxjs';
 import { just } from '../observables/just.js';
-import { BoxliteHttpError, ExecutionIdUnknownError, isBoxliteHttpError } from '../errors.js';
+import { BoxliteHttpError, isBoxliteHttpError } from '../errors.js';
 import type { ExecEvent } from '../events.js';
 import { attach, type AttachConfig } from '../observables/attach.js';
 import { preconnect } from '../observables/preconnect.js';
@@ -17,21 +17,12 @@ import { validateExecRequest } from '../protocol/validateExecRequest.js';
 import { defaultFetch, loadDefaultWebSocket } from '../transport/defaults.js';
 import { parseJson, type FetchLike, type HttpResponse, type HttpTransport } from '../transport/http.js';
 import type { EarlySocket } from '../transport/earlySocket.js';
-import type { UpgradeHeaders } from '../transport/webSocket.js';
 import { Outbox, type AttachInput } from '../transport/outbox.js';
 import { followExecution } from './follow.js';
+import { followMainSession } from './followMainSession.js';
+import { mainSessionSocket, type FollowTarget } from './followTarget.js';
 import { resolveOptions, type RunnerClientOptions } from './options.js';
 import { restCall, waitOutDraining } from './rest.js';
-
-/** Which execution a pipeline follows, and how. */
-interface Target {
-  /** Its id; the main session's is unknown until its first socket opened. */
-  id?: string | undefined;
-  /** Attach with `?stdin=false` and send nothing. */
-  readonly readOnly?: boolean | undefined;
-  /** The main session's subscriber: `started` and a failure before the id is known go to it. */
-  readonly main?: Subscriber<ExecEvent>;
-}
 
 /** A client for one BoxLite server. Every method returns a cold observable. */
 export interface RunnerClient {
@@ -117,7 +108,7 @@ export function createRunnerClient(clientOptions: RunnerClientOptions): RunnerCl
         map((loaded) => (webSocket = loaded)),
       );
 
-  const attachConfig = (boxId: string, target: Target, outbox: Outbox, early?: EarlySocket): AttachConfig => ({
+  const attachConfig = (boxId: string, target: FollowTarget, outbox: Outbox, early?: EarlySocket): AttachConfig => ({
     url: attachUrl(base, boxId, target.id, target.readOnly),
     WebSocket: webSocket,
     token: options.token,
@@ -128,28 +119,8 @@ export function createRunnerClient(clientOptions: RunnerClientOptions): RunnerCl
     maxPayload: options.maxPayload,
     early,
   });
-  const attachWith = (boxId: string, target: Target, outbox: Outbox, early?: EarlySocket): Observable<ExecEvent> => {
-    const config = attachConfig(boxId, target, outbox, early);
-    const { main } = target;
-    if (!main || target.id !== undefined) return attach(config);
-    // The main session's first socket: its 101 names the execution, or nothing can follow it.
-    const opened = (headers: UpgradeHeaders | undefined): void => {
-      const id = headers?.['x-boxlite-execution-id'];
-      if (typeof id === 'string' && id !== '' && id !== '.' && id !== '..') {
-        target.id = id;
-        main.next({ type: 'started', executionId: id });
-      } else {
-        main.error(new ExecutionIdUnknownError(headers ? 'the 101 has no X-Boxlite-Execution-Id' : 'this WebSocket does not show the 101\'s headers (use ws)'));
-      }
-    };
-    // Refused before its id is known: nothing to probe or re-attach by, so the error is final.
-    return attach({ ...config, opened }).pipe(
-      catchError((error: unknown) => {
-        main.error(error);
-        throw error;
-      }),
-    );
-  };
+  const attachWith = (boxId: string, target: FollowTarget, outbox: Outbox, early?: EarlySocket): Observable<ExecEvent> =>
+    mainSessionSocket(target, (opened) => attach({ ...attachConfig(boxId, target, outbox, early), opened }));
   const attachOnce = (boxId: string, executionId: string, input: AttachInput): Observable<ExecEvent> => {
     assertIds(boxId, executionId);
     return new Observable<ExecEvent>((subscriber) => {
@@ -166,7 +137,7 @@ export function createRunnerClient(clientOptions: RunnerClientOptions): RunnerCl
    * The recovery pipeline around one execution, fed by an outbox that already queues input. The
    * probe, a preconnect and the exit reason come after a socket opened: the main session's id is known then.
    */
-  const followWith = (boxId: string, target: Target, outbox: Outbox): Observable<ExecEvent> => {
+  const followWith = (boxId: string, target: FollowTarget, outbox: Outbox): Observable<ExecEvent> => {
     const id = (): string => target.id as string;
     const events = followExecution(
       {
@@ -185,7 +156,7 @@ export function createRunnerClient(clientOptions: RunnerClientOptions): RunnerCl
   /** The box's main session with the full recovery: its id comes from its first socket's 101. */
   const followMain = (boxId: string, input: AttachInput, readOnly?: boolean): Observable<ExecEvent> => {
     assertId('boxId', boxId);
-    return new Observable<ExecEvent>((subscriber) => followWith(boxId, { readOnly, main: subscriber }, new Outbox(input).start()).subscribe(subscriber));
+    return followMainSession((target) => followWith(boxId, target, new Outbox(input).start()), readOnly);
   };
   const command = (what: string, method: string, url: string, body?: unknown): Observable<void> =>
     restCall(http, what, method, url, options.requestTimeout, body).pipe(map(() => undefined));
