@@ -12,7 +12,7 @@ export class ByteHistory {
   readonly snapshot: () => Uint8Array;
 
   /** Its state lives in the constructor's closure: no property name of it reaches a bundle. */
-  constructor(readonly capacity: number) {
+  constructor(capacity: number) {
     let buffer = NO_BYTES;
     /** Bytes written in all; the newest byte is at `(total - 1) % capacity` once full. */
     let total = 0;

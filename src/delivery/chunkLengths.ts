@@ -21,7 +21,7 @@ export class ChunkLengths {
   bytes = 0;
 
   /** The ring lives in the constructor's closure: no property name of it reaches a bundle. */
-  constructor(readonly capacity: number) {
+  constructor(capacity: number) {
     let ring: number[] = [];
     /** The slot of the oldest retained length. */
     let head = 0;
