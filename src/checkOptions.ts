@@ -73,6 +73,11 @@ export function byteCount(owner: string, name: string, value: unknown, fallback:
   return check(owner, name, value, fallback, Number.isInteger(value) && (value as number) >= 1, 'a positive integer number of bytes');
 }
 
+/** A count: an integer >= 0, `fallback` when undefined (`integer` with its defaults, without its bounds' code in a bundle). */
+export function count(owner: string, name: string, value: unknown, fallback: number): number {
+  return check(owner, name, value, fallback, Number.isSafeInteger(value) && (value as number) >= 0, 'an integer >= 0');
+}
+
 /** An integer from `min` to `max`, `fallback` when undefined. */
 export function integer(owner: string, name: string, value: unknown, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
   const ok = Number.isInteger(value) && (value as number) >= min && (value as number) <= max;

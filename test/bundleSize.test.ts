@@ -41,7 +41,10 @@ const GUARD_BUDGET = 1024;
  * `delays`) replaced two; 20,118 B with `retryAfter` for `retry` (and no `takeUntil`, `EMPTY`) and four classes' state in closures;
  * 20,721 B with the start gate and replayShape 'auto' with its Content-Type hint, and 20,418 B once `throwError` and `timer`
  * left (a plain throw in `catchError`, deadlines and the watchdog as `asyncScheduler` tasks) and the outbox, the replay
- * cursor and each stream's replay kept their state in closures.
+ * cursor and each stream's replay kept their state in closures; 20,479 B with the DOM adapter's end at a handshake error, and
+ * 20,360 B once drainReattempts was checked by `count` (integer's bounds code left the bundle), ChunkLengths, ByteHistory and
+ * AttemptLedger dropped their getters and unread properties, one socket adapter served both flavours, httpRequest became one
+ * subscriber that restCall and probe share, and socketSetup lost a `map`.
  */
 const CLIENT_BUDGET = 20 * 1024;
 

@@ -3,8 +3,8 @@ import { BoxliteHttpError } from '../errors.js';
 import { notice, type NoticeEvent } from '../events.js';
 import { retryWithin } from '../operators/retryWithin.js';
 import { isDrainingError } from '../protocol/errorBody.js';
-import { httpError, sendRequest, type HttpResponse, type HttpTransport } from '../transport/http.js';
-import { resolveToken, tokenTimeout } from '../transport/token.js';
+import { httpError, httpRequest, type HttpResponse, type HttpTransport } from '../transport/http.js';
+import { tokenTimeout } from '../transport/token.js';
 
 /**
  * One REST call that must succeed, within `timeoutMs` from subscription to answer.
@@ -34,8 +34,9 @@ export function restCall(
   timeoutMs: number,
   body?: unknown,
 ): Observable<HttpResponse> {
-  // One subscriber instead of `resolveToken → switchMap → takeUntil(timer) → defaultIfEmpty → map`, its
-  // deadline one scheduled task: every execution makes at least one call, and each operator is an allocation per call.
+  // `httpRequest` (one subscriber for the token and the request) and one more instead of `resolveToken → switchMap →
+  // takeUntil(timer) → defaultIfEmpty → map`, the deadline one scheduled task: every execution makes at least one call,
+  // and each operator is an allocation per call.
   return new Observable<HttpResponse>((subscriber) => {
     let tokenKnown = false;
     subscriber.add(
@@ -51,15 +52,8 @@ export function restCall(
       subscriber.next(response);
       subscriber.complete();
     };
-    const failed = (error: unknown): void => subscriber.error(error);
     subscriber.add(
-      resolveToken(http.token).subscribe({
-        next: (token) => {
-          tokenKnown = true;
-          subscriber.add(sendRequest(http.fetch, method, url, token, body).subscribe({ next: answered, error: failed }));
-        },
-        error: failed,
-      }),
+      httpRequest(http, method, url, body, () => (tokenKnown = true)).subscribe({ next: answered, error: (error: unknown) => subscriber.error(error) }),
     );
   });
 }

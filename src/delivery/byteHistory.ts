@@ -10,11 +10,9 @@ export class ByteHistory {
   readonly write: (chunk: Uint8Array) => void;
   /** The last `size` bytes as one contiguous copy. */
   readonly snapshot: () => Uint8Array;
-  /** Bytes written in all. */
-  private readonly written: () => number;
 
   /** Its state lives in the constructor's closure: no property name of it reaches a bundle. */
-  constructor(readonly capacity: number) {
+  constructor(capacity: number) {
     let buffer = NO_BYTES;
     /** Bytes written in all; the newest byte is at `(total - 1) % capacity` once full. */
     let total = 0;
@@ -54,11 +52,10 @@ export class ByteHistory {
       out.set(buffer.subarray(0, start), capacity - start);
       return out;
     };
-    this.written = () => total;
   }
 
-  /** How many bytes are held: `min(total written, capacity)`. */
+  /** How many bytes are held: `min(total written, capacity)` (a snapshot's length). */
   get size(): number {
-    return Math.min(this.written(), this.capacity);
+    return this.snapshot().length;
   }
 }

@@ -15,11 +15,13 @@ export class ChunkLengths {
   readonly push: (length: number) => void;
   /** The retained lengths, oldest first (a copy). */
   readonly snapshot: () => number[];
-  private newestLength = 0;
-  private retained = 0;
+  /** The length of the newest chunk, retained or not (0 before any); set by `push` only. */
+  newest = 0;
+  /** Bytes the retained chunks hold in all; set by `push` only. */
+  bytes = 0;
 
   /** The ring lives in the constructor's closure: no property name of it reaches a bundle. */
-  constructor(readonly capacity: number) {
+  constructor(capacity: number) {
     let ring: number[] = [];
     /** The slot of the oldest retained length. */
     let head = 0;
@@ -32,7 +34,7 @@ export class ChunkLengths {
     };
     this.push = (length) => {
       if (length === 0) return;
-      this.newestLength = length;
+      this.newest = length;
       if (count === ring.length) {
         const next = this.snapshot();
         const slots = Math.max(INITIAL_SLOTS, ring.length * 2);
@@ -43,22 +45,12 @@ export class ChunkLengths {
       const mask = ring.length - 1;
       ring[(head + count) & mask] = length;
       count += 1;
-      this.retained += length;
-      while (this.retained > capacity) {
-        this.retained -= ring[head] as number;
+      this.bytes += length;
+      while (this.bytes > capacity) {
+        this.bytes -= ring[head] as number;
         head = (head + 1) & mask;
         count -= 1;
       }
     };
-  }
-
-  /** The length of the newest chunk, retained or not (0 before any). */
-  get newest(): number {
-    return this.newestLength;
-  }
-
-  /** Bytes the retained chunks hold in all. */
-  get bytes(): number {
-    return this.retained;
   }
 }

@@ -1,4 +1,4 @@
-import { Observable, asyncScheduler, concatMap, defer, map, type SchedulerAction, type Subscriber, type Subscription, type TeardownLogic } from 'rxjs';
+import { Observable, asyncScheduler, concatMap, defer, type SchedulerAction, type Subscriber, type Subscription, type TeardownLogic } from 'rxjs';
 import { just } from './just.js';
 import { checkKeys, keysOf } from '../checkOptions.js';
 import { AttachDisconnectedError, AttachRejectedError, isAttachRejectedError } from '../errors.js';
@@ -182,9 +182,10 @@ export function socketSetup(config: AttachConfig): Observable<SocketSetup> {
   const { token } = config;
   if (known && typeof token !== 'function') return just(setup(known, sendAuthHeader ? token : undefined));
   if (known && !sendAuthHeader) return just(setup(known, undefined));
-  const Ctor$ = known ? just(known) : defer(loadDefaultWebSocket);
   const token$ = sendAuthHeader ? resolveToken(token) : just(undefined);
-  return token$.pipe(concatMap((token) => Ctor$.pipe(map((Ctor) => setup(Ctor, token)))));
+  return token$.pipe(
+    concatMap((token) => (known ? just(setup(known, token)) : defer(() => loadDefaultWebSocket().then((Ctor) => setup(Ctor, token))))),
+  );
 }
 
 /** The default idle bound: three missed pings (where pings are visible). */

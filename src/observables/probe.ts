@@ -1,4 +1,4 @@
-import { Observable, asyncScheduler, map } from 'rxjs';
+import { Observable, asyncScheduler } from 'rxjs';
 import { checkKeys, keysOf } from '../checkOptions.js';
 import { parseErrorBody } from '../protocol/errorBody.js';
 import { parseJson } from '../protocol/json.js';
@@ -53,13 +53,11 @@ export function probe(config: ProbeConfig): Observable<ProbeResult> {
     const timedOut = (): void => answer({ state: 'unavailable', reason: `status request timed out after ${config.timeout} ms` });
     subscriber.add(asyncScheduler.schedule(timedOut, config.timeout));
     subscriber.add(
-      httpRequest(config.http, 'GET', config.url)
-        .pipe(map(classify))
-        .subscribe({
-          next: answer,
-          error: (error: unknown) => answer({ state: 'unavailable', reason: error instanceof Error ? error.message : String(error) }),
-          complete: timedOut,
-        }),
+      httpRequest(config.http, 'GET', config.url).subscribe({
+        next: (response) => answer(classify(response)),
+        error: (error: unknown) => answer({ state: 'unavailable', reason: error instanceof Error ? error.message : String(error) }),
+        complete: timedOut,
+      }),
     );
   });
 }

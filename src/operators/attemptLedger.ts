@@ -68,7 +68,7 @@ export class AttemptLedger {
    * The state lives in the constructor's closure (the methods are its arrow functions): no
    * property name of it reaches a bundle.
    */
-  constructor(readonly healthyAfter: number) {
+  constructor(healthyAfter: number) {
     /** When the attempt's socket opened, if it did. */
     let openedAt: number | undefined;
     /** When it ended, once reported. */

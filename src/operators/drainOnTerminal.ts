@@ -7,7 +7,7 @@ import {
   type MonoTypeOperatorFunction,
   type Subscription,
 } from 'rxjs';
-import { checkKeys, integer, keysOf, milliseconds } from '../checkOptions.js';
+import { checkKeys, count, keysOf, milliseconds } from '../checkOptions.js';
 import { just } from '../observables/just.js';
 import { firstOr } from './firstOr.js';
 import { retryAfter } from './retryAfter.js';
@@ -148,7 +148,7 @@ export function drainOnTerminal(config: DrainOnTerminalConfig): MonoTypeOperator
   const { opened = just(), isDisconnect = isAttachDisconnectedError, isFinal = isAuthRefusal } = config;
   const drainTimeout = milliseconds('drainOnTerminal', 'drainTimeout', config.drainTimeout, 60_000);
   const drainSettle = milliseconds('drainOnTerminal', 'drainSettle', config.drainSettle, 5_000);
-  const drainReattempts = integer('drainOnTerminal', 'drainReattempts', config.drainReattempts, 3, 0);
+  const drainReattempts = count('drainOnTerminal', 'drainReattempts', config.drainReattempts, 3);
   const bounds: DrainBounds = { reattach: config.reattach, opened, drainTimeout, drainSettle, drainReattempts, isDisconnect, isFinal };
 
   const afterProbe = (result: ProbeResult, cut: unknown): Observable<ExecEvent> => {

@@ -1,4 +1,4 @@
-import { Observable, concatMap } from 'rxjs';
+import { Observable } from 'rxjs';
 import { BoxliteHttpError } from '../errors.js';
 import { parseErrorBody } from '../protocol/errorBody.js';
 import { redact } from './redact.js';
@@ -46,7 +46,8 @@ export interface HttpResponse {
  *
  * Errors with a `TokenProviderError` when the token provider fails (no request is sent), or with
  * a `BoxliteHttpError` without a status when no answer came. A provider that never answers never
- * emits: bound the call (as `restCall` does). Unsubscribing aborts the request.
+ * emits: bound the call (as `restCall` does). Unsubscribing aborts the request. `tokenKnown` is
+ * called once the token is known, before the request goes out.
  *
  * @example
  * httpRequest({ fetch, token }, 'GET', url).subscribe((response) => console.log(response.status));
@@ -56,8 +57,18 @@ export function httpRequest(
   method: string,
   url: string,
   body?: unknown,
+  tokenKnown?: () => void,
 ): Observable<HttpResponse> {
-  return resolveToken(transport.token).pipe(concatMap((token) => sendRequest(transport.fetch, method, url, token, body)));
+  // One subscriber, not `concatMap`: the token source emits one value or errors.
+  return new Observable<HttpResponse>((subscriber) =>
+    resolveToken(transport.token).subscribe({
+      next: (token) => {
+        tokenKnown?.();
+        subscriber.add(sendRequest(transport.fetch, method, url, token, body).subscribe(subscriber));
+      },
+      error: (error: unknown) => subscriber.error(error),
+    }),
+  );
 }
 
 /**

@@ -120,7 +120,9 @@ function isNodeWebSocket(socket: WebSocketLike): socket is NodeWebSocket {
  * Opens a socket, makes its handle, and listens to it with `listenerFor(handle)`. `headers` are
  * sent on the upgrade and `maxPayload` bounds one message (a larger one closes the socket with
  * 1009); both are `ws` options, so a DOM constructor must get neither (see `createRunnerClient`'s
- * `webSocketAuth`).
+ * `webSocketAuth`). One adapter for both flavours: `ws` is listened to with `on` (its events carry
+ * the Buffer as it is, the error itself, pings and the refusal's response), a DOM socket with its
+ * `on…` handlers.
  */
 export function openSocket(
   Ctor: WebSocketConstructor,
@@ -133,105 +135,91 @@ export function openSocket(
   const socket = Object.keys(nodeOptions).length === 0
     ? new Ctor(url)
     : new (Ctor as unknown as new (url: string, options: object) => WebSocketLike)(url, nodeOptions);
-  return isNodeWebSocket(socket) ? adaptNode(socket, listenerFor) : adaptDom(socket, listenerFor);
-}
-
-function adaptNode(socket: NodeWebSocket, listenerFor: ListenerFor): SocketHandle {
+  const node = isNodeWebSocket(socket) ? socket : undefined;
   let opened = false;
   let ended = false;
-  const handle: SocketHandle = {
-    isOpen: () => socket.readyState === OPEN,
-    send: (data) => socket.send(data),
-    dispose: () => {
-      ended = true;
-      socket.removeAllListeners();
-      socket.on('error', () => undefined);
-      if (socket.readyState === OPEN) socket.close(1000);
-      else socket.terminate();
-    },
-  };
-  const listener = listenerFor(handle);
   let cause: unknown;
   let status: number | undefined;
   let body = '';
-  let headers: UpgradeHeaders | undefined;
-  socket.on('upgrade', (response: { headers: UpgradeHeaders }) => {
-    headers = response.headers;
-  });
-  socket.on('open', () => {
-    opened = true;
-    listener.open(headers);
-  });
-  socket.on('message', (data: Buffer, isBinary: boolean) => {
-    // The Buffer as it is (no view per frame): `decodeBinaryFrame` takes a plain view of the payload.
-    if (isBinary) listener.binary(data);
-    else listener.text(data.toString('utf8'));
-  });
-  socket.on('ping', () => listener.alive());
-  socket.on('unexpected-response', (_request: unknown, response: NodeResponse) => {
-    status = response.statusCode;
-    const finish = (): void => {
-      response.destroy();
-      socket.terminate();
-    };
-    response.on('data', (chunk: Uint8Array) => {
-      body += Buffer.from(chunk).toString('utf8');
-      if (body.length >= MAX_REFUSAL_BODY) finish();
-    });
-    response.on('end', finish);
-    response.on('error', finish);
-  });
-  socket.on('error', (error: unknown) => {
-    cause ??= error;
-  });
-  socket.on('close', (code: number, reason: Uint8Array) => {
-    if (ended) return;
-    ended = true;
-    const sent = closeCodeSent(cause);
-    const end: SocketEnd = {
-      opened,
-      // `ws` reports 1006 for a connection it closed itself over a bad frame: name the real reason.
-      code: code === 1006 && sent !== undefined ? sent : code,
-      reason: code === 1006 && sent !== undefined ? (cause as Error).message : Buffer.from(reason).toString('utf8'),
-      ...(status === undefined ? {} : { status, body: body.slice(0, MAX_REFUSAL_BODY) }),
-      ...(cause === undefined ? {} : { cause }),
-    };
-    listener.end(end);
-  });
-  return handle;
-}
-
-function adaptDom(socket: WebSocketLike, listenerFor: ListenerFor): SocketHandle {
-  let opened = false;
-  let cause: unknown;
+  let upgradeHeaders: UpgradeHeaders | undefined;
   const detach = (): void => {
-    socket.onopen = socket.onmessage = socket.onerror = socket.onclose = null;
+    ended = true;
+    if (node === undefined) {
+      socket.onopen = socket.onmessage = socket.onerror = socket.onclose = null;
+      return;
+    }
+    node.removeAllListeners();
+    node.on('error', () => undefined);
   };
   const handle: SocketHandle = {
     isOpen: () => socket.readyState === OPEN,
-    // Stdin chunks go as the caller gave them: one on a SharedArrayBuffer is the socket's to refuse.
+    // Stdin chunks go as the caller gave them: one on a SharedArrayBuffer is a DOM socket's to refuse.
     send: (data) => socket.send(data as string | Uint8Array<ArrayBuffer>),
     dispose: () => {
       detach();
-      // CONNECTING or OPEN: not yet closing.
-      if (socket.readyState <= OPEN) socket.close(1000);
+      // `ws`: a Close 1000 when open, else abort; DOM: a Close while CONNECTING or OPEN (not yet closing).
+      if (node !== undefined && socket.readyState !== OPEN) node.terminate();
+      else if (socket.readyState <= OPEN) socket.close(1000);
     },
   };
   const listener = listenerFor(handle);
-  socket.binaryType = 'arraybuffer';
-  socket.onopen = () => {
-    opened = true;
-    listener.open();
+  const end = (code: number, reason: string): void => {
+    if (ended) return;
+    detach();
+    listener.end({
+      opened,
+      code,
+      reason,
+      ...(status === undefined ? {} : { status, body: body.slice(0, MAX_REFUSAL_BODY) }),
+      ...(cause === undefined ? {} : { cause }),
+    });
   };
+  const open = (): void => {
+    opened = true;
+    listener.open(upgradeHeaders);
+  };
+  if (node !== undefined) {
+    node.on('upgrade', (response: { headers: UpgradeHeaders }) => {
+      upgradeHeaders = response.headers;
+    });
+    node.on('open', open);
+    node.on('message', (data: Buffer, isBinary: boolean) => {
+      // The Buffer as it is (no view per frame): `decodeBinaryFrame` takes a plain view of the payload.
+      if (isBinary) listener.binary(data);
+      else listener.text(data.toString('utf8'));
+    });
+    node.on('ping', () => listener.alive());
+    node.on('unexpected-response', (_request: unknown, response: NodeResponse) => {
+      status = response.statusCode;
+      const finish = (): void => {
+        response.destroy();
+        node.terminate();
+      };
+      response.on('data', (chunk: Uint8Array) => {
+        body += Buffer.from(chunk).toString('utf8');
+        if (body.length >= MAX_REFUSAL_BODY) finish();
+      });
+      response.on('end', finish);
+      response.on('error', finish);
+    });
+    node.on('error', (error: unknown) => {
+      cause ??= error;
+    });
+    node.on('close', (code: number, reason: Uint8Array) => {
+      const sent = closeCodeSent(cause);
+      // `ws` reports 1006 for a connection it closed itself over a bad frame: name the real reason.
+      if (code === 1006 && sent !== undefined) end(sent, (cause as Error).message);
+      else end(code, Buffer.from(reason).toString('utf8'));
+    });
+    return handle;
+  }
+  socket.binaryType = 'arraybuffer';
+  socket.onopen = open;
   socket.onmessage = (event) => {
     const { data } = event;
     if (typeof data === 'string') listener.text(data);
     else if (data instanceof ArrayBuffer) listener.binary(new Uint8Array(data));
     else if (ArrayBuffer.isView(data)) listener.binary(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-  };
-  const end = (code: number, reason: string): void => {
-    detach();
-    listener.end({ opened, code, reason, ...(cause === undefined ? {} : { cause }) });
   };
   // A failed handshake ends at its error: Node 22's WebSocket never sends the close that should follow.
   socket.onerror = (event) => {
