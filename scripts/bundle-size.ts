@@ -1,14 +1,22 @@
 /**
- * What an import of `boxlite-rx` costs a browser bundle: esbuild bundles the built package
- * (`dist/index.js`) for the browser, minified, with esbuild's defaults otherwise, and the result is
- * gzipped. `npx tsx scripts/bundle-size.ts` (after `npm run build`) prints the table that
+ * What an import of `boxlite-rx` costs a browser bundle: esbuild bundles the file a browser
+ * bundler resolves the package to (package.json's `browser` condition of `.`:
+ * `dist/index.browser.js`) for the browser, minified, with esbuild's defaults otherwise, and the
+ * result is gzipped. `npx tsx scripts/bundle-size.ts` (after `npm run build`) prints the table that
  * docs/packaging.md shows; `test/bundleSize.test.ts` holds the budgets.
  */
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** The file package.json's `browser` condition of `.` names (read, so the measure follows it). */
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+  exports: { '.': { browser: { default: string } } };
+};
+export const BROWSER_ENTRY = pkg.exports['.'].browser.default;
 
 /** One measured import. */
 export interface BundleSize {
@@ -22,10 +30,10 @@ export interface BundleSize {
 /** The imports measured: one guard alone, and the typical pair. */
 export const MEASURED_IMPORTS = ['isExecutionGoneError', 'createRunnerClient, toExecResult'] as const;
 
-/** Bundles `export { <imports> } from 'dist/index.js'` for the browser and measures it. */
+/** Bundles `export { <imports> } from '<the browser entry>'` for the browser and measures it. */
 export async function measureImport(imports: string): Promise<BundleSize> {
   const result = await build({
-    stdin: { contents: `export { ${imports} } from './dist/index.js';`, resolveDir: ROOT },
+    stdin: { contents: `export { ${imports} } from '${BROWSER_ENTRY}';`, resolveDir: ROOT },
     bundle: true,
     minify: true,
     platform: 'browser',

@@ -99,11 +99,15 @@ export class ExecutionGoneError extends BoxliteError {
 }
 export const isExecutionGoneError = (e: unknown): e is ExecutionGoneError => hasName(e, 'ExecutionGoneError');
 
-/** `followMain` could not learn the main session's execution id from its 101 (the reason says why). Final. */
+/**
+ * `followMain` could not learn the main session's execution id: its 101 had no
+ * `X-Boxlite-Execution-Id`, or the socket does not show a 101's headers (a runtime's own
+ * WebSocket, a browser). Final: it never follows without an id.
+ */
 export class ExecutionIdUnknownError extends BoxliteError {
   override readonly name = 'ExecutionIdUnknownError';
-  constructor(reason: string) {
-    super(`followMain: the main session's execution id is unknown: ${reason}`);
+  constructor() {
+    super("followMain: no X-Boxlite-Execution-Id on the 101 (a browser's WebSocket hides it: use ws)");
   }
 }
 export const isExecutionIdUnknownError = (e: unknown): e is ExecutionIdUnknownError => hasName(e, 'ExecutionIdUnknownError');

@@ -1,7 +1,8 @@
 /**
  * Tree-shaking of the built package: nothing in `dist/index.js` runs on import, so a browser
  * bundle keeps only what it imports. Budgets, gzipped, as scripts/bundle-size.ts measures them
- * (esbuild for the browser, minified); docs/packaging.md shows the figures.
+ * (esbuild for the browser, minified, on the browser build that the `browser` condition names);
+ * docs/packaging.md shows the figures.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -44,7 +45,10 @@ const GUARD_BUDGET = 1024;
  * cursor and each stream's replay kept their state in closures; 20,479 B with the DOM adapter's end at a handshake error, and
  * 20,360 B once drainReattempts was checked by `count` (integer's bounds code left the bundle), ChunkLengths, ByteHistory and
  * AttemptLedger dropped their getters and unread properties, one socket adapter served both flavours, httpRequest became one
- * subscriber that restCall and probe share, and socketSetup lost a `map`.
+ * subscriber that restCall and probe share, and socketSetup lost a `map`; 20,984 B with the start gate's ungated retry
+ * in a box without `sh` and issue 23's observe, followMain and executions, and 20,324 B measured, as a browser bundler
+ * resolves the package since then, on the browser build (`dist/index.browser.js`: no `ws` adapter, no loaders of the
+ * optional peers; test/browserBuild.test.ts).
  */
 const CLIENT_BUDGET = 20 * 1024;
 

@@ -22,9 +22,10 @@ export type OpenedHook = (headers: UpgradeHeaders | undefined) => void;
 /**
  * One socket of `target`: `open(hook)` opens it, with `hook` while the main session's id is not
  * known yet. The hook reads the id from the 101 and emits `started` before anything the socket
- * brings; a 101 without a usable id ends the session with `ExecutionIdUnknownError`, and so does
- * a socket that hides its headers (a runtime's own WebSocket, a browser). A refusal before the id
- * is known is final: there is nothing to probe or re-attach by.
+ * brings; a 101 without the id ends the session with `ExecutionIdUnknownError`, and so does a
+ * socket that hides its headers (a runtime's own WebSocket, a browser). An id that cannot be a
+ * path segment (`.`, `..`) ends it with the `TypeError` of the first request that would use it.
+ * A refusal before the id is known is final: there is nothing to probe or re-attach by.
  *
  * ```
  * open:     --o--a--     o: 101 naming e1
@@ -42,11 +43,11 @@ export function mainSessionSocket(target: FollowTarget, open: (hook?: OpenedHook
   if (!main || target.id !== undefined) return open();
   const named: OpenedHook = (headers) => {
     const id = headers?.['x-boxlite-execution-id'];
-    if (typeof id === 'string' && id !== '' && id !== '.' && id !== '..') {
+    if (typeof id === 'string' && id !== '') {
       target.id = id;
       main.next({ type: 'started', executionId: id });
     } else {
-      main.error(new ExecutionIdUnknownError(headers ? 'the 101 has no X-Boxlite-Execution-Id' : "this WebSocket does not show the 101's headers (use ws)"));
+      main.error(new ExecutionIdUnknownError());
     }
   };
   return open(named).pipe(

@@ -40,7 +40,8 @@ async function importOptional(name: 'ws' | 'cross-fetch', why: string, instead?:
  */
 export async function defaultWebSocket(): Promise<WebSocketConstructor> {
   const native = (globalThis as { WebSocket?: unknown }).WebSocket;
-  if (isNode()) {
+  // The browser build loads no optional peer (src/browserBuild.d.ts).
+  if (!(typeof __BOXLITE_BROWSER__ === 'boolean' && __BOXLITE_BROWSER__) && isNode()) {
     const ws = await importOptional('ws', `attaching from Node ${process.versions.node} (no WebSocket of its own) without a \`WebSocket\` option`, native);
     return (ws['WebSocket'] ?? ws['default'] ?? native) as WebSocketConstructor;
   }
@@ -67,6 +68,10 @@ export function loadDefaultWebSocket(): Promise<WebSocketConstructor> {
 export async function defaultFetch(): Promise<FetchLike> {
   const native = (globalThis as { fetch?: unknown }).fetch;
   if (typeof native === 'function') return (native as FetchLike).bind(globalThis) as FetchLike;
-  const crossFetch = await importOptional('cross-fetch', 'a platform without a global fetch');
-  return (crossFetch['fetch'] ?? crossFetch['default']) as FetchLike;
+  // The browser build loads no optional peer (src/browserBuild.d.ts).
+  if (!(typeof __BOXLITE_BROWSER__ === 'boolean' && __BOXLITE_BROWSER__)) {
+    const crossFetch = await importOptional('cross-fetch', 'a platform without a global fetch');
+    return (crossFetch['fetch'] ?? crossFetch['default']) as FetchLike;
+  }
+  throw new TypeError('no global fetch: pass the `fetch` option');
 }

@@ -135,7 +135,8 @@ export function openSocket(
   const socket = Object.keys(nodeOptions).length === 0
     ? new Ctor(url)
     : new (Ctor as unknown as new (url: string, options: object) => WebSocketLike)(url, nodeOptions);
-  const node = isNodeWebSocket(socket) ? socket : undefined;
+  // The browser build has no `ws` adapter (src/browserBuild.d.ts): a browser's sockets are DOM sockets.
+  const node = !(typeof __BOXLITE_BROWSER__ === 'boolean' && __BOXLITE_BROWSER__) && isNodeWebSocket(socket) ? socket : undefined;
   let opened = false;
   let ended = false;
   let cause: unknown;
@@ -178,7 +179,8 @@ export function openSocket(
     opened = true;
     listener.open(upgradeHeaders);
   };
-  if (node !== undefined) {
+  // Checked again here: a minifier that cannot follow `node` still drops this branch in the browser build.
+  if (!(typeof __BOXLITE_BROWSER__ === 'boolean' && __BOXLITE_BROWSER__) && node !== undefined) {
     node.on('upgrade', (response: { headers: UpgradeHeaders }) => {
       upgradeHeaders = response.headers;
     });
@@ -219,7 +221,10 @@ export function openSocket(
     const { data } = event;
     if (typeof data === 'string') listener.text(data);
     else if (data instanceof ArrayBuffer) listener.binary(new Uint8Array(data));
-    else if (ArrayBuffer.isView(data)) listener.binary(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    // A view (a runtime's own socket may give one); a browser gives the ArrayBuffer its binaryType asks for.
+    else if (!(typeof __BOXLITE_BROWSER__ === 'boolean' && __BOXLITE_BROWSER__) && ArrayBuffer.isView(data)) {
+      listener.binary(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    }
   };
   // A failed handshake ends at its error: Node 22's WebSocket never sends the close that should follow.
   socket.onerror = (event) => {

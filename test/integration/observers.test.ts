@@ -238,7 +238,7 @@ describe('followMain: the box main session', () => {
     const { events, error } = await outcome(client.followMain('box'));
     expect(events).toEqual([]);
     expect(isExecutionIdUnknownError(error)).toBe(true);
-    expect((error as Error).message).toBe("followMain: the main session's execution id is unknown: this WebSocket does not show the 101's headers (use ws)");
+    expect((error as Error).message).toBe("followMain: no X-Boxlite-Execution-Id on the 101 (a browser's WebSocket hides it: use ws)");
   });
 });
 
@@ -255,6 +255,6 @@ describe('executions: the listing', () => {
     const em = await emulator({ server: 'serve' });
     const { error } = await outcome(clientOf(em).executions('box') as never);
     expect(isBoxliteHttpError(error) && [error.status, error.code]).toEqual([404, 'not_offered']);
-    expect((error as Error).message).toMatch(/^executions: not offered by this server, or no box box \(404: /);
+    expect((error as Error).message).toMatch(/^executions: not offered here, or no box box \(/);
   });
 });
