@@ -30,6 +30,7 @@ import { startGateFirstSocket, ungatedFirstSocket } from './case14-start-gate.js
 import { wrappedRingChanceOverlap } from './case14-wrapped-ring-chance-overlap.js';
 import { recycledSockets } from './case15-recycled-sockets.js';
 import { hostLossMarker } from './case16-host-loss-marker.js';
+import { mainSessionHeadersHidden, mainSessionRefused, mainSessionThroughCut, observeThroughCut } from './case17-observers.js';
 import { reconnectBudgetExceeded } from './reconnect-budget-exceeded.js';
 import { reconnectNeverAccepted } from './reconnect-never-accepted.js';
 import type { MarbleScenario } from './scenario.js';
@@ -75,6 +76,10 @@ export const scenarios: Readonly<Record<string, MarbleScenario>> = {
   ungatedFirstSocket,
   recycledSockets,
   hostLossMarker,
+  observeThroughCut,
+  mainSessionThroughCut,
+  mainSessionHeadersHidden,
+  mainSessionRefused,
   reconnectBudgetExceeded,
   reconnectNeverAccepted,
 };

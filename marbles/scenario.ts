@@ -63,4 +63,10 @@ export interface ScenarioTiming {
   readonly replayShape?: ReplayShapeOption;
   /** The command waits behind `exec`'s start gate (docs/delivery.md, "Start gate"). */
   readonly startGate?: boolean;
+  /**
+   * How the execution is followed (default: `follow`, by its id): `observe`, read-only (nothing
+   * may be sent on any socket); `main`, the box's main session, whose first socket's 101 names
+   * it `exec-1`; `main-headers-hidden`, the same through a socket that shows no 101 headers.
+   */
+  readonly session?: 'observe' | 'main' | 'main-headers-hidden';
 }

@@ -3,6 +3,7 @@ import {
   AttachDisconnectedError,
   AttachRejectedError,
   ExecutionGoneError,
+  ExecutionIdUnknownError,
   ReconnectBudgetExceededError,
   TokenProviderError,
 } from '../src/errors.js';
@@ -23,6 +24,8 @@ export const stderr = (text: string): ExecEvent => ({ type: 'stderr', data: enco
 /** The server's exit frame. */
 export const exitFrame = (exitCode: number): ExecEvent => ({ type: 'exit', exitCode, source: 'frame' });
 /** The fallback exit, from the status endpoint. */
+/** `started`, as the main session's first socket names its execution. */
+export const startedMain: ExecEvent = { type: 'started', executionId: 'exec-1' };
 export const exitProbed = (exitCode: number): ExecEvent => ({ type: 'exit', exitCode, source: 'probe' });
 export const serverError = (message: string): NoticeEvent => notice('server-error', message);
 export const drainIncomplete = (reason: string, exitCode: number): NoticeEvent =>
@@ -57,6 +60,10 @@ export const errors = {
   refusedUnknown: () => new AttachRejectedError('attach: could not connect', undefined),
   /** What an execution none of whose sockets opened ends with after refusals without a status. */
   unopened: () => new AttachRejectedError('attach refused: status unknown (likely a wrong token or webSocketAuth)', undefined),
+  /** The main session's first socket named no execution (its 101's headers hidden, or no header). */
+  idUnknown: () => new ExecutionIdUnknownError(),
+  /** The box route refused: no main session. */
+  noMainSession: () => new AttachRejectedError('attach refused: main session of box box-1 not found', 404),
 } as const;
 
 export type ErrorName = keyof typeof errors;

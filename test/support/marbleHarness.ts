@@ -2,11 +2,13 @@ import { defer, filter, finalize, type Observable } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { expect } from 'vitest';
 import { followExecution } from '../../src/client/follow.js';
+import { followMainSession } from '../../src/client/followMainSession.js';
+import { mainSessionSocket, type FollowTarget, type OpenedHook } from '../../src/client/followTarget.js';
 import { resolveOptions } from '../../src/client/options.js';
 import type { ExecEvent } from '../../src/events.js';
 import type { ProbeResult } from '../../src/protocol/probeResult.js';
 import { Outbox } from '../../src/transport/outbox.js';
-import type { SocketHandle } from '../../src/transport/webSocket.js';
+import type { SocketHandle, UpgradeHeaders } from '../../src/transport/webSocket.js';
 import type { MarbleScenario } from '../../marbles/index.js';
 import { errors, socketOpens } from '../../marbles/values.js';
 
@@ -42,17 +44,29 @@ export function createTestScheduler(comparison: FrameComparison = 'error fields'
   });
 }
 
+/** What a fake socket shows at its open and records of what it is sent. */
+interface FakeOpen {
+  /** The attach's hook at the open (the main session's first socket). */
+  readonly hook?: OpenedHook | undefined;
+  /** The 101's headers the hook is given (`undefined`: the socket hides them). */
+  readonly headers?: UpgradeHeaders | undefined;
+  /** Everything sent on the socket. */
+  readonly sent?: (string | Uint8Array)[];
+}
+
 /**
  * A socket lane as the attach the pipeline subscribes to: each `socketOpens` in it becomes
  * `outbox.connect` of a socket of its own (so `outbox.opens` emits) instead of an event, and the
  * socket is disconnected when the lane's subscription ends, as `attach` does.
  */
-function opening(lane: Observable<ExecEvent>, outbox: Outbox): Observable<ExecEvent> {
+function opening(lane: Observable<ExecEvent>, outbox: Outbox, socket: FakeOpen = {}): Observable<ExecEvent> {
   return defer(() => {
-    const handle: SocketHandle = { isOpen: () => true, send: () => undefined, dispose: () => undefined };
+    const handle: SocketHandle = { isOpen: () => true, send: (data) => socket.sent?.push(data), dispose: () => undefined };
     return lane.pipe(
       filter((event) => {
         if (event !== socketOpens) return true;
+        // As `attach` does: the 101's hook first, then the outbox.
+        socket.hook?.(socket.headers);
         outbox.connect(handle);
         return false;
       }),
@@ -64,6 +78,7 @@ function opening(lane: Observable<ExecEvent>, outbox: Outbox): Observable<ExecEv
 /** Runs one scenario through the real recovery pipeline on a fresh TestScheduler. */
 export function runScenario(scenario: MarbleScenario): void {
   const scheduler = createTestScheduler();
+  const sent: (string | Uint8Array)[] = [];
   scheduler.run(({ cold, expectObservable, expectSubscriptions }) => {
     const { timing = {} } = scenario;
     const options = resolveOptions({
@@ -95,13 +110,20 @@ export function runScenario(scenario: MarbleScenario): void {
         });
     };
     const nextSocket = sequence(sockets, 'socket');
-    // A gated exec hands followExecution its outbox, the gate line set (see `exec`).
-    const input = timing.startGate ? Object.assign(new Outbox({}).start(), { gate: 'g1\n' }) : {};
-    const result$ = followExecution(
-      { options, attach: (outbox) => opening(nextSocket(), outbox), probe: sequence(probes, 'probe') },
-      'exec-1',
-      input,
-    );
+    const probe = sequence(probes, 'probe');
+    // A gated exec hands followExecution its outbox, the gate line set (see `exec`); an observer, an empty one.
+    const input = timing.startGate ? Object.assign(new Outbox({}).start(), { gate: 'g1\n' }) : new Outbox({});
+    const headers = timing.session === 'main' ? { 'x-boxlite-execution-id': 'exec-1' } : undefined;
+    // The box's main session as `followMain` builds it: the id from the first socket's 101.
+    const follow = (target: FollowTarget): Observable<ExecEvent> =>
+      followExecution(
+        { options, attach: (outbox) => mainSessionSocket(target, (hook) => opening(nextSocket(), outbox, { hook, headers, sent })), probe },
+        () => target.id,
+        input,
+      );
+    const result$ = timing.session === 'main' || timing.session === 'main-headers-hidden'
+      ? followMainSession(follow)
+      : followExecution({ options, attach: (outbox) => opening(nextSocket(), outbox, { sent }), probe }, 'exec-1', input);
     const error = scenario.expectedError ? errors[scenario.expectedError]() : undefined;
     expectObservable(result$, scenario.unsubscribe).toBe(scenario.expected, scenario.values, error);
     scenario.sockets.forEach((lane, index) => {
@@ -109,8 +131,10 @@ export function runScenario(scenario: MarbleScenario): void {
       if (socket) expectSubscriptions(socket.subscriptions).toBe(lane.subscription);
     });
     scenario.probes.forEach((lane, index) => {
-      const probe = probes[index];
-      if (probe) expectSubscriptions(probe.subscriptions).toBe(lane.subscription);
+      const probeLane = probes[index];
+      if (probeLane) expectSubscriptions(probeLane.subscriptions).toBe(lane.subscription);
     });
   });
+  // An observer (and a main session without input) sends nothing on any socket.
+  if (scenario.timing?.session !== undefined) expect(sent).toEqual([]);
 }
