@@ -12,10 +12,8 @@ const values = {
   x: exitFrame(0),
 };
 
-export const observeThroughCut: MarbleScenario = {
-  protocolCase: 0,
-  title: 'Observer: a cut mid-stream',
-  claim: 'An observer (`observe`, every upgrade `?stdin=false`) recovers as a writer does: probe, then the drain; the delivered bytes are skipped, the rest handed on at once, and nothing is ever sent on any of its sockets.',
+/** A socket cut after two frames, a terminal probe, and the drain that replays everything and exits. */
+const cutThenDrain: Pick<MarbleScenario, 'sockets' | 'probes'> = {
   sockets: [
     { role: 'attach',   marble: '-oa-b-#',     error: 'cut', subscription: '^-----!' },
     { role: 'reattach', marble:        '-or-x|',              subscription: '-------^---!' },
@@ -23,6 +21,13 @@ export const observeThroughCut: MarbleScenario = {
   probes: [
     { marble: '-t|', subscription: '------^!' },
   ],
+};
+
+export const observeThroughCut: MarbleScenario = {
+  protocolCase: 0,
+  title: 'Observer: a cut mid-stream',
+  claim: 'An observer (`observe`, every upgrade `?stdin=false`) recovers as a writer does: probe, then the drain; the delivered bytes are skipped, the rest handed on at once, and nothing is ever sent on any of its sockets.',
+  ...cutThenDrain,
   expected: '--a-b----n-(x|)',
   values,
   timing: { session: 'observe' },
@@ -32,13 +37,7 @@ export const mainSessionThroughCut: MarbleScenario = {
   protocolCase: 0,
   title: "The box's main session: a cut mid-stream",
   claim: "`followMain`'s first socket (the box route) names the execution in its 101: `started` comes at its open, before any output; after the cut the probe and the drain go by that id, and the delivered bytes are skipped.",
-  sockets: [
-    { role: 'attach',   marble: '-oa-b-#',     error: 'cut', subscription: '^-----!' },
-    { role: 'reattach', marble:        '-or-x|',              subscription: '-------^---!' },
-  ],
-  probes: [
-    { marble: '-t|', subscription: '------^!' },
-  ],
+  ...cutThenDrain,
   expected: '-sa-b----n-(x|)',
   values,
   timing: { session: 'main' },

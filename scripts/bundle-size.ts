@@ -30,10 +30,10 @@ export interface BundleSize {
 /** The imports measured: one guard alone, and the typical pair. */
 export const MEASURED_IMPORTS = ['isExecutionGoneError', 'createRunnerClient, toExecResult'] as const;
 
-/** Bundles `export { <imports> } from '<the browser entry>'` for the browser and measures it. */
-export async function measureImport(imports: string): Promise<BundleSize> {
+/** `export { <imports> } from '<entry>'` bundled for the browser and minified, as esbuild writes it. */
+export async function bundleForBrowser(imports: string, entry = BROWSER_ENTRY): Promise<Uint8Array> {
   const result = await build({
-    stdin: { contents: `export { ${imports} } from '${BROWSER_ENTRY}';`, resolveDir: ROOT },
+    stdin: { contents: `export { ${imports} } from '${entry}';`, resolveDir: ROOT },
     bundle: true,
     minify: true,
     platform: 'browser',
@@ -43,7 +43,13 @@ export async function measureImport(imports: string): Promise<BundleSize> {
   });
   const [output] = result.outputFiles;
   if (output === undefined) throw new Error('esbuild wrote no output');
-  return { imports, minified: output.contents.length, gzipped: gzipSync(output.contents).length };
+  return output.contents;
+}
+
+/** Bundles `export { <imports> } from '<the browser entry>'` for the browser and measures it. */
+export async function measureImport(imports: string): Promise<BundleSize> {
+  const bundle = await bundleForBrowser(imports);
+  return { imports, minified: bundle.length, gzipped: gzipSync(bundle).length };
 }
 
 /** The table of docs/packaging.md. */

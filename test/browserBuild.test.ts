@@ -5,32 +5,18 @@
  * run here with a DOM-style socket against the emulator, a cut output is drained exactly.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { firstValueFrom } from 'rxjs';
 import { describe, expect, it } from 'vitest';
-import { BROWSER_ENTRY } from '../scripts/bundle-size.js';
+import { BROWSER_ENTRY, bundleForBrowser } from '../scripts/bundle-size.js';
 import { emulator } from './support/emulator.js';
 import { StatuslessWebSocket } from './support/statuslessWebSocket.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
   exports: Record<string, Record<string, unknown>>;
 };
 
 /** The minified browser bundle of `createRunnerClient` and `toExecResult` from `entry`. */
-async function minified(entry: string): Promise<string> {
-  const result = await build({
-    stdin: { contents: `export { createRunnerClient, toExecResult } from '${entry}';`, resolveDir: ROOT },
-    bundle: true,
-    minify: true,
-    platform: 'browser',
-    format: 'esm',
-    write: false,
-    logLevel: 'silent',
-  });
-  return result.outputFiles[0]?.text ?? '';
-}
+const minified = async (entry: string): Promise<string> => new TextDecoder().decode(await bundleForBrowser('createRunnerClient, toExecResult', entry));
 
 /** What only Node needs: the `ws` adapter's events and the optional peers' loaders. */
 const NODE_ONLY = ['unexpected-response', '"ping"', '"cross-fetch"', '"ws"', 'ERR_MODULE_NOT_FOUND'];
