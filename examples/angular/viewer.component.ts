@@ -6,18 +6,14 @@
  */
 import { Component, Injector, inject, signal } from '@angular/core';
 import { injectBoxliteClient, toExecSignals, type ExecSignals } from 'boxlite-rx/angular';
+import { ExecViewComponent } from './execView.component.js';
 
 @Component({
+  imports: [ExecViewComponent],
   selector: 'app-viewer',
   template: `
     @if (view(); as shown) {
-      <pre>{{ shown.stdout() }}</pre>
-      <pre class="stderr">{{ shown.stderr() }}</pre>
-      @switch (shown.status()) {
-        @case ('exited') { <p>exit {{ shown.exitCode() }}</p> }
-        @case ('failed') { <p role="alert">{{ shown.error() }}</p> }
-        @case ('reconnecting') { <p>reconnecting…</p> }
-      }
+      <app-exec-view [run]="shown" />
     }
   `,
 })
