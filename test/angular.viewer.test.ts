@@ -9,22 +9,15 @@ import '@angular/compiler';
 import { TestBed } from '@angular/core/testing';
 import { Subject, lastValueFrom, toArray } from 'rxjs';
 import { WebSocket } from 'ws';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { appConfig } from '../examples/angular/app.config.js';
 import { AuthService } from '../examples/angular/auth.js';
 import { ViewerComponent } from '../examples/angular/viewer.component.js';
 import { createRunnerClient } from '../src/index.js';
-import { startRunnerEmulator, type RunnerEmulator } from '../src/testing/index.js';
 import { useAngularTestBed } from './support/angularTestBed.js';
-import { startExecution } from './support/emulator.js';
+import { emulator, startExecution } from './support/emulator.js';
 
 useAngularTestBed();
-
-let emulator: RunnerEmulator | undefined;
-afterEach(async () => {
-  await emulator?.close();
-  emulator = undefined;
-});
 
 const WAIT = { timeout: 5_000, interval: 5 } as const;
 const LINES = [
@@ -35,9 +28,9 @@ const LINES = [
 
 describe('examples/angular ViewerComponent', () => {
   it('watches an execution a writer drives: each line as it arrives, exact, then exit 5; nothing written by the view', async () => {
-    const em = (emulator = await startRunnerEmulator({
+    const em = await emulator({
       scripts: { agent: { steps: [{ stdout: 'agent ready\n' }, { echoStdin: true }, { stderr: 'done\n' }, { exit: 5 }] } },
-    }));
+    });
     const id = await startExecution(em, { command: 'agent' }, 'box-1');
     const writerInput = new Subject<Uint8Array>();
     const writer = createRunnerClient({ baseUrl: em.url, token: em.token, WebSocket });
