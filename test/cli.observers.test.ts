@@ -7,6 +7,9 @@
  * emulator's counters prove an observer never wrote.
  */
 import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { EmulatorEvent, RunnerEmulator, Script } from '../src/testing/index.js';
 import { CLI, connect, emulatorPerTest, runCli, spawnCli, type CliChild } from './support/cli.js';
@@ -232,6 +235,17 @@ describe('usage', () => {
     expect(run.stderr.toString()).toBe(`boxlite-rx: ${line}\n`);
     expect(run.code).toBe(2);
     expect(run.stdout.toString()).toBe('');
+  });
+
+  it.each([
+    ['{"steps":[{"bogus":1}]}', 'step 0 must have one of stdout, stderr, waitMs, exit, echoStdin, waitForAttach, flood, lost, got {"bogus":1}'],
+    ['[{"stdout":"hi"}]', 'must be {"steps": [...]}'],
+  ])('emulator --script with %s: exit 125 and one line, nothing started', async (text, why) => {
+    const file = join(mkdtempSync(join(tmpdir(), 'boxlite-rx-script-')), 'main.json');
+    writeFileSync(file, text);
+    const run = await runCli(['emulator', '--script', `main=${file}`], { timeoutMs: 5_000 });
+    expect(run.stderr.toString()).toBe(`boxlite-rx: --script main=${file}: ${why}\n`);
+    expect([run.code, run.stdout.toString()]).toEqual([125, '']);
   });
 
   it('attach --help shows both forms, and the top-level usage the same synopsis', async () => {

@@ -9,12 +9,27 @@ const REPLAY_LINES: Readonly<Record<EmulatedServer, string>> = {
   serve: 'replay: one frame per stored chunk, like boxlite serve (exec --replay-shape auto, the default, finds it)',
 };
 
+/** What a JSON script step may say (one of these keys, `exit` with `errorMessage`). */
+const STEP_KEYS = ['stdout', 'stderr', 'waitMs', 'exit', 'echoStdin', 'waitForAttach', 'flood', 'lost'];
+
+/** One `--script` file as a `Script`: `{"steps": [...]}`, each step an object with a key of `STEP_KEYS`. */
+function scriptOf(text: string): Script {
+  const script = JSON.parse(text) as { steps?: unknown };
+  if (!Array.isArray(script.steps)) throw new Error('must be {"steps": [...]}');
+  script.steps.forEach((step: unknown, i) => {
+    if (typeof step !== 'object' || step === null || !STEP_KEYS.some((key) => key in step)) {
+      throw new Error(`step ${i} must have one of ${STEP_KEYS.join(', ')}, got ${JSON.stringify(step)}`);
+    }
+  });
+  return script as Script;
+}
+
 /** `--script NAME=FILE`'s scripts: each file one JSON `Script` (`{"steps":[{"stdout":"hi\\n"},{"exit":0}]}`). */
 function readScripts(files: Readonly<Record<string, string>>): Record<string, Script> {
   return Object.fromEntries(
     Object.entries(files).map(([name, file]) => {
       try {
-        return [name, JSON.parse(readFileSync(file, 'utf8')) as Script];
+        return [name, scriptOf(readFileSync(file, 'utf8'))];
       } catch (error: unknown) {
         throw new Error(`--script ${name}=${file}: ${error instanceof Error ? error.message : String(error)}`);
       }
