@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { EmulatorEvent, RunnerEmulator, Script } from '../src/testing/index.js';
 import { CLI, connect, emulatorPerTest, runCli, spawnCli, type CliChild } from './support/cli.js';
+import { printed, said } from './support/cliOutput.js';
 import { startExecution } from './support/emulator.js';
 import { realisticOutput } from './support/realisticOutput.js';
 import { within } from './support/within.js';
@@ -41,26 +42,6 @@ function attachEvents(em: RunnerEmulator): AttachEvent[] {
   });
   return seen;
 }
-
-/** Resolves once `read()` includes `text`, checked on each chunk of `stream`; bounded. */
-function shown(stream: NodeJS.ReadableStream, read: () => string, text: string, ms = 5_000): Promise<void> {
-  return within(
-    new Promise<void>((resolve) => {
-      const check = (): void => {
-        if (!read().includes(text)) return;
-        stream.off('data', check);
-        resolve();
-      };
-      stream.on('data', check);
-      check();
-    }),
-    ms,
-    () => `${JSON.stringify(text)} (so far ${JSON.stringify(read())})`,
-  );
-}
-
-const printed = (run: CliChild, text: string, ms?: number): Promise<void> => shown(run.child.stdout, () => run.stdout().toString('utf8'), text, ms);
-const said = (run: CliChild, text: string, ms?: number): Promise<void> => shown(run.child.stderr, () => run.stderr().toString('utf8'), text, ms);
 
 /** The id `exec -v` prints. */
 async function executionIdOf(writer: CliChild): Promise<string> {

@@ -11,22 +11,13 @@ import { WebSocket } from 'ws';
 import { describe, expect, it } from 'vitest';
 import { parseArgs } from '../../src/cli/args.js';
 import { runCli, spawnCli, type CliChild } from '../support/cli.js';
+import { printed } from '../support/cliOutput.js';
 import { within } from '../support/within.js';
 
 /** The emulator CLI with `args`, once its banner is out; its URL. */
 async function started(args: readonly string[]): Promise<{ cli: CliChild; url: string; banner: string }> {
   const cli = spawnCli(['emulator', '--port', '0', '--token', 'cli-token', ...args]);
-  await within(
-    new Promise<void>((resolve) => {
-      const check = (): void => {
-        if (cli.stdout().toString().includes('Ctrl-C to stop.\n')) resolve();
-      };
-      cli.child.stdout.on('data', check);
-      check();
-    }),
-    10_000,
-    () => `the banner (stderr ${JSON.stringify(cli.stderr().toString())})`,
-  );
+  await printed(cli, 'Ctrl-C to stop.\n', 10_000);
   const banner = cli.stdout().toString();
   return { cli, url: /listening on (\S+)/.exec(banner)?.[1] ?? '', banner };
 }
