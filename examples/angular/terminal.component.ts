@@ -4,20 +4,16 @@
  */
 import { Component, Injector, computed, inject, signal } from '@angular/core';
 import { injectBoxliteClient, toExecSignals, type ExecSignals } from 'boxlite-rx/angular';
+import { ExecViewComponent } from './execView.component.js';
 
 @Component({
+  imports: [ExecViewComponent],
   selector: 'app-terminal',
   template: `
     <button type="button" (click)="start('box-1', 'ls', ['-la'])" [disabled]="busy()">ls -la</button>
     <button type="button" (click)="kill()" [disabled]="!busy()">kill</button>
     @if (run(); as shown) {
-      <pre>{{ shown.stdout() }}</pre>
-      <pre class="stderr">{{ shown.stderr() }}</pre>
-      @switch (shown.status()) {
-        @case ('exited') { <p>exit {{ shown.exitCode() }}</p> }
-        @case ('failed') { <p role="alert">{{ shown.error() }}</p> }
-        @case ('reconnecting') { <p>reconnecting…</p> }
-      }
+      <app-exec-view [run]="shown" />
     }
   `,
 })

@@ -1,7 +1,9 @@
 /** Parsing of the `boxlite-rx` command line. Errors are `UsageError`s with one clear line. */
 
 import type { ReplayShapeOption } from '../delivery/replayCursor.js';
-import { EMULATED_SERVERS, REPLAY_SPELLINGS, serverReplaying, type EmulatedServer, type ReplayMode } from '../testing/emulator/servers.js';
+import {
+  EMULATED_SERVERS, READ_ONLY_ATTACHES, REPLAY_SPELLINGS, serverReplaying, type EmulatedServer, type ReadOnlyAttach, type ReplayMode,
+} from '../testing/emulator/servers.js';
 import { signalNumber } from './signalNames.js';
 import type { Verb } from './usage.js';
 
@@ -82,9 +84,12 @@ export type Command =
       readonly kind: 'attach';
       readonly connection: ConnectionArgs;
       readonly boxId: string;
-      readonly executionId: string;
+      /** Undefined: the box's main session. */
+      readonly executionId: string | undefined;
       /** As `exec`'s. */
       readonly interactive: boolean;
+      /** `--no-stdin`: follow read-only (`client.observe`); stdin is never opened. */
+      readonly readOnly: boolean;
     }
   | { readonly kind: 'kill'; readonly connection: ServerArgs; readonly boxId: string; readonly executionId: string }
   | {
@@ -102,6 +107,12 @@ export type Command =
       readonly allowExec: boolean;
       /** The server modelled: `--server`, or the one `--replay` names by its replay shape. */
       readonly server: EmulatedServer;
+      /** `--read-only-attach`: how attach reads `?stdin`; undefined: the server's own. */
+      readonly readOnlyAttach: ReadOnlyAttach | undefined;
+      /** `--script NAME=FILE`: JSON script files by command name. */
+      readonly scripts: Readonly<Record<string, string>>;
+      /** `--main-session BOX=NAME`: the script each box's main session runs. */
+      readonly mainSessions: Readonly<Record<string, string>>;
     }
   | {
       readonly kind: 'doctor';
@@ -120,11 +131,14 @@ const OPTIONS: Readonly<Record<Verb, Readonly<Record<string, boolean>>>> = {
   },
   attach: {
     '--url': false, '--token': false, '--prefix': false, '--replay-shape': false, '--output-memory': false, '--interactive': true,
-    '--verbose': true, '--strict': true,
+    '--verbose': true, '--strict': true, '--no-stdin': true,
   },
   kill: { '--url': false, '--token': false, '--prefix': false },
   signal: { '--url': false, '--token': false, '--prefix': false },
-  emulator: { '--port': false, '--token': false, '--server': false, '--replay': false, '--allow-exec': true },
+  emulator: {
+    '--port': false, '--token': false, '--server': false, '--replay': false, '--allow-exec': true, '--read-only-attach': false,
+    '--script': false, '--main-session': false,
+  },
   doctor: { '--url': false, '--token': false, '--prefix': false, '--json': true },
 };
 
@@ -225,14 +239,15 @@ function outputMemory(parsed: Parsed, verb: Verb): number {
   return bytes;
 }
 
-function parseEnv(values: readonly string[]): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const entry of values) {
+/** The `K=V` values of a repeatable option, by key (`form` names them in the error). */
+function pairs(parsed: Parsed, name: string, verb: Verb, form = 'K=V'): Record<string, string> {
+  const found: Record<string, string> = {};
+  for (const entry of parsed.options.get(name) ?? []) {
     const eq = entry.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--env takes K=V, got ${JSON.stringify(entry)}`, 'exec');
-    env[entry.slice(0, eq)] = entry.slice(eq + 1);
+    if (eq <= 0) throw new UsageError(`${name} takes ${form}, got ${JSON.stringify(entry)}`, verb);
+    found[entry.slice(0, eq)] = entry.slice(eq + 1);
   }
-  return env;
+  return found;
 }
 
 function parseExec(parsed: Parsed, env: NodeJS.ProcessEnv): Command {
@@ -257,7 +272,7 @@ function parseExec(parsed: Parsed, env: NodeJS.ProcessEnv): Command {
     boxId,
     command,
     args,
-    env: parseEnv(parsed.options.get('--env') ?? []),
+    env: pairs(parsed, '--env', 'exec'),
     tty: parsed.options.has('--tty'),
     interactive: parsed.options.has('--interactive'),
     cwd: single(parsed, '--cwd', 'exec'),
@@ -270,9 +285,12 @@ function parseExec(parsed: Parsed, env: NodeJS.ProcessEnv): Command {
 function parseAttach(parsed: Parsed, env: NodeJS.ProcessEnv): Command {
   if (parsed.rest !== undefined) throw new UsageError('attach takes no command', 'attach');
   const [boxId, executionId, ...extra] = parsed.positional;
-  if (!boxId || !executionId) throw new UsageError('attach needs BOX_ID EXECUTION_ID', 'attach');
+  if (!boxId || executionId === '') throw new UsageError('attach needs BOX_ID [EXECUTION_ID]', 'attach');
   if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`, 'attach');
-  return { kind: 'attach', connection: connection(parsed, 'attach', env), boxId, executionId, interactive: parsed.options.has('--interactive') };
+  const interactive = parsed.options.has('--interactive');
+  const readOnly = parsed.options.has('--no-stdin');
+  if (interactive && readOnly) throw new UsageError('--no-stdin and -i/--interactive exclude each other (an observer reads no stdin)', 'attach');
+  return { kind: 'attach', connection: connection(parsed, 'attach', env), boxId, executionId, interactive, readOnly };
 }
 
 /** The `BOX_ID EXECUTION_ID` (and, for `signal`, `SIGNAL`) of `kill` and `signal`, the `BOX_ID` of `doctor`: exactly these. */
@@ -308,7 +326,15 @@ function parseEmulator(parsed: Parsed): Command {
   const port = Number(portText);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535, got ${JSON.stringify(portText)}`, 'emulator');
   const server = emulatedServer(parsed);
-  return { kind: 'emulator', port, token: single(parsed, '--token', 'emulator'), allowExec: parsed.options.has('--allow-exec'), server };
+  const readOnlyAttach = single(parsed, '--read-only-attach', 'emulator') === undefined ? undefined : oneOf(parsed, '--read-only-attach', 'emulator', READ_ONLY_ATTACHES, 'ignored');
+  const scripts = pairs(parsed, '--script', 'emulator', 'NAME=FILE');
+  const mainSessions = pairs(parsed, '--main-session', 'emulator', 'BOX_ID=NAME');
+  for (const [boxId, name] of Object.entries(mainSessions)) {
+    if (!Object.hasOwn(scripts, name)) throw new UsageError(`--main-session ${boxId}=${name}: no --script ${name}=FILE`, 'emulator');
+  }
+  return {
+    kind: 'emulator', port, token: single(parsed, '--token', 'emulator'), allowExec: parsed.options.has('--allow-exec'), server, readOnlyAttach, scripts, mainSessions,
+  };
 }
 
 /** `--server`, or the server `--replay` names (an alias, old spellings included); both must agree. */

@@ -24,10 +24,13 @@ function leavingOnFailure(stream: NodeJS.WriteStream, name: string): NodeJS.Writ
 }
 
 async function main(argv: readonly string[]): Promise<number> {
-  // process.stdout and process.stderr only when used: Node makes a pipe non-blocking as it opens
+  // process.stdin, process.stdout and process.stderr only when used: Node makes a pipe non-blocking as it opens
   // one, and exec and attach write descriptors 1 and 2 themselves (see OutputQueue).
   const io: CliIo = {
-    stdin: process.stdin,
+    // Opened only when read: `attach --no-stdin` never opens it, so a terminal's input stays the shell's.
+    get stdin() {
+      return process.stdin;
+    },
     get stdout() {
       return leavingOnFailure(process.stdout, 'stdout');
     },

@@ -43,8 +43,10 @@ function terminalOutputs(io: CliIo): NodeJS.WriteStream[] {
  * is not a terminal; a terminal stdin without `-i` is not read (`exec` without `-t` then sends
  * `stdin_eof` at once, like an empty stdin; `exec -t` and `attach` send nothing). With `-t`,
  * the window size goes out as resizes, and a forwarded terminal stdin is put in raw mode.
+ * `attach --no-stdin` reads nothing: its stdin is never even opened.
  */
 function localInput(command: ClientCommand, io: CliIo): LocalInput {
+  if (command.kind === 'attach' && command.readOnly) return { stdin: undefined, resize: undefined, raw: EMPTY };
   const forwardStdin = command.interactive || !io.stdin.isTTY;
   const tty = command.kind === 'exec' && command.tty;
   const closedStdin = command.kind === 'exec' && !tty ? EMPTY : undefined;
@@ -60,8 +62,10 @@ function events(
   command: ClientCommand,
   input: { stdin?: Observable<Uint8Array>; resize?: Observable<TerminalSize>; signal: Observable<number> },
 ): Observable<ExecEvent> {
-  if (command.kind === 'attach') return client.follow(command.boxId, command.executionId, input);
-  return client.exec(command.boxId, execRequest(command), input);
+  if (command.kind === 'exec') return client.exec(command.boxId, execRequest(command), input);
+  if (command.readOnly) return client.observe(command.boxId, command.executionId);
+  if (command.executionId === undefined) return client.followMain(command.boxId, input);
+  return client.follow(command.boxId, command.executionId, input);
 }
 
 /**
@@ -72,7 +76,8 @@ function events(
  * other notices with `--verbose`. SIGINT, SIGTERM and SIGHUP are forwarded in-band; the same one
  * again, or a closed stdout, closes the socket and leaves at once, the command left running. With
  * `-t` and a forwarded terminal stdin, the terminal is raw while the run lasts (see
- * `localInput`).
+ * `localInput`). `attach --no-stdin` observes (`client.observe`): no stdin, no signal forwarded, the
+ * first signal leaves at once with 128 + N; `attach BOX_ID` follows the box's main session.
  */
 export function runCommand(command: ClientCommand, io: CliIo): Promise<number> {
   const { connection } = command;
@@ -84,6 +89,7 @@ export function runCommand(command: ClientCommand, io: CliIo): Promise<number> {
   const startGate = command.kind !== 'exec' || command.startGate;
   const client = cliClient(connection, { replayShape: connection.replayShape, exitReason: true, startGate });
   const local = localInput(command, io);
+  const observing = command.kind === 'attach' && command.readOnly;
   const events$ = events(client, command, {
     ...(local.stdin === undefined ? {} : { stdin: local.stdin }),
     ...(local.resize === undefined ? {} : { resize: local.resize }),
@@ -96,6 +102,10 @@ export function runCommand(command: ClientCommand, io: CliIo): Promise<number> {
   run.add(local.raw.subscribe());
   run.add(
     processSignals().subscribe((signal) => {
+      if (observing) {
+        exit.leftOnSignal(signal, `${signal.name}: leaving (an observer forwards no signal; the command runs on)`);
+        return;
+      }
       if (signal.repeat) {
         exit.signalledTwice(signal);
         return;

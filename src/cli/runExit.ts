@@ -9,6 +9,7 @@
  * | `clientFailed`           | 125, after its line                                      | yes              |
  * | `cannotStart`            | 127 (not found) or 126, after its line (`spawnFailure`)  | yes              |
  * | `signalledTwice`         | 128 + N, after its line                                  | no               |
+ * | `leftOnSignal`           | 128 + N, after its line (an observer forwards no signal) | no               |
  * | `outputFailed('stdout')` | 141 when its reader went away, else 125 after a line     | no               |
  * | `outputFailed('stderr')` | 141 when its reader went away, else 125 (line direct)    | no               |
  *
@@ -81,8 +82,13 @@ export class RunExit {
 
   /** The same signal came twice: 128 + N at once, the command left running. */
   signalledTwice(signal: ReceivedSignal): void {
+    this.leftOnSignal(signal, `${signal.name} twice: leaving (the command may still run)`);
+  }
+
+  /** A signal the run does not forward: 128 + N at once after `line`, the command left running. */
+  leftOnSignal(signal: ReceivedSignal, line: string): void {
     this.leave(false, () => {
-      this.options.say(`${signal.name} twice: leaving (the command may still run)`);
+      this.options.say(line);
       return signalled(signal.number);
     });
   }

@@ -11,12 +11,14 @@ const SYNOPSIS: Readonly<Record<Verb, string>> = {
                   [-t|--tty] [-e|--env K=V]... [-w|--cwd DIR] [--timeout SECONDS]
                   [--replay-shape auto|ring|chunks] [--output-memory SIZE] [-v|--verbose]
                   [--strict] [--no-start-gate] BOX_ID -- COMMAND [ARG...]`,
-  attach: `boxlite-rx attach [--url URL] [--token TOKEN] [--prefix P] [-i|--interactive]
+  attach: `boxlite-rx attach [--url URL] [--token TOKEN] [--prefix P] [-i|--interactive|--no-stdin]
                     [--replay-shape auto|ring|chunks] [--output-memory SIZE] [-v|--verbose]
-                    [--strict] BOX_ID EXECUTION_ID`,
+                    [--strict] BOX_ID [EXECUTION_ID]`,
   kill: 'boxlite-rx kill [--url URL] [--token TOKEN] [--prefix P] BOX_ID EXECUTION_ID',
   signal: 'boxlite-rx signal [--url URL] [--token TOKEN] [--prefix P] BOX_ID EXECUTION_ID SIGNAL',
-  emulator: 'boxlite-rx emulator [--port N] [--token T] [--allow-exec] [--server runner|serve]',
+  emulator: `boxlite-rx emulator [--port N] [--token T] [--allow-exec] [--server runner|serve]
+                      [--read-only-attach serve|runner|ignored] [--script NAME=FILE]...
+                      [--main-session BOX_ID=NAME]...`,
   doctor: DOCTOR_SYNOPSIS,
 };
 
@@ -56,7 +58,14 @@ gate that cannot open exits 125 with one line; in a box without sh the command i
 without it (it runs once). --no-start-gate starts it at once. A program the box cannot start exits
 127 (not found) or 126 (e.g. not executable), with one line, as docker exec does.
 attach takes the id that exec --detach prints, or that exec --verbose prints on stderr as
-"boxlite-rx: execution <id>".
+"boxlite-rx: execution <id>". attach BOX_ID (no EXECUTION_ID) follows the box's main session (the
+process the box runs): stdin as above, its exit code as the client's, -v prints its id.
+attach --no-stdin observes read-only (with or without EXECUTION_ID): every attach asks stdin=false,
+stdin is never opened, nothing is sent (no stdin, resize or signal), and the first SIGINT, SIGTERM
+or SIGHUP leaves at once with 128+N, the command left running (kill and signal still work).
+--no-stdin with -i is bad usage. On a server where an observer takes the single attach slot
+(boxlite serve, older runners) it and a writer exclude each other: the one that comes second is
+refused and retries within the reconnect budget, then fails with one line (125).
 Exit statuses besides the command's own: 2 bad usage; 124 --strict after a warning; 125 the client
 failed (one line on stderr); 126/127 the box could not start the command (127 not found); 128+N
 the same signal N twice; 141 stdout or stderr closed.`;
@@ -73,7 +82,11 @@ client failed, an execution gone or no longer running included (one line on stde
 const EMULATOR_NOTES = `The emulator prints its URL and token, and runs until SIGINT or SIGTERM. --allow-exec runs real
 processes on this machine. --server serve models \`boxlite serve\` (its replay, one frame per
 stored chunk, and its error bodies); the default, runner, the Go runner. --replay chunks|ring (or
-chunked|single) is an alias of --server, by replay shape. Bad usage exits 2.`;
+chunked|single) is an alias of --server, by replay shape. --read-only-attach sets how attach reads
+?stdin=false (default: the server's own; ignored: a normal attach, as older runners). --script
+NAME=FILE makes the command NAME run the JSON script in FILE, e.g.
+{"steps":[{"stdout":"ready\\n"},{"echoStdin":true},{"exit":3}]}; --main-session BOX_ID=NAME
+gives the box a main session running script NAME (boxlite-rx attach BOX_ID). Bad usage exits 2.`;
 
 /** The whole CLI's usage (`boxlite-rx --help`). */
 export const USAGE = `Usage:
