@@ -1,7 +1,7 @@
 /**
  * The browser build (`dist/index.browser.js`, package.json's `browser` condition of `.`): what a
  * browser bundler resolves `boxlite-rx` to. It holds no `ws` adapter and no loader of `ws` or
- * `cross-fetch` once minified (src/browserBuild.d.ts), the other builds keep them, and it works:
+ * `cross-fetch` once minified (the `__BOXLITE_BROWSER__` branches), the other builds keep them, and it works:
  * run here with a DOM-style socket against the emulator, a cut output is drained exactly.
  */
 import { existsSync, readFileSync } from 'node:fs';

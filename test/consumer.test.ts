@@ -282,7 +282,7 @@ describe('the packed package in a fresh project', () => {
     }
   });
 
-  it('bundles for a browser without ws or cross-fetch', async () => {
+  it('bundles for a browser from the browser build (the browser condition), without ws or cross-fetch', async () => {
     const bundle = await build({
       stdin: { contents: "export { createRunnerClient } from 'boxlite-rx';", resolveDir: app },
       bundle: true,
@@ -293,7 +293,7 @@ describe('the packed package in a fresh project', () => {
       logLevel: 'silent',
     });
     const inputs = Object.keys(bundle.metafile.inputs);
-    expect(inputs.some((input) => input.includes('node_modules/boxlite-rx/dist/index.js'))).toBe(true);
+    expect(inputs.some((input) => input.includes('node_modules/boxlite-rx/dist/index.browser.js'))).toBe(true);
     expect(inputs.filter((input) => /node_modules\/(ws|cross-fetch|node-fetch)\//.test(input))).toEqual([]);
   });
 

@@ -97,7 +97,9 @@ const emulator = await startRunnerEmulator({
   scripts: {
     python3: (request) => ({ steps: [{ stdout: request.args?.join(' ') === '-c print("hello")' ? 'hello\\n' : 'wrong args\\n' }, { exit: 0 }] }),
     cat: { steps: [{ echoStdin: true }, { exit: 0 }] },
+    login: { steps: [{ stdout: 'login: ' }, { echoStdin: true }, { exit: 0 }] },
   },
+  mainSessions: { 'box-1': 'login' },
 });
 process.env.BOXLITE_REST_URL = emulator.url;
 const getFreshToken = async (): Promise<string> => emulator.token;
@@ -113,10 +115,11 @@ const streamed = new Promise<void>((resolve) => {
 });
 `;
 
-/** After the samples: the first sample's result, once the streaming one is done. */
+/** After the samples: the first sample's result, once the streaming one is done; what the observers' sample saw. */
 const EPILOGUE = `
 await streamed;
 console.log(JSON.stringify({ exitCode, stdout, stderr }));
+console.log(JSON.stringify({ listed: executions.map((e) => e.command), watched: watched.stdout, session: session.stdout }));
 await emulator.close();
 `;
 
@@ -167,6 +170,7 @@ describe('the README TypeScript samples', () => {
     expect(blocks('ts').map((sample) => sample.split('\n')[0])).toEqual([
       "import { createRunnerClient, toExecResult } from 'boxlite-rx';",
       "import { decodeUtf8 } from 'boxlite-rx';",
+      "import { firstValueFrom } from 'rxjs';",
       'client.exec(box, request).pipe(',
       "readonly run = toExecSignals(injectBoxliteClient().exec('box-1', { command: 'ls' }));",
     ]);
@@ -207,7 +211,9 @@ describe('the README TypeScript samples', () => {
     const result = await runNode(bundle);
     expect(result).toEqual({
       code: 0,
-      stdout: 'line 1\nline 2\nexit 0\n{"exitCode":0,"stdout":"hello\\n","stderr":""}\n',
+      stdout:
+        'line 1\nline 2\nexit 0\n{"exitCode":0,"stdout":"hello\\n","stderr":""}\n' +
+        '{"listed":["login","python3 -c print(\\"hello\\")","cat"],"watched":"login: yes\\n","session":"login: yes\\n"}\n',
       stderr: '',
     });
   });

@@ -9,6 +9,14 @@ import { MissingPeerDependencyError } from '../errors.js';
 import type { FetchLike } from './http.js';
 import type { WebSocketConstructor } from './webSocket.js';
 
+/**
+ * `true` in the browser build (`dist/index.browser.js`, package.json's `browser` condition),
+ * `false` in the others (tsup's `define`), not defined when run from source (tests). Read inline
+ * as `typeof __BOXLITE_BROWSER__ === 'boolean' && __BOXLITE_BROWSER__`, so that a minifier folds
+ * it and drops the branches it makes dead (docs/packaging.md: the browser build).
+ */
+declare const __BOXLITE_BROWSER__: boolean | undefined;
+
 /** Whether this is Node (asked when needed: a module-level check would be a side effect on import). */
 function isNode(): boolean {
   return typeof process !== 'undefined' && typeof process.versions?.node === 'string';
@@ -40,7 +48,7 @@ async function importOptional(name: 'ws' | 'cross-fetch', why: string, instead?:
  */
 export async function defaultWebSocket(): Promise<WebSocketConstructor> {
   const native = (globalThis as { WebSocket?: unknown }).WebSocket;
-  // The browser build loads no optional peer (src/browserBuild.d.ts).
+  // The browser build loads no optional peer.
   if (!(typeof __BOXLITE_BROWSER__ === 'boolean' && __BOXLITE_BROWSER__) && isNode()) {
     const ws = await importOptional('ws', `attaching from Node ${process.versions.node} (no WebSocket of its own) without a \`WebSocket\` option`, native);
     return (ws['WebSocket'] ?? ws['default'] ?? native) as WebSocketConstructor;
@@ -68,7 +76,7 @@ export function loadDefaultWebSocket(): Promise<WebSocketConstructor> {
 export async function defaultFetch(): Promise<FetchLike> {
   const native = (globalThis as { fetch?: unknown }).fetch;
   if (typeof native === 'function') return (native as FetchLike).bind(globalThis) as FetchLike;
-  // The browser build loads no optional peer (src/browserBuild.d.ts).
+  // The browser build loads no optional peer.
   if (!(typeof __BOXLITE_BROWSER__ === 'boolean' && __BOXLITE_BROWSER__)) {
     const crossFetch = await importOptional('cross-fetch', 'a platform without a global fetch');
     return (crossFetch['fetch'] ?? crossFetch['default']) as FetchLike;

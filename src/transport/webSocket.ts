@@ -5,6 +5,14 @@
  */
 
 /**
+ * `true` in the browser build (`dist/index.browser.js`, package.json's `browser` condition),
+ * `false` in the others (tsup's `define`), not defined when run from source (tests). Read inline
+ * as `typeof __BOXLITE_BROWSER__ === 'boolean' && __BOXLITE_BROWSER__`, so that a minifier folds
+ * it and drops the branches it makes dead (docs/packaging.md: the browser build).
+ */
+declare const __BOXLITE_BROWSER__: boolean | undefined;
+
+/**
  * An event handler, declared as a method so that it compares bivariantly: a socket whose handler
  * takes its own event type (lib.dom's `Event`, `ws`'s `MessageEvent`, Bun's `CloseEvent`) fits.
  */
@@ -135,7 +143,7 @@ export function openSocket(
   const socket = Object.keys(nodeOptions).length === 0
     ? new Ctor(url)
     : new (Ctor as unknown as new (url: string, options: object) => WebSocketLike)(url, nodeOptions);
-  // The browser build has no `ws` adapter (src/browserBuild.d.ts): a browser's sockets are DOM sockets.
+  // The browser build has no `ws` adapter: a browser's sockets are DOM sockets.
   const node = !(typeof __BOXLITE_BROWSER__ === 'boolean' && __BOXLITE_BROWSER__) && isNodeWebSocket(socket) ? socket : undefined;
   let opened = false;
   let ended = false;

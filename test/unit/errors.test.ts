@@ -14,6 +14,7 @@ const instances: [string, Error, (e: unknown) => boolean][] = [
   ['AttachRejectedError', new api.AttachRejectedError('attach refused: HTTP 409', 409), api.isAttachRejectedError],
   ['AttachDisconnectedError', new api.AttachDisconnectedError('cut', 1006), api.isAttachDisconnectedError],
   ['ExecutionGoneError', new api.ExecutionGoneError('exec-1'), api.isExecutionGoneError],
+  ['ExecutionIdUnknownError', new api.ExecutionIdUnknownError(), api.isExecutionIdUnknownError],
   ['ReconnectRequiredError', new api.ReconnectRequiredError(completed(0)), api.isReconnectRequiredError],
   ['ReconnectBudgetExceededError', new api.ReconnectBudgetExceededError(3), api.isReconnectBudgetExceededError],
   ['TokenProviderError', new api.TokenProviderError('token provider threw (see cause)', 'threw'), api.isTokenProviderError],
