@@ -4,7 +4,7 @@
  */
 
 import { timer, type Subscription } from 'rxjs';
-import { checkKeys, integer, oneOf } from '../../checkOptions.js';
+import { checkKeys, integer, milliseconds, oneOf } from '../../checkOptions.js';
 import { encodeLossMarker } from '../../protocol/lossMarker.js';
 import type { ExecRequest, OutputStream } from '../../protocol/types.js';
 import { signalExitCode, type ExecutionDriver, type ExecutionSink } from './execution.js';
@@ -186,22 +186,77 @@ export class ScriptDriver implements ExecutionDriver {
   }
 }
 
-/** Resolves a script source for one request; a malformed `lost` step is a `TypeError`/`RangeError`. */
+/** Resolves a script source for one request; a malformed script is a `TypeError`/`RangeError` (`checkScript`). */
 export function resolveScript(source: ScriptSource, request: ExecRequest): Script {
   const script = typeof source === 'function' ? source(request) : source;
   checkScript('startRunnerEmulator', 'script', script);
   return script;
 }
 
-/** Checks a script's `lost` steps as options are checked: known keys, a stream, a byte count. */
+/** Each step kind: its keys (the first names the kind), and a check of its value. */
+const STEP_KINDS: Readonly<Record<string, { readonly keys: readonly string[]; readonly check: (owner: string, name: string, step: Record<string, unknown>) => void }>> = {
+  stdout: { keys: ['stdout'], check: (owner, name, step) => bytes(owner, `${name}.stdout`, step['stdout']) },
+  stderr: { keys: ['stderr'], check: (owner, name, step) => bytes(owner, `${name}.stderr`, step['stderr']) },
+  waitMs: { keys: ['waitMs'], check: (owner, name, step) => void milliseconds(owner, `${name}.waitMs`, step['waitMs'] ?? -1, 0, { zero: true }) },
+  exit: {
+    keys: ['exit', 'errorMessage'],
+    check: (owner, name, step) => {
+      if (!Number.isInteger(step['exit'])) throw new RangeError(`${owner}: ${name}.exit must be an integer, got ${JSON.stringify(step['exit'])}`);
+      const message = step['errorMessage'];
+      if (message !== undefined && typeof message !== 'string') throw new TypeError(`${owner}: ${name}.errorMessage must be a string`);
+    },
+  },
+  echoStdin: { keys: ['echoStdin'], check: (owner, name, step) => literalTrue(owner, `${name}.echoStdin`, step['echoStdin']) },
+  waitForAttach: { keys: ['waitForAttach'], check: (owner, name, step) => literalTrue(owner, `${name}.waitForAttach`, step['waitForAttach']) },
+  flood: {
+    keys: ['flood'],
+    check: (owner, name, step) => {
+      const flood = step['flood'];
+      checkKeys(owner, `${name}.flood`, flood, ['chunk', 'count', 'stream']);
+      bytes(owner, `${name}.flood.chunk`, flood['chunk']);
+      integer(owner, `${name}.flood.count`, flood['count'] ?? -1, 0, 0);
+      oneOf(owner, `${name}.flood.stream`, flood['stream'], ['stdout', 'stderr'], 'stdout');
+    },
+  },
+  lost: {
+    keys: ['lost'],
+    check: (owner, name, step) => {
+      const lost = step['lost'];
+      checkKeys(owner, `${name}.lost`, lost, ['stream', 'bytes']);
+      if (lost['stream'] === undefined || lost['bytes'] === undefined) {
+        throw new TypeError(`${owner}: ${name}.lost must name stream and bytes, got ${JSON.stringify(lost)}`);
+      }
+      oneOf(owner, `${name}.lost.stream`, lost['stream'], ['stdout', 'stderr'], 'stdout');
+      integer(owner, `${name}.lost.bytes`, lost['bytes'], 0, 0);
+    },
+  },
+};
+
+function bytes(owner: string, name: string, value: unknown): void {
+  if (typeof value !== 'string' && !(value instanceof Uint8Array)) throw new TypeError(`${owner}: ${name} must be a string or a Uint8Array`);
+}
+
+function literalTrue(owner: string, name: string, value: unknown): void {
+  if (value !== true) throw new TypeError(`${owner}: ${name} must be true, got ${JSON.stringify(value)}`);
+}
+
+/**
+ * Checks a script as options are checked: `steps` an array, each step an object of one known
+ * kind (its first key) with only that kind's keys and values of their types. A misspelled step
+ * (`{ stdot: 'x' }`) would otherwise run as another one: it is a `TypeError` naming it.
+ */
 export function checkScript(owner: string, name: string, script: Script): void {
-  for (const step of script.steps ?? []) {
-    if (typeof step !== 'object' || step === null || !('lost' in step)) continue;
-    checkKeys(owner, `${name} step lost`, step.lost, ['stream', 'bytes']);
-    oneOf(owner, `${name} step lost.stream`, step.lost.stream, ['stdout', 'stderr'], 'stdout');
-    if (step.lost.stream === undefined || step.lost.bytes === undefined) {
-      throw new TypeError(`${owner}: ${name} step lost must name stream and bytes, got ${JSON.stringify(step.lost)}`);
+  checkKeys(owner, name, script, ['steps', 'attachFaults', 'tty']);
+  const { steps } = script as { steps?: unknown };
+  if (!Array.isArray(steps)) throw new TypeError(`${owner}: ${name}.steps must be an array of steps`);
+  steps.forEach((step: unknown, index) => {
+    const where = `${name}.steps[${index}]`;
+    const [first] = typeof step === 'object' && step !== null ? Object.keys(step) : [];
+    const kind = first === undefined ? undefined : Object.hasOwn(STEP_KINDS, first) ? STEP_KINDS[first] : undefined;
+    if (kind === undefined) {
+      throw new TypeError(`${owner}: ${where} must be a step (${Object.keys(STEP_KINDS).join(', ')}), got ${JSON.stringify(step)}`);
     }
-    integer(owner, `${name} step lost.bytes`, step.lost.bytes, 0, 0);
-  }
+    checkKeys(owner, where, step, kind.keys);
+    kind.check(owner, where, step);
+  });
 }
