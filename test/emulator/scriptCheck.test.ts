@@ -67,4 +67,20 @@ describe('startRunnerEmulator: every script step is checked up front', () => {
       await em.close();
     }
   });
+
+  it("an output step whose text a getter makes is not read by the check (the text is made when the step runs)", async () => {
+    let reads = 0;
+    const line = {
+      get stdout(): string {
+        reads += 1;
+        return `tick ${reads}\n`;
+      },
+    };
+    const em = await start({ steps: [line, line] });
+    try {
+      expect(reads).toBe(0);
+    } finally {
+      await em.close();
+    }
+  });
 });
