@@ -1,5 +1,5 @@
 import { writeSync } from 'node:fs';
-import { isBoxliteHttpError } from '../errors.js';
+import { isSpawnFailure } from '../protocol/errorBody.js';
 
 /**
  * The exit statuses of `boxlite-rx` besides the command's own. A command may itself exit with any
@@ -54,7 +54,7 @@ export function signalled(signal: number): number {
  * 127 when the program was not found, else 126; `undefined` for any other failure.
  */
 export function spawnFailure(error: unknown): { status: number; line: string } | undefined {
-  if (!isBoxliteHttpError(error) || error.status !== 500) return undefined;
+  if (!isSpawnFailure(error)) return undefined;
   const detail = /spawn_failed: (.*?)(?: \(code=\d+\))?$/.exec(error.message)?.[1];
   if (detail === undefined) return undefined;
   return { status: /ENOENT|not found|no such file/i.test(detail) ? NOT_FOUND : CANNOT_RUN, line: `cannot start the command: ${detail}` };

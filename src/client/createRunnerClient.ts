@@ -13,6 +13,7 @@ import { assertId, assertIds, attachUrl, boxUrl, executionUrl, type EndpointBase
 import { isTerminalDimension } from '../limits.js';
 import { signalProblem, type ExecRequest, type ExecutionInfo } from '../protocol/types.js';
 import { gatedRequest } from '../protocol/startGate.js';
+import { isSpawnFailure } from '../protocol/errorBody.js';
 import { validateExecRequest } from '../protocol/validateExecRequest.js';
 import { defaultFetch, loadDefaultWebSocket } from '../transport/defaults.js';
 import { parseJson, type FetchLike, type HttpResponse, type HttpTransport } from '../transport/http.js';
@@ -178,7 +179,7 @@ export function createRunnerClient(clientOptions: RunnerClientOptions): RunnerCl
         const once = gated
           ? send(gated).pipe(
               catchError((error: unknown) => {
-                if (!isBoxliteHttpError(error) || error.status !== 500 || !error.message.includes('spawn_failed')) throw error;
+                if (!isSpawnFailure(error)) throw error;
                 outbox.gate = undefined;
                 return send(request);
               }),

@@ -1,5 +1,5 @@
 import { parseJson } from './json.js';
-import { isHttpStatusError } from '../errors.js';
+import { isBoxliteHttpError, isHttpStatusError, type BoxliteHttpError } from '../errors.js';
 
 /**
  * Reads the four error-body shapes of docs/protocol.md §2 into one `{ code, message }`:
@@ -48,4 +48,12 @@ export function parseErrorBody(status: number, body: string, statusText = ''): E
  */
 export function isDrainingError(error: unknown): boolean {
   return isHttpStatusError(error) && error.status === 503 && error.code === undefined && error.message.endsWith(': runner is draining');
+}
+
+/**
+ * Whether a REST error is the guest's failed spawn: a 500 whose message holds `spawn_failed`
+ * (both servers: the program could not be started, and nothing was created).
+ */
+export function isSpawnFailure(error: unknown): error is BoxliteHttpError {
+  return isBoxliteHttpError(error) && error.status === 500 && error.message.includes('spawn_failed');
 }
