@@ -6,10 +6,18 @@ export interface StartedEvent {
   readonly executionId: string;
 }
 
-/** Output bytes, exactly as the process wrote them (never decoded). */
+/**
+ * Output bytes, exactly as the process wrote them (never decoded): one frame's payload, or the
+ * payloads of the frames of one stream that arrived in one socket read, joined.
+ */
 export interface OutputEvent {
   readonly type: OutputStream;
   readonly data: Uint8Array;
+  /**
+   * The lengths of the frames `data` joins, in order (their sum is `data.length`), when it joins
+   * more than one; absent for one frame's payload.
+   */
+  readonly frames?: readonly number[];
 }
 
 /** The one final event. */

@@ -84,10 +84,15 @@ export class ReplayCursor {
     return this.chunks[stream].newest;
   }
 
-  /** Records one chunk (one frame, or the new part of one) as it is handed to the subscriber. */
-  record(stream: OutputStream, chunk: Uint8Array): void {
+  /**
+   * Records one chunk (one frame, or the new part of one) as it is handed to the subscriber; or,
+   * with `frames`, the joined frames of one socket read (`OutputEvent.frames`), each a chunk.
+   */
+  record(stream: OutputStream, chunk: Uint8Array, frames?: readonly number[]): void {
     this.delivered[stream] += chunk.length;
     this.histories[stream].write(chunk);
-    this.chunks[stream].push(chunk.length);
+    const chunks = this.chunks[stream];
+    if (frames) frames.forEach(chunks.push);
+    else chunks.push(chunk.length);
   }
 }

@@ -6,6 +6,7 @@ import type { ExecEvent } from '../events.js';
 import { parseErrorBody } from '../protocol/errorBody.js';
 import { decodeBinaryFrame, decodeTextFrame } from '../protocol/frames.js';
 import { EarlySocket } from '../transport/earlySocket.js';
+import { readBatch } from '../transport/readBatch.js';
 import type { Outbox } from '../transport/outbox.js';
 import { loadDefaultWebSocket } from '../transport/defaults.js';
 import { redact } from '../transport/redact.js';
@@ -20,6 +21,9 @@ import {
   type UpgradeHeaders,
   type WebSocketConstructor,
 } from '../transport/webSocket.js';
+
+/** See src/transport/webSocket.ts: `true` in the browser build only. */
+declare const __BOXLITE_BROWSER__: boolean | undefined;
 
 /** Everything one attach needs. `createRunnerClient` builds it from its options. */
 export interface AttachConfig {
@@ -85,12 +89,19 @@ const WATCHDOG_TICKS = 3;
 /**
  * One attach socket as a cold observable: one subscription opens one socket.
  *
- * Emits every output frame as a `stdout`/`stderr` event, and the exit frame as the one `exit`
+ * Emits the output frames as `stdout`/`stderr` events, and the exit frame as the one `exit`
  * event, then completes. Non-fatal `error` frames and malformed frames become `notice` events.
+ * The output frames of one stream that arrive in one socket read are one event (`readBatch`:
+ * their bytes joined, their lengths in `frames`), handed on in a microtask after the first of
+ * them, and before anything the socket brings after them (not in the browser build: a browser
+ * dispatches each message as a task of its own).
  *
  * ```
  * socket:   --o--a--b--x|     o: upgrade done, x: exit frame
  * attach:   -----a--b--x|
+ *
+ * socket:   --o--(ab)--x|     a and b in one socket read
+ * attach:   -----(ab)--x|     one event: data a ++ b, frames [|a|, |b|]
  *
  * socket:   --o--a--|         cut before the exit frame
  * attach:   -----a--#         AttachDisconnectedError (close code 1006)
@@ -207,6 +218,8 @@ function attachSocket(
 ): TeardownLogic {
   const { outbox } = config;
   let watchdog: Subscription | undefined;
+  // A browser dispatches each message as a task of its own, so one read's frames never meet there.
+  const batch = typeof __BOXLITE_BROWSER__ === 'boolean' && __BOXLITE_BROWSER__ ? undefined : readBatch((event) => subscriber.next(event));
   const listenerFor = (handle: SocketHandle): SocketListener => {
     let silentTicks = 0;
     return {
@@ -231,11 +244,13 @@ function attachSocket(
         silentTicks = 0;
         // Output, replayed or live: the start gate is open (docs/delivery.md, "Start gate").
         outbox?.gateOpened();
+        if (batch?.add(frame)) return;
         const event = decodeBinaryFrame(frame);
         if (event !== undefined) subscriber.next(event);
       },
       text(text) {
         silentTicks = 0;
+        batch?.flush();
         const event = decodeTextFrame(text);
         subscriber.next(event.type === 'notice' ? { ...event, message: redact(event.message, token) } : event);
         if (event.type === 'exit') {
@@ -247,12 +262,14 @@ function attachSocket(
         silentTicks = 0;
       },
       end(end) {
+        batch?.flush();
         subscriber.error(end.opened ? disconnected(end, token) : rejected(end, token));
       },
     };
   };
   const handle = socket instanceof EarlySocket ? socket.claim(listenerFor) : socket(listenerFor);
   return () => {
+    batch?.drop();
     watchdog?.unsubscribe();
     outbox?.disconnect(handle);
     handle.dispose();

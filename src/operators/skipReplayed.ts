@@ -6,7 +6,7 @@ import { bytesEqual } from '../delivery/overlap.js';
 import { planChunkReplay } from '../delivery/planChunkReplay.js';
 import type { ReplayCursor } from '../delivery/replayCursor.js';
 import type { ExecEvent, OutputEvent } from '../events.js';
-import { readLossMarker, splitAtLossMarkers } from '../protocol/lossMarker.js';
+import { holdsLossMarker, readLossMarker, splitAtLossMarkers } from '../protocol/lossMarker.js';
 import type { OutputStream } from '../protocol/types.js';
 
 /** Frames of one stream closer together than this belong to one burst: how a `chunks` server sends its replay. */
@@ -151,10 +151,14 @@ function streamReplay(
   let state: State = fresh ? LIVE : { kind: 'first' };
   const { ringBytes } = cursor;
 
-  /** Hands `event` on, counted in the cursor; the host's loss marker becomes its notice, in its place. */
+  /**
+   * Hands `event` on, counted in the cursor; the host's loss marker becomes its notice, in its
+   * place (a joined event comes here only without one: see `push`).
+   */
   const deliver = (event: OutputEvent): void => {
-    cursor.record(stream, event.data);
-    const marker = markers ? readLossMarker(event.data) : undefined;
+    const { data, frames } = event;
+    cursor.record(stream, data, frames);
+    const marker = markers && !frames ? readLossMarker(data) : undefined;
     subscriber.next(marker ? hostDropped(marker.stream, marker.bytes) : event);
   };
 
@@ -250,13 +254,25 @@ function streamReplay(
     deliver(event);
   };
 
-  const push = (event: OutputEvent): void => {
+  /** One frame's event while the replay is being decided. */
+  const step = (event: OutputEvent): void => {
     const now = state;
     if (now.kind === 'live') deliver(event);
     else if (now.kind === 'first') first(event);
     else if (now.kind === 'run') continueRun(now, event);
     else if (now.kind === 'drain-run') continueDrainRun(now, event);
     else continueBurst(now, event);
+  };
+
+  /**
+   * Live output goes on as it came; a joined event (`OutputEvent.frames`) that meets a replay
+   * being decided, or holds a loss marker to read, is taken frame by frame.
+   */
+  const push = (event: OutputEvent): void => {
+    const { data, frames } = event;
+    if (!frames || (state.kind === 'live' && !(markers && holdsLossMarker(data, frames)))) return step(event);
+    let at = 0;
+    for (const length of frames) step({ type: stream, data: data.subarray(at, (at += length)) });
   };
 
   return {

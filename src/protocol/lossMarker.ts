@@ -14,13 +14,20 @@ export interface LossMarker {
 }
 
 /**
- * Reads `data` as the marker, or `undefined`. A length check (41 to 60 bytes) and one byte compare
- * come before any string work, so ordinary frames cost next to nothing.
+ * Reads `data` (or its `length` bytes from `at`: one frame of a joined event) as the marker, or
+ * `undefined`. A length check (41 to 60 bytes) and one byte compare come before any string work
+ * or view, so ordinary frames cost next to nothing.
  */
-export function readLossMarker(data: Uint8Array): LossMarker | undefined {
-  if (data.length < 41 || data.length > 60 || data[0] !== 0x5b) return undefined;
-  const match = MARKER.exec(String.fromCharCode(...data));
+export function readLossMarker(data: Uint8Array, at = 0, length = data.length): LossMarker | undefined {
+  if (length < 41 || length > 60 || data[at] !== 0x5b) return undefined;
+  const match = MARKER.exec(String.fromCharCode(...data.subarray(at, at + length)));
   return match ? { stream: match[1] as OutputStream, bytes: Number(match[2]) } : undefined;
+}
+
+/** Whether one of the frames of a joined event (their `lengths` in `data`, in order) is a marker. */
+export function holdsLossMarker(data: Uint8Array, lengths: readonly number[]): boolean {
+  let at = 0;
+  return lengths.some((length) => readLossMarker(data, at, length) !== undefined || ((at += length), false));
 }
 
 /**
