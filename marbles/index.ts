@@ -30,6 +30,7 @@ import { startGateFirstSocket, ungatedFirstSocket } from './case14-start-gate.js
 import { wrappedRingChanceOverlap } from './case14-wrapped-ring-chance-overlap.js';
 import { recycledSockets } from './case15-recycled-sockets.js';
 import { hostLossMarker } from './case16-host-loss-marker.js';
+import { joinedChunkReplay, joinedLossMarker, joinedRingReplay } from './case18-joined-reads.js';
 import { mainSessionHeadersHidden, mainSessionRefused, mainSessionThroughCut, observeThroughCut } from './case17-observers.js';
 import { reconnectBudgetExceeded } from './reconnect-budget-exceeded.js';
 import { reconnectNeverAccepted } from './reconnect-never-accepted.js';
@@ -76,6 +77,9 @@ export const scenarios: Readonly<Record<string, MarbleScenario>> = {
   ungatedFirstSocket,
   recycledSockets,
   hostLossMarker,
+  joinedChunkReplay,
+  joinedRingReplay,
+  joinedLossMarker,
   observeThroughCut,
   mainSessionThroughCut,
   mainSessionHeadersHidden,

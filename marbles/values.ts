@@ -20,6 +20,12 @@ export const numberedLines = (from: number, to: number): string =>
   Array.from({ length: to - from + 1 }, (_, index) => `line ${from + index}\n`).join('');
 
 export const stdout = (text: string): ExecEvent => ({ type: 'stdout', data: encoder.encode(text) });
+/** The stdout frames `texts` as one event, as `attach` joins the frames of one socket read. */
+export const joined = (...texts: string[]): ExecEvent => ({
+  type: 'stdout',
+  data: encoder.encode(texts.join('')),
+  frames: texts.map((text) => encoder.encode(text).length),
+});
 export const stderr = (text: string): ExecEvent => ({ type: 'stderr', data: encoder.encode(text) });
 /** The server's exit frame. */
 export const exitFrame = (exitCode: number): ExecEvent => ({ type: 'exit', exitCode, source: 'frame' });
