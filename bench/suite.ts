@@ -1,5 +1,5 @@
 /**
- * The whole suite in order, on one emulator process: figures 1 to 8 (6 is computed from 1, 2 and 5),
+ * The whole suite in order, on one emulator process: figures 1 to 9 (6 is computed from 1, 2 and 5),
  * or only some of them.
  */
 
@@ -7,6 +7,7 @@ import { concurrency } from './concurrency.js';
 import type { BenchConfig } from './config.js';
 import { drainLatency } from './drainLatency.js';
 import { startEmulatorHost } from './emulatorHost.js';
+import { frames1k } from './frames1k.js';
 import { keepingUp } from './keepingUp.js';
 import { liveLatency } from './liveLatency.js';
 import { memory } from './memory.js';
@@ -35,6 +36,7 @@ export async function runBenchmarks(config: BenchConfig, log: Log, only?: Readon
         : undefined;
     const live = runs('7') ? await liveLatency(ctx) : undefined;
     const resume = runs('8') ? await resumeTime(ctx) : undefined;
+    const oneKiB = runs('9') ? await frames1k(ctx) : undefined;
     return [
       ...(large?.figures ?? []),
       ...(small?.figures ?? []),
@@ -44,6 +46,7 @@ export async function runBenchmarks(config: BenchConfig, log: Log, only?: Readon
       ...(kept ? [kept] : []),
       ...(live?.figures ?? []),
       ...(resume?.figures ?? []),
+      ...(oneKiB?.figures ?? []),
     ];
   } finally {
     await host.close();

@@ -14,7 +14,7 @@ describe('bench smoke run', () => {
     const lines: string[] = [];
     const figures = await runBenchmarks(SMOKE, (line) => lines.push(line));
 
-    expect(figures.map((figure) => figure.id)).toEqual(['1a', '1b', '2', '3', '4', '5', '6', '7', '8', '8b']);
+    expect(figures.map((figure) => figure.id)).toEqual(['1a', '1b', '2', '3', '4', '5', '6', '7', '8', '8b', '9a', '9b']);
     for (const figure of figures) {
       expect(typeof figure.met).toBe('boolean');
       for (const text of [figure.name, figure.ours, figure.baseline, figure.ratio, figure.target]) expect(text).not.toBe('');
@@ -45,8 +45,12 @@ describe('bench smoke run', () => {
     expect(byId.get('8b')?.p50).toBeGreaterThan(0);
     expect(byId.get('8b')?.offP50).toBeGreaterThan(0);
     expect(byId.get('8b')?.floorP50).toBeGreaterThan(0);
+    // Figure 9: both comparisons measured CPU and rate on each side.
+    for (const id of ['9a', '9b']) {
+      for (const key of ['cpuMs', 'baselineCpuMs', 'mibPerSecond', 'baselineMibPerSecond']) expect(byId.get(id)?.[key]).toBeGreaterThan(0);
+    }
     // The raw numbers are printed along the way: per client, per figure.
-    for (const what of ['1. throughput', '2. throughput', '3. drain latency', '4. memory', '5. concurrency', '7. live latency', '8. resume time']) {
+    for (const what of ['1. throughput', '2. throughput', '3. drain latency', '4. memory', '5. concurrency', '7. live latency', '8. resume time', '9. 1 KiB frames']) {
       expect(lines.some((line) => line.startsWith(what))).toBe(true);
     }
     expect(lines.filter((line) => line.includes('boxlite-rx')).length).toBeGreaterThanOrEqual(5);
