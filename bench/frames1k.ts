@@ -25,17 +25,27 @@ import { exited, forkBench, nextMessage } from './fork.js';
 import { fixed, median, mibPerSecond, times, type Figure } from './report.js';
 import { floodRequest } from './scripts.js';
 
-/** One run of one client: its process's CPU and its rate. */
+/** One run of one client: its process's CPU, its rate, and the emulator's CPU meanwhile. */
 interface Run {
   readonly cpuMs: number;
+  /** Of `cpuMs`, the kernel's (NaN where the client reports only the sum). */
+  readonly sysMs: number;
   readonly mibPerSecond: number;
+  readonly emulatorCpuMs: number;
 }
 
 const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const RAW_STDOUT = fileURLToPath(new URL('./rawWsStdout.mjs', import.meta.url));
 
+/** `measure`'s run, with the emulator's CPU over it. */
+async function withEmulatorCpu(ctx: BenchContext, measure: () => Promise<Omit<Run, 'emulatorCpuMs'>>): Promise<Run> {
+  const before = (await ctx.host.stats()).cpuMs;
+  const run = await measure();
+  return { ...run, emulatorCpuMs: (await ctx.host.stats()).cpuMs - before };
+}
+
 /** 9a's client: `frames1kClient.ts` in a fresh process. */
-async function libraryRun(ctx: BenchContext, name: 'boxlite-rx' | 'ws'): Promise<Run> {
+async function libraryRun(ctx: BenchContext, name: 'boxlite-rx' | 'ws'): Promise<Omit<Run, 'emulatorCpuMs'>> {
   const { chunkBytes, count } = ctx.config.frames1k;
   const child = forkBench('./frames1kClient.ts', [ctx.host.url, ctx.host.token, name, String(chunkBytes), String(count)]);
   const { result } = await nextMessage<{ type: 'result'; result: StreamResult }>(child, 'result');
@@ -43,16 +53,16 @@ async function libraryRun(ctx: BenchContext, name: 'boxlite-rx' | 'ws'): Promise
   if (result.bytes !== chunkBytes * count || result.exitCode !== 0) {
     throw new Error(`9a: ${name} received ${result.bytes} of ${chunkBytes * count} bytes, exit ${result.exitCode}`);
   }
-  return { cpuMs: result.cpuMs, mibPerSecond: mibPerSecond(result.bytes, result.streamMs) };
+  return { cpuMs: result.cpuMs, sysMs: Number.NaN, mibPerSecond: mibPerSecond(result.bytes, result.streamMs) };
 }
 
-/** 9b's client: `command` under `/usr/bin/time`, its stdout into `wc -c`. */
-async function pipedRun(ctx: BenchContext, label: string, command: readonly string[]): Promise<Run> {
-  const { chunkBytes, count } = ctx.config.frames1k;
+/** 9b's client: `command` (for `count` chunks) under `/usr/bin/time`, its stdout into `wc -c`. */
+async function pipedRun(ctx: BenchContext, label: string, command: (count: number) => string[], count: number): Promise<Omit<Run, 'emulatorCpuMs'>> {
+  const { chunkBytes } = ctx.config.frames1k;
   const dir = mkdtempSync(join(tmpdir(), 'bench-1k-'));
   const timeFile = join(dir, 'time');
   const script = 'set -o pipefail; t=$1; shift; /usr/bin/time -f "%U %S %e" -o "$t" "$@" | wc -c';
-  const child = spawn('bash', ['-c', script, 'bash', timeFile, ...command], {
+  const child = spawn('bash', ['-c', script, 'bash', timeFile, ...command(count)], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, BOXLITE_REST_URL: ctx.host.url, BOXLITE_API_KEY: ctx.host.token },
   });
@@ -64,57 +74,87 @@ async function pipedRun(ctx: BenchContext, label: string, command: readonly stri
   if (child.exitCode !== 0 || Number(out) !== chunkBytes * count) {
     throw new Error(`9b: ${label} exited ${String(child.exitCode)}, wc counted ${out.trim()} of ${chunkBytes * count} bytes`);
   }
-  return { cpuMs: (user + sys) * 1000, mibPerSecond: mibPerSecond(chunkBytes * count, wall * 1000) };
+  return { cpuMs: (user + sys) * 1000, sysMs: sys * 1000, mibPerSecond: mibPerSecond(chunkBytes * count, wall * 1000) };
+}
+
+/** The flood of `count` chunks. */
+function flood(ctx: BenchContext, count: number): ExecRequest {
+  return floodRequest(ctx.config.frames1k.chunkBytes, count);
 }
 
 /** The CLI of `cli` (a built `cli.js`) running the flood. */
-function cliCommand(ctx: BenchContext, cli: string): string[] {
-  const request = flood(ctx);
-  return [process.execPath, cli, 'exec', BOX, '--', request.command, ...(request.args ?? [])];
-}
-
-function flood(ctx: BenchContext): ExecRequest {
-  return floodRequest(ctx.config.frames1k.chunkBytes, ctx.config.frames1k.count);
+function cliCommand(ctx: BenchContext, cli: string): (count: number) => string[] {
+  return (count) => {
+    const request = flood(ctx, count);
+    return [process.execPath, cli, 'exec', BOX, '--', request.command, ...(request.args ?? [])];
+  };
 }
 
 /** The raw `ws` script, behind the same start gate. */
-function rawCommand(ctx: BenchContext): string[] {
-  const gate = startGate(flood(ctx));
-  return [process.execPath, RAW_STDOUT, BOX, JSON.stringify(gate.request), gate.line];
+function rawCommand(ctx: BenchContext): (count: number) => string[] {
+  return (count) => {
+    const gate = startGate(flood(ctx, count));
+    return [process.execPath, RAW_STDOUT, BOX, JSON.stringify(gate.request), gate.line];
+  };
 }
 
 /** Runs `clients` in interleaved rounds (the order rotating each round); each client's runs. */
-async function rounds(ctx: BenchContext, clients: Readonly<Record<string, () => Promise<Run>>>): Promise<Record<string, Run[]>> {
+async function rounds(ctx: BenchContext, what: string, clients: Readonly<Record<string, () => Promise<Omit<Run, 'emulatorCpuMs'>>>>): Promise<Record<string, Run[]>> {
   const names = Object.keys(clients);
   const runs: Record<string, Run[]> = Object.fromEntries(names.map((name) => [name, []]));
   for (let i = 0; i < ctx.config.frames1k.rounds; i += 1) {
     for (let k = 0; k < names.length; k += 1) {
       const name = names[(i + k) % names.length] as string;
-      const run = await (clients[name] as () => Promise<Run>)();
+      const run = await withEmulatorCpu(ctx, clients[name] as () => Promise<Omit<Run, 'emulatorCpuMs'>>);
       runs[name]?.push(run);
-      ctx.log(`  round ${i + 1} ${name.padEnd(22)} CPU ${fixed(run.cpuMs, 0)} ms, ${fixed(run.mibPerSecond, 1)} MiB/s`);
+      const sys = Number.isNaN(run.sysMs) ? '' : ` (sys ${fixed(run.sysMs, 0)})`;
+      ctx.log(`  ${what} round ${i + 1} ${name.padEnd(18)} CPU ${fixed(run.cpuMs, 0)} ms${sys}, ${fixed(run.mibPerSecond, 1)} MiB/s, emulator CPU ${fixed(run.emulatorCpuMs, 0)} ms`);
     }
   }
   return runs;
 }
 
-/** The figure line comparing the runs of `ours` with those of `theirs`. */
-function compare(id: string, name: string, ours: readonly Run[], theirs: readonly Run[], baseline: string, floor: number, target: number): Figure {
-  const cpu = median(ours.map((r) => r.cpuMs));
-  const baseCpu = median(theirs.map((r) => r.cpuMs));
-  const rate = median(ours.map((r) => r.mibPerSecond));
-  const baseRate = median(theirs.map((r) => r.mibPerSecond));
+/** The median of `key` over `runs`. */
+const med = (runs: readonly Run[] | undefined, key: keyof Run): number => median((runs ?? []).map((r) => r[key]));
+
+/** The figure line comparing the runs of `ours` with those of `theirs`; `startup`: each one's CPU for a 1-chunk run. */
+function compare(
+  id: string,
+  name: string,
+  ours: readonly Run[] | undefined,
+  theirs: readonly Run[] | undefined,
+  baseline: string,
+  bounds: { readonly floor: number; readonly target: number },
+  startup?: { readonly ours: number; readonly theirs: number },
+): Figure {
+  const cpu = med(ours, 'cpuMs');
+  const baseCpu = med(theirs, 'cpuMs');
+  const rate = med(ours, 'mibPerSecond');
+  const baseRate = med(theirs, 'mibPerSecond');
   const cpuRatio = cpu / baseCpu;
   const rateRatio = rate / baseRate;
+  const net = startup ? { netCpuRatio: (cpu - startup.ours) / (baseCpu - startup.theirs), startupCpuMs: startup.ours, baselineStartupCpuMs: startup.theirs } : {};
+  const netText = net.netCpuRatio === undefined ? '' : `; without start-up ${times(net.netCpuRatio)}`;
   return {
     id,
     name,
     ours: `CPU ${fixed(cpu, 0)} ms, ${fixed(rate, 1)} MiB/s`,
     baseline: `CPU ${fixed(baseCpu, 0)} ms, ${fixed(baseRate, 1)} MiB/s ${baseline}`,
-    ratio: `CPU ${times(cpuRatio)} (rate ${times(rateRatio)})`,
-    target: `CPU ≤ ${fixed(floor, 2)}× (target ${fixed(target, 2)}×)`,
-    met: cpuRatio <= floor,
-    values: { cpuMs: cpu, baselineCpuMs: baseCpu, cpuRatio, mibPerSecond: rate, baselineMibPerSecond: baseRate, rateRatio },
+    ratio: `CPU ${times(cpuRatio)} (rate ${times(rateRatio)}${netText})`,
+    target: `CPU ≤ ${fixed(bounds.floor, 2)}× (target ${fixed(bounds.target, 2)}×)`,
+    met: cpuRatio <= bounds.floor,
+    values: {
+      cpuMs: cpu,
+      baselineCpuMs: baseCpu,
+      cpuRatio,
+      mibPerSecond: rate,
+      baselineMibPerSecond: baseRate,
+      rateRatio,
+      emulatorCpuMs: med(ours, 'emulatorCpuMs'),
+      baselineEmulatorCpuMs: med(theirs, 'emulatorCpuMs'),
+      ...net,
+      ...(Number.isNaN(med(ours, 'sysMs')) ? {} : { sysMs: med(ours, 'sysMs'), baselineSysMs: med(theirs, 'sysMs') }),
+    },
   };
 }
 
@@ -123,20 +163,23 @@ export async function frames1k(ctx: BenchContext): Promise<{ figures: Figure[] }
   const { chunkBytes, count, rounds: n } = ctx.config.frames1k;
   const mib = fixed((chunkBytes * count) / 2 ** 20, 0);
   ctx.log(`9. 1 KiB frames: ${mib} MiB in ${chunkBytes}-byte chunks, each client in its own process, ${n} interleaved rounds (medians)`);
-  const library = await rounds(ctx, { ws: () => libraryRun(ctx, 'ws'), 'boxlite-rx': () => libraryRun(ctx, 'boxlite-rx') });
+  const library = await rounds(ctx, 'library', { ws: () => libraryRun(ctx, 'ws'), 'boxlite-rx': () => libraryRun(ctx, 'boxlite-rx') });
   const base = process.env['BENCH_BASE_CLI'];
-  const piped: Record<string, () => Promise<Run>> = {
-    'raw ws | wc -c': () => pipedRun(ctx, 'raw ws', rawCommand(ctx)),
-    'CLI | wc -c': () => pipedRun(ctx, 'CLI', cliCommand(ctx, CLI)),
-  };
-  if (base !== undefined) piped['base CLI | wc -c'] = () => pipedRun(ctx, 'base CLI', cliCommand(ctx, base));
-  const cli = await rounds(ctx, piped);
+  const commands: Record<string, (count: number) => string[]> = { 'raw ws | wc -c': rawCommand(ctx), 'CLI | wc -c': cliCommand(ctx, CLI) };
+  if (base !== undefined) commands['base CLI | wc -c'] = cliCommand(ctx, base);
+  const piped = (chunks: number): Record<string, () => Promise<Omit<Run, 'emulatorCpuMs'>>> =>
+    Object.fromEntries(Object.entries(commands).map(([name, command]) => [name, () => pipedRun(ctx, name, command, chunks)]));
+  // The same processes for one chunk: their start-up (Node, modules, POST, attach, exit) alone.
+  const startup = await rounds(ctx, 'start-up', piped(1));
+  const cli = await rounds(ctx, 'piped', piped(count));
+  const startupOf = (ours: string, theirs: string): { ours: number; theirs: number } => ({ ours: med(startup[ours], 'cpuMs'), theirs: med(startup[theirs], 'cpuMs') });
   const figures = [
-    compare('9a', `1 KiB frames, library vs raw ws, counting bytes (${mib} MiB)`, library['boxlite-rx'] ?? [], library.ws ?? [], 'ws', 1.14, 1.1),
-    compare('9b', `1 KiB frames, CLI into wc -c vs raw ws writing to stdout (${mib} MiB)`, cli['CLI | wc -c'] ?? [], cli['raw ws | wc -c'] ?? [], 'raw ws', 1.4, 1.2),
+    compare('9a', `1 KiB frames, library vs raw ws, counting bytes (${mib} MiB)`, library['boxlite-rx'], library.ws, 'ws', { floor: 1.14, target: 1.1 }),
+    compare('9b', `1 KiB frames, CLI into wc -c vs raw ws writing to stdout (${mib} MiB)`, cli['CLI | wc -c'], cli['raw ws | wc -c'], 'raw ws', { floor: 1.4, target: 1.2 }, startupOf('CLI | wc -c', 'raw ws | wc -c')),
   ];
   if (base !== undefined) {
-    figures.push(compare('9c', `1 KiB frames, this CLI vs ${base}`, cli['CLI | wc -c'] ?? [], cli['base CLI | wc -c'] ?? [], 'base CLI', 1, 1));
+    const name = `1 KiB frames, this CLI vs ${base} (${mib} MiB)`;
+    figures.push(compare('9c', name, cli['CLI | wc -c'], cli['base CLI | wc -c'], 'base CLI', { floor: 1, target: 1 }, startupOf('CLI | wc -c', 'base CLI | wc -c')));
   }
   return { figures };
 }
