@@ -31,6 +31,8 @@ interface Run {
   /** Of `cpuMs`, the kernel's (NaN where the client reports only the sum). */
   readonly sysMs: number;
   readonly mibPerSecond: number;
+  /** The rate's time: first byte to exit (9a), or the process's wall time (9b). */
+  readonly wallMs: number;
   readonly emulatorCpuMs: number;
 }
 
@@ -53,7 +55,7 @@ async function libraryRun(ctx: BenchContext, name: 'boxlite-rx' | 'ws'): Promise
   if (result.bytes !== chunkBytes * count || result.exitCode !== 0) {
     throw new Error(`9a: ${name} received ${result.bytes} of ${chunkBytes * count} bytes, exit ${result.exitCode}`);
   }
-  return { cpuMs: result.cpuMs, sysMs: Number.NaN, mibPerSecond: mibPerSecond(result.bytes, result.streamMs) };
+  return { cpuMs: result.cpuMs, sysMs: Number.NaN, mibPerSecond: mibPerSecond(result.bytes, result.streamMs), wallMs: result.streamMs };
 }
 
 /** 9b's client: `command` (for `count` chunks) under `/usr/bin/time`, its stdout into `wc -c`. */
@@ -74,7 +76,7 @@ async function pipedRun(ctx: BenchContext, label: string, command: (count: numbe
   if (child.exitCode !== 0 || Number(out) !== chunkBytes * count) {
     throw new Error(`9b: ${label} exited ${String(child.exitCode)}, wc counted ${out.trim()} of ${chunkBytes * count} bytes`);
   }
-  return { cpuMs: (user + sys) * 1000, sysMs: sys * 1000, mibPerSecond: mibPerSecond(chunkBytes * count, wall * 1000) };
+  return { cpuMs: (user + sys) * 1000, sysMs: sys * 1000, mibPerSecond: mibPerSecond(chunkBytes * count, wall * 1000), wallMs: wall * 1000 };
 }
 
 /** The flood of `count` chunks. */
@@ -117,7 +119,10 @@ async function rounds(ctx: BenchContext, what: string, clients: Readonly<Record<
 /** The median of `key` over `runs`. */
 const med = (runs: readonly Run[] | undefined, key: keyof Run): number => median((runs ?? []).map((r) => r[key]));
 
-/** The figure line comparing the runs of `ours` with those of `theirs`; `startup`: each one's CPU for a 1-chunk run. */
+/**
+ * The figure line comparing the runs of `ours` with those of `theirs`; `startup`: each one's runs
+ * for one chunk, whose median CPU and wall time are taken off for the ratios without start-up.
+ */
 function compare(
   id: string,
   name: string,
@@ -125,7 +130,7 @@ function compare(
   theirs: readonly Run[] | undefined,
   baseline: string,
   bounds: { readonly floor: number; readonly target: number },
-  startup?: { readonly ours: number; readonly theirs: number },
+  startup?: { readonly ours: readonly Run[] | undefined; readonly theirs: readonly Run[] | undefined },
 ): Figure {
   const cpu = med(ours, 'cpuMs');
   const baseCpu = med(theirs, 'cpuMs');
@@ -133,8 +138,13 @@ function compare(
   const baseRate = med(theirs, 'mibPerSecond');
   const cpuRatio = cpu / baseCpu;
   const rateRatio = rate / baseRate;
-  const net = startup ? { netCpuRatio: (cpu - startup.ours) / (baseCpu - startup.theirs), startupCpuMs: startup.ours, baselineStartupCpuMs: startup.theirs } : {};
-  const netText = net.netCpuRatio === undefined ? '' : `; without start-up ${times(net.netCpuRatio)}`;
+  const net = startup && {
+    startupCpuMs: med(startup.ours, 'cpuMs'),
+    baselineStartupCpuMs: med(startup.theirs, 'cpuMs'),
+    netCpuRatio: (cpu - med(startup.ours, 'cpuMs')) / (baseCpu - med(startup.theirs, 'cpuMs')),
+    netRateRatio: (med(theirs, 'wallMs') - med(startup.theirs, 'wallMs')) / (med(ours, 'wallMs') - med(startup.ours, 'wallMs')),
+  };
+  const netText = net ? `; without start-up: CPU ${times(net.netCpuRatio)}, rate ${times(net.netRateRatio)}` : '';
   return {
     id,
     name,
@@ -172,7 +182,7 @@ export async function frames1k(ctx: BenchContext): Promise<{ figures: Figure[] }
   // The same processes for one chunk: their start-up (Node, modules, POST, attach, exit) alone.
   const startup = await rounds(ctx, 'start-up', piped(1));
   const cli = await rounds(ctx, 'piped', piped(count));
-  const startupOf = (ours: string, theirs: string): { ours: number; theirs: number } => ({ ours: med(startup[ours], 'cpuMs'), theirs: med(startup[theirs], 'cpuMs') });
+  const startupOf = (ours: string, theirs: string): { ours: Run[] | undefined; theirs: Run[] | undefined } => ({ ours: startup[ours], theirs: startup[theirs] });
   const figures = [
     compare('9a', `1 KiB frames, library vs raw ws, counting bytes (${mib} MiB)`, library['boxlite-rx'], library.ws, 'ws', { floor: 1.14, target: 1.1 }),
     compare('9b', `1 KiB frames, CLI into wc -c vs raw ws writing to stdout (${mib} MiB)`, cli['CLI | wc -c'], cli['raw ws | wc -c'], 'raw ws', { floor: 1.4, target: 1.2 }, startupOf('CLI | wc -c', 'raw ws | wc -c')),
