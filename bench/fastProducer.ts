@@ -122,13 +122,15 @@ export async function fastProducer(ctx: BenchContext): Promise<{ figures: Figure
   for (let i = 0; i < rounds; i += 1) {
     for (const name of i % 2 === 0 ? (['ws', 'boxlite-rx'] as const) : (['boxlite-rx', 'ws'] as const)) {
       const before = await ctx.host.stats();
+      const start = performance.now();
       const received = await clients[name](request);
+      const ms = performance.now() - start;
       const after = await ctx.host.stats();
       const run = { ...received, droppedChunks: after.droppedChunks - before.droppedChunks, droppedBytes: after.droppedBytes - before.droppedBytes };
       runs[name].push(run);
       const exact = run.sha256 === want.sha256 && run.bytes === want.bytes;
       ctx.log(
-        `  round ${i + 1} ${name.padEnd(10)} received ${run.bytes} of ${want.bytes} bytes (${exact ? 'exact' : 'NOT exact'}), exit ${run.exitCode}; ` +
+        `  round ${i + 1} ${name.padEnd(10)} received ${run.bytes} of ${want.bytes} bytes (${exact ? 'exact' : 'NOT exact'}), exit ${run.exitCode}, ${fixed(ms, 0)} ms; ` +
           `emulator dropped ${run.droppedChunks} chunks, ${run.droppedBytes} bytes; output-lost notices ${run.lossNotices}`,
       );
     }

@@ -22,7 +22,7 @@ import type { ExecRequest } from '../dist/index.js';
 import { BOX, startGate, type StreamResult } from './clients.js';
 import type { BenchContext } from './config.js';
 import { exited, forkBench, nextMessage } from './fork.js';
-import { fixed, median, mibPerSecond, times, type Figure } from './report.js';
+import { bounded, fixed, median, mibPerSecond, times, type Figure } from './report.js';
 import { floodRequest } from './scripts.js';
 
 /** One run of one client: its process's CPU, its rate, and the emulator's CPU meanwhile. */
@@ -151,8 +151,7 @@ function compare(
     ours: `CPU ${fixed(cpu, 0)} ms, ${fixed(rate, 1)} MiB/s`,
     baseline: `CPU ${fixed(baseCpu, 0)} ms, ${fixed(baseRate, 1)} MiB/s ${baseline}`,
     ratio: `CPU ${times(cpuRatio)} (rate ${times(rateRatio)}${netText})`,
-    target: `CPU ≤ ${fixed(bounds.floor, 2)}× (target ${fixed(bounds.target, 2)}×)`,
-    met: cpuRatio <= bounds.floor,
+    ...bounded(cpuRatio, bounds.floor, bounds.target),
     values: {
       cpuMs: cpu,
       baselineCpuMs: baseCpu,
