@@ -77,7 +77,7 @@ export const FULL: BenchConfig = {
   concurrency: { executions: 1_000, lines: 20, warmupRounds: 4, rounds: 6, settleMs: 15_000 },
   liveLatency: { linesBefore: 200, linesAfter: 200, intervalMs: 50, capMs: 60_000, exitWaitMs: 35_000 },
   resume: { cuts: 30, linesPerAttach: 20, intervalMs: 50, capMs: 90_000, exitWaitMs: 35_000, rttSamples: 200, linkOneWayMs: 10 },
-  fastProducer: { lines: 150_000, rounds: 5 },
+  fastProducer: { lines: 600_000, rounds: 5 },
   frames1k: { chunkBytes: 1024, count: (50 * MiB) / 1024, rounds: 9 },
 };
 

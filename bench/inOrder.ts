@@ -15,32 +15,58 @@ export interface InOrder {
   readonly missing: number;
 }
 
+/** Bytes after a gap that locate where the received bytes go on (more than two log lines). */
+const WINDOW = 256;
+
+/** The length of the longest common prefix of `a` and `b`. */
+function commonPrefix(a: Uint8Array, b: Uint8Array): number {
+  const length = Math.min(a.length, b.length);
+  if (Buffer.compare(a.subarray(0, length), b.subarray(0, length)) === 0) return length;
+  let n = 0;
+  while (a[n] === b[n]) n += 1;
+  return n;
+}
+
 /**
- * Checks the arriving bytes against `expected`: a chunk that continues where the last one matched is
- * compared at once (the usual case, nothing lost); after a gap, the match goes on greedily, byte by
- * byte, which decides a subsequence exactly.
+ * Checks the arriving bytes against `expected`, keeping `at`, a place in `expected` the bytes so far
+ * fit into: bytes that continue there are compared at once (the usual case, nothing lost). After a
+ * gap, the next {@link WINDOW} bytes are looked for further on and the match goes on from there; where
+ * they are not found (a gap inside them), one byte is matched at its next occurrence (greedily, which
+ * never misses a subsequence) and the search is tried again. Every step fits what arrived into
+ * `expected` in order, so `ok` is never true for bytes repeated or reordered.
  */
 export function inOrder(expected: Buffer): InOrder {
-  /** The position in `expected` after the last byte matched. */
   let at = 0;
   let received = 0;
   let ok = true;
+  const data = (chunk: Uint8Array): void => {
+    let from = 0;
+    while (from < chunk.length) {
+      const rest = chunk.subarray(from);
+      const matched = commonPrefix(rest, expected.subarray(at));
+      if (matched > 0) {
+        at += matched;
+        from += matched;
+        continue;
+      }
+      const found = expected.indexOf(rest.subarray(0, WINDOW), at);
+      if (found >= 0) {
+        at = found;
+        continue;
+      }
+      at = expected.indexOf(rest[0] as number, at);
+      if (at < 0) {
+        ok = false;
+        return;
+      }
+      at += 1;
+      from += 1;
+    }
+  };
   return {
     data(chunk) {
       received += chunk.length;
-      if (!ok) return;
-      if (Buffer.compare(chunk, expected.subarray(at, at + chunk.length)) === 0) {
-        at += chunk.length;
-        return;
-      }
-      for (const byte of chunk) {
-        at = expected.indexOf(byte, at);
-        if (at < 0) {
-          ok = false;
-          return;
-        }
-        at += 1;
-      }
+      if (ok) data(chunk);
     },
     get ok() {
       return ok;
