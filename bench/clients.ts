@@ -7,6 +7,7 @@
 import { webSocket } from 'rxjs/webSocket';
 import WebSocket from 'ws';
 import { createRunnerClient, type ExecRequest } from '../dist/index.js';
+import { gatedRequest } from '../src/protocol/startGate.js';
 
 /** The box every benchmark execution runs in. */
 export const BOX = 'bench-box';
@@ -80,6 +81,12 @@ export function attachUrl(target: Target, executionId: string): string {
   return `${target.url.replace(/^http/, 'ws')}/v1/boxes/${BOX}/executions/${encodeURIComponent(executionId)}/attach`;
 }
 
+/** `request` behind the start gate, and the stdin line that opens it. */
+export function startGate(request: ExecRequest): { readonly request: ExecRequest; readonly line: string } {
+  const nonce = 'g' + Math.random().toString(36).slice(2);
+  return { request: gatedRequest(request, nonce) ?? request, line: `${nonce}\n` };
+}
+
 /** The exit code in an exit text frame, or undefined for any other text frame. */
 function exitCodeOf(text: string): number | undefined {
   const message = JSON.parse(text) as { type?: string; exit_code?: number };
@@ -102,13 +109,19 @@ export function boxliteRxClient(target: Target): StreamClient {
     });
 }
 
-/** The floor: POST, then a bare `ws` socket that counts binary bytes until the exit frame. */
-export function rawWsClient(target: Target): StreamClient {
+/**
+ * The floor: POST, then a bare `ws` socket that counts binary bytes until the exit frame.
+ * `gated`: it pays the start gate as boxlite-rx does by default (the wrapped command posted, its
+ * nonce line sent as stdin once the socket is open).
+ */
+export function rawWsClient(target: Target, gated = false): StreamClient {
   return async (request, onData) => {
     const meter = new Meter(onData);
-    const id = await postExec(target, request);
+    const gate = gated ? startGate(request) : undefined;
+    const id = await postExec(target, gate?.request ?? request);
     return new Promise((resolve, reject) => {
       const ws = new WebSocket(attachUrl(target, id), { headers: authorization(target) });
+      if (gate) ws.on('open', () => ws.send(Buffer.from(gate.line)));
       ws.on('message', (data: Buffer, isBinary: boolean) => {
         if (isBinary) {
           meter.data(data.length - 1);

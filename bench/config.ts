@@ -54,6 +54,10 @@ export interface BenchConfig {
     /** Figure 8b: the same runs through a proxy that delays each direction this long (0: skip). */
     readonly linkOneWayMs: number;
   };
+  /** Figure 6b: log lines the fast producer writes, and interleaved rounds per client. */
+  readonly fastProducer: { readonly lines: number; readonly rounds: number };
+  /** Figure 9: chunk size and count (1 KiB frames), and interleaved rounds per client. */
+  readonly frames1k: { readonly chunkBytes: number; readonly count: number; readonly rounds: number };
   /**
    * Figures 7 and 8: the client's reconnect policy. Undefined (the full run): the library's
    * default. The smoke run sets a short first delay, so it takes seconds whatever the default is.
@@ -73,6 +77,8 @@ export const FULL: BenchConfig = {
   concurrency: { executions: 1_000, lines: 20, warmupRounds: 4, rounds: 6, settleMs: 15_000 },
   liveLatency: { linesBefore: 200, linesAfter: 200, intervalMs: 50, capMs: 60_000, exitWaitMs: 35_000 },
   resume: { cuts: 30, linesPerAttach: 20, intervalMs: 50, capMs: 90_000, exitWaitMs: 35_000, rttSamples: 200, linkOneWayMs: 10 },
+  fastProducer: { lines: 600_000, rounds: 5 },
+  frames1k: { chunkBytes: 1024, count: (50 * MiB) / 1024, rounds: 9 },
 };
 
 /** The smoke run: every code path, tiny sizes, well under a few seconds. */
@@ -85,6 +91,8 @@ export const SMOKE: BenchConfig = {
   concurrency: { executions: 8, lines: 5, warmupRounds: 1, rounds: 2, settleMs: 100 },
   liveLatency: { linesBefore: 3, linesAfter: 3, intervalMs: 50, capMs: 10_000, exitWaitMs: 5_000 },
   resume: { cuts: 2, linesPerAttach: 3, intervalMs: 50, capMs: 10_000, exitWaitMs: 5_000, rttSamples: 5, linkOneWayMs: 5 },
+  fastProducer: { lines: 2_000, rounds: 1 },
+  frames1k: { chunkBytes: 1024, count: 64, rounds: 1 },
   reconnect: { initialDelay: 20 },
 };
 

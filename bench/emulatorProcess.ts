@@ -1,6 +1,6 @@
 /**
  * The emulator side of every benchmark, in its own process so that it has its own core and the
- * client process measures only itself. Runs the bench scripts and a TCP echo server (for the
+ * client process measures only itself. Runs the bench scripts (and real processes, for figure 6b) and a TCP echo server (for the
  * loopback round trip), reports `ready`, answers `stats` requests (the emulator's counters and
  * its process's CPU time), `clock` requests (its `clockNow()`, for the clock offset between the
  * processes) and `ticker` requests (the timeline of a ticker execution, figures 7 and 8), and
@@ -17,6 +17,11 @@ const emulator = await startRunnerEmulator({
   scripts: benchScripts,
   generateExecutionId: ticker.generateExecutionId,
   faults: ticker.faults,
+  // Figure 6b runs a real process (`seq`), read unpaced, and a full client queue drops a chunk, as
+  // the runner's does: a producer faster than any client. No other figure runs a process.
+  allowProcesses: true,
+  processReadsPerMs: 'unpaced',
+  processQueueFull: 'drop',
 });
 ticker.attach(emulator);
 const echo = createServer((socket) => socket.pipe(socket));

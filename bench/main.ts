@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: every benchmark against its baseline in one run, over loopback, on the built
  * package (`dist/`), the emulator in its own process. `--smoke` runs them all with tiny sizes;
- * `--only=2,5` runs only the figures listed (`1` is 1a and 1b; 6 needs 1, 2 and 5):
+ * `--only=2,5` runs only the figures listed (`1` is 1a and 1b; 6 needs 1, 2 and 5, 6b runs with `6`):
  * `npm run build && npx tsx bench/main.ts --only=5`. Prints the raw numbers as it goes, then the
  * results table (see docs/benchmarks.md).
  */

@@ -1,5 +1,5 @@
 /**
- * The whole suite in order, on one emulator process: figures 1 to 8 (6 is computed from 1, 2 and 5),
+ * The whole suite in order, on one emulator process: figures 1 to 9 (6 is computed from 1, 2 and 5; 6b runs with 6),
  * or only some of them.
  */
 
@@ -7,6 +7,8 @@ import { concurrency } from './concurrency.js';
 import type { BenchConfig } from './config.js';
 import { drainLatency } from './drainLatency.js';
 import { startEmulatorHost } from './emulatorHost.js';
+import { fastProducer } from './fastProducer.js';
+import { frames1k } from './frames1k.js';
 import { keepingUp } from './keepingUp.js';
 import { liveLatency } from './liveLatency.js';
 import { memory } from './memory.js';
@@ -17,7 +19,7 @@ import { throughputSmall } from './throughputSmall.js';
 
 /**
  * Runs the benchmarks with `config`; resolves to the figures, in order. `only` (figure numbers,
- * `1` for 1a and 1b) limits the run to those; figure 6 is produced when 1, 2 and 5 all ran.
+ * `1` for 1a and 1b) limits the run to those; figure 6 is produced when 1, 2 and 5 all ran, 6b when `6` is asked for.
  */
 export async function runBenchmarks(config: BenchConfig, log: Log, only?: ReadonlySet<string>): Promise<Figure[]> {
   const runs = (id: string): boolean => only === undefined || only.has(id);
@@ -33,8 +35,10 @@ export async function runBenchmarks(config: BenchConfig, log: Log, only?: Readon
       large && small && many
         ? keepingUp({ large: large.throughput.droppedChunks, small: small.throughput.droppedChunks, concurrency: many.droppedChunks })
         : undefined;
+    const fast = runs('6') ? await fastProducer(ctx) : undefined;
     const live = runs('7') ? await liveLatency(ctx) : undefined;
     const resume = runs('8') ? await resumeTime(ctx) : undefined;
+    const oneKiB = runs('9') ? await frames1k(ctx) : undefined;
     return [
       ...(large?.figures ?? []),
       ...(small?.figures ?? []),
@@ -42,8 +46,10 @@ export async function runBenchmarks(config: BenchConfig, log: Log, only?: Readon
       ...(mem?.figures ?? []),
       ...(many?.figures ?? []),
       ...(kept ? [kept] : []),
+      ...(fast?.figures ?? []),
       ...(live?.figures ?? []),
       ...(resume?.figures ?? []),
+      ...(oneKiB?.figures ?? []),
     ];
   } finally {
     await host.close();

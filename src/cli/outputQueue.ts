@@ -14,9 +14,11 @@ const RETRY_AGAIN_MS = 5;
  * Node writes to a pipe synchronously on Linux: a reader that does not read (`| (sleep 5; wc -c)`)
  * would stop the event loop, the socket would not be read, and the server would drop output. This
  * queue hands bytes to the descriptor with asynchronous `writev` calls (one at a time, in order,
- * coalescing what arrived meanwhile), keeps up to `memoryBytes` waiting in memory and stores the
- * rest in a temporary file (`SpillFile`, asynchronous too), read back in order once memory is empty.
- * Beyond the bound, memory holds only what is on its way to the file (the disk's lag).
+ * coalescing what arrived meanwhile; the first of them at the end of the tick a write came in, so
+ * the frames of one socket read go out in one call, not one call each), keeps up to
+ * `memoryBytes` waiting in memory and stores the rest in a temporary file (`SpillFile`,
+ * asynchronous too), read back in order once memory is empty. Beyond the bound, memory holds only
+ * what is on its way to the file (the disk's lag).
  *
  * ```text
  * write:   --a--b--c--d--e-------------|
@@ -36,6 +38,8 @@ export class OutputQueue {
   private closed = false;
   private waiters: (() => void)[] = [];
   private readonly failures = new Subject<NodeJS.ErrnoException>();
+  /** A pump is due at the end of this tick (a microtask): what arrives in one tick goes out in one write. */
+  private pumpDue = false;
 
   /** The first error of the descriptor or of the spill file (EPIPE when the reader went away); nothing is written after it. */
   readonly failed: Observable<NodeJS.ErrnoException> = this.failures.asObservable();
@@ -43,10 +47,12 @@ export class OutputQueue {
   /**
    * @param fd the descriptor to write (1 or 2); left open.
    * @param memoryBytes how many bytes may wait in memory before the rest goes to a temporary file.
+   * @param writeBuffers the write it makes (`fs.writev`; a test passes one that records its calls).
    */
   constructor(
     private readonly fd: number,
     private readonly memoryBytes: number,
+    private readonly writeBuffers: typeof writev = writev,
   ) {
     this.spill = new SpillFile(
       () => this.pump(),
@@ -71,7 +77,12 @@ export class OutputQueue {
     if (bytes.length === 0) return;
     if (this.spill.busy || this.pending.bytes + this.inFlight + bytes.length > this.memoryBytes) this.spill.append(bytes);
     else this.pending.push(bytes);
-    this.pump();
+    if (this.pumpDue) return;
+    this.pumpDue = true;
+    queueMicrotask(() => {
+      this.pumpDue = false;
+      this.pump();
+    });
   }
 
   /** Resolves once everything queued so far is written, or the queue failed or was closed. */
@@ -105,7 +116,7 @@ export class OutputQueue {
     const batch = this.pending.takeBatch();
     this.inFlight = batch.reduce((sum, bytes) => sum + bytes.length, 0);
     this.writing = true;
-    writev(this.fd, batch, (error, written) => {
+    this.writeBuffers(this.fd, batch, (error, written) => {
       this.writing = false;
       this.inFlight = 0;
       if (this.closed) return;

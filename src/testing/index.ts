@@ -7,7 +7,7 @@ export { startRunnerEmulator } from './emulator/server.js';
 /** Stdin frames larger than this close the emulator's socket with 1009, like the runner's read limit. */
 export { MAX_STDIN_FRAME_BYTES } from '../limits.js';
 export type { RunnerEmulator } from './emulator/server.js';
-export type { EmulatorOptions, RunnerEmulatorOptions, ExecutionIdInfo } from './emulator/options.js';
+export type { EmulatorOptions, RunnerEmulatorOptions, ExecutionIdInfo, ProcessQueueFull } from './emulator/options.js';
 export type { EmulatedServer, ReadOnlyAttach, ReplayMode } from './emulator/servers.js';
 export type { EmulatorStats } from './emulator/stats.js';
 export type { EmulatorEvent, SignalSource } from './emulator/events.js';

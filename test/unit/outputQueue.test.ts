@@ -4,7 +4,7 @@
  * reader that leaves ends the queue with EPIPE.
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, constants, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
+import { closeSync, constants, mkdtempSync, openSync, readSync, rmSync, type writev } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -162,5 +162,28 @@ describe('OutputQueue', () => {
     await flushed;
     expect(queue.spilledBytes).toBe(0);
     p.readSome(1 << 20);
+  });
+
+  it('what is written in one tick goes out in one writev, in order; what comes while it is under way, in the next', async () => {
+    const calls: string[][] = [];
+    let finish: (() => void) | undefined;
+    const recording = ((_fd: number, buffers: readonly Uint8Array[], done: (error: NodeJS.ErrnoException | null, written: number) => void) => {
+      calls.push(buffers.map((buffer) => Buffer.from(buffer).toString('utf8')));
+      finish = () => done(null, buffers.reduce((sum, buffer) => sum + buffer.length, 0));
+    }) as unknown as typeof writev;
+    const queue = new OutputQueue(1, 1 << 20, recording);
+    const frames = Array.from({ length: 100 }, (_, i) => `2026-12-06T23:10:${String(i % 60).padStart(2, '0')}Z INFO frame ${i} of a 1 KiB read\n`);
+    for (const frame of frames) queue.write(frame);
+    expect(calls).toEqual([]);
+    await Promise.resolve();
+    expect(calls).toEqual([frames]);
+    queue.write('late 1\n');
+    queue.write('late 2\n');
+    await Promise.resolve();
+    expect(calls).toHaveLength(1);
+    finish?.();
+    expect(calls).toEqual([frames, ['late 1\n', 'late 2\n']]);
+    finish?.();
+    await queue.flushed();
   });
 });

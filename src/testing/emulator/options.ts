@@ -11,6 +11,7 @@ import type { ErrorBodies, ErrorShape } from './errorBodies.js';
 import { drainingCounts, type Draining } from './draining.js';
 import type { AttachFaultProvider } from './faults.js';
 import { DEFAULT_ORPHAN_GRACE, type OrphanGrace } from './orphans.js';
+import { READS_PER_MS } from './pacedReads.js';
 import { checkScript, type ScriptSource } from './scripted.js';
 import { EMULATED_SERVERS, READ_ONLY_ATTACHES, REPLAY_SPELLINGS, SERVERS, serverReplaying, type EmulatedServer, type ReadOnlyAttach, type ReplayMode } from './servers.js';
 
@@ -77,6 +78,18 @@ export interface EmulatorOptions {
   /** Spawn real child processes for commands that are not scripts. Default false. */
   readonly allowProcesses?: boolean;
   /**
+   * What a process's output read does while the attached client's queue is full: `'wait'` (the
+   * read waits for room, so a client that stops reading holds the process back by its pipe) or
+   * `'drop'` (the read goes on and the chunk is dropped and counted, as the runner does). Default
+   * `'wait'`.
+   */
+  readonly processQueueFull?: ProcessQueueFull;
+  /**
+   * The pace of a process's output reads (1 KiB each), per stream: reads a millisecond, or
+   * `'unpaced'` (whatever the pipe holds, at once). Default 5 (about 5 MB/s, the runner's pace).
+   */
+  readonly processReadsPerMs?: number | 'unpaced';
+  /**
    * The error bodies, where they are not the server's own: `'proxy'` (what a reverse proxy
    * answers on its own) with either server, `'auth'` (every error in the runner's auth-middleware
    * shape) with the runner. `'runner'` and `'serve'` name a server's own bodies: an alias of
@@ -113,6 +126,9 @@ export interface EmulatorOptions {
   readonly generateExecutionId?: (info: ExecutionIdInfo) => string;
 }
 
+/** What a process's output read does while the attached client's queue is full. */
+export type ProcessQueueFull = 'wait' | 'drop';
+
 /**
  * The emulator's options under their old name.
  * @deprecated Use {@link EmulatorOptions}.
@@ -123,7 +139,7 @@ export type RunnerEmulatorOptions = EmulatorOptions;
 const KNOWN: Readonly<Record<keyof EmulatorOptions, true>> = {
   host: true, allowNonLoopback: true, port: true, token: true, pathPrefix: true, boxes: true, server: true, replay: true,
   ringBytes: true, subscriberQueueChunks: true, pingIntervalMs: true, idleTimeoutMs: true, retentionMs: true,
-  orphanGrace: true, slotHoldAfterExitMs: true, allowProcesses: true, errorShape: true, scripts: true, draining: true,
+  orphanGrace: true, slotHoldAfterExitMs: true, allowProcesses: true, processQueueFull: true, processReadsPerMs: true, errorShape: true, scripts: true, draining: true,
   readOnlyAttach: true, mainSessions: true, faults: true, generateExecutionId: true,
 };
 const GRACE_KEYS: Readonly<Record<keyof OrphanGrace, true>> = { hupMs: true, termMs: true, killMs: true };
@@ -147,6 +163,9 @@ export interface ResolvedOptions {
   readonly orphanGrace: OrphanGrace;
   readonly slotHoldAfterExitMs: number;
   readonly allowProcesses: boolean;
+  readonly processQueueFull: ProcessQueueFull;
+  /** Reads a millisecond and stream; `Infinity` for `'unpaced'`. */
+  readonly processReadsPerMs: number;
   readonly errorBodies: ErrorBodies;
   readonly scripts: Readonly<Record<string, ScriptSource>>;
   readonly draining: Draining;
@@ -246,6 +265,15 @@ function mainSessionsOf(value: unknown, scripts: Readonly<Record<string, ScriptS
   return new Map(Object.entries(value as Record<string, string>));
 }
 
+/** The `processReadsPerMs` option, checked: `Infinity` for `'unpaced'`. */
+function readsPerMsOf(value: unknown): number {
+  if (value === undefined) return READS_PER_MS;
+  if (value === 'unpaced') return Infinity;
+  if (Number.isSafeInteger(value) && (value as number) >= 1) return value as number;
+  const E = typeof value === 'number' ? RangeError : TypeError;
+  throw new E(`${OWNER}: processReadsPerMs must be an integer >= 1 or 'unpaced', got ${String(value)}`);
+}
+
 /** Applies defaults and validates, throwing a `TypeError`/`RangeError` naming the option. */
 export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
   checkKeys(OWNER, 'options', options as unknown, Object.keys(KNOWN));
@@ -299,6 +327,8 @@ export function resolveOptions(options: EmulatorOptions = {}): ResolvedOptions {
     },
     slotHoldAfterExitMs: milliseconds(OWNER, 'slotHoldAfterExitMs', options.slotHoldAfterExitMs, 0, { zero: true }),
     allowProcesses: boolean(OWNER, 'allowProcesses', options.allowProcesses, false),
+    processQueueFull: oneOf(OWNER, 'processQueueFull', options.processQueueFull, ['wait', 'drop'], 'wait'),
+    processReadsPerMs: readsPerMsOf(options.processReadsPerMs),
     errorBodies: errorBodiesOf(server, errorShape),
     scripts,
     draining,

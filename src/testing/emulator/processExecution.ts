@@ -11,8 +11,9 @@
  *   reaping, `close()`) goes to the whole group, as the runner kills it: a shell's children die with
  *   it, so their pipes close and the exit is reported at once. Other signals go to the process only.
  * - Output is read as the runner's pump reads it: 1 KiB at a time, at most about 5 MB/s per
- *   stream, and while a client is attached no faster than its queue empties (`pacedReads`); a
- *   faster producer is held back by its pipe.
+ *   stream (`processReadsPerMs`), and while a client is attached no faster than its queue empties
+ *   (`pacedReads`); a faster producer is held back by its pipe. With `processQueueFull: 'drop'`
+ *   the reads do not wait for the queue, and a full one drops the chunk, as the runner does.
  * - A spawn failure (unknown program, not executable, bad cwd) creates nothing: `POST /exec`
  *   answers 500 with the guest's `spawn_failed` reason, as both servers do (`spawnChild`).
  */
@@ -56,16 +57,17 @@ export class ProcessDriver implements ExecutionDriver {
    * @param child the process, spawned by {@link spawnChild}.
    * @param sink where output and exit go.
    * @param tty whether stderr goes to the stdout channel.
-   * @param isAttached whether a client socket is attached (its queue then paces the reads).
+   * @param isAttached whether a client socket is attached whose queue paces the reads.
+   * @param readsPerMs reads a millisecond and stream (`Infinity`: unpaced).
    */
-  constructor(child: ChildProcess, sink: ExecutionSink, tty: boolean, isAttached: () => boolean) {
+  constructor(child: ChildProcess, sink: ExecutionSink, tty: boolean, isAttached: () => boolean, readsPerMs: number) {
     this.child = child;
     this.child.stdin?.on('error', () => undefined);
     // Read as the runner's pump reads: 1 KiB at a time, at its pace (pacedReads.ts).
     const room = (): number | undefined => (isAttached() ? sink.outputRoom() : undefined);
     const { stdout, stderr } = this.child;
-    if (stdout) this.pumps.push(pacedReads(stdout, room, (chunk) => sink.output('stdout', chunk)));
-    if (stderr) this.pumps.push(pacedReads(stderr, room, (chunk) => sink.output(tty ? 'stdout' : 'stderr', chunk)));
+    if (stdout) this.pumps.push(pacedReads(stdout, room, (chunk) => sink.output('stdout', chunk), readsPerMs));
+    if (stderr) this.pumps.push(pacedReads(stderr, room, (chunk) => sink.output(tty ? 'stdout' : 'stderr', chunk), readsPerMs));
     for (const pump of this.pumps) this.reads.add(pump);
     this.child.on('error', () => undefined);
     this.closed = new Promise((resolve) => {

@@ -282,7 +282,10 @@ class EmulatorServer implements RunnerEmulator {
       request,
       attachFaults: script?.attachFaults ?? [],
       createDriver: (sink, execution): ExecutionDriver => {
-        if (runs instanceof ChildProcess) return new ProcessDriver(runs, sink, tty, () => execution.socketAttached);
+        if (runs instanceof ChildProcess) {
+          const { processQueueFull, processReadsPerMs } = this.options;
+          return new ProcessDriver(runs, sink, tty, () => processQueueFull === 'wait' && execution.socketAttached, processReadsPerMs);
+        }
         const run = (): ExecutionDriver => new ScriptDriver(runs, sink, tty, () => execution.socketAttached);
         const consumed = (bytes: number): void => {
           execution.stdinBytes -= bytes;
