@@ -22,7 +22,7 @@ export interface Target {
 export interface StreamResult {
   /** Stdout payload bytes received (channel bytes excluded). */
   readonly bytes: number;
-  /** Stdout frames (or events) received. */
+  /** Stdout frames received (a joined event counts each frame it holds). */
   readonly frames: number;
   readonly exitCode: number;
   /** Milliseconds from the first stdout byte to the exit. */
@@ -46,10 +46,11 @@ class Meter {
 
   constructor(private readonly onData: ((bytes: number) => void) | undefined) {}
 
-  data(bytes: number): void {
+  /** `frames` frames of `bytes` bytes in all arrived (boxlite-rx joins the frames of one socket read). */
+  data(bytes: number, frames = 1): void {
     if (this.frames === 0) this.first = performance.now();
     this.bytes += bytes;
-    this.frames += 1;
+    this.frames += frames;
     this.onData?.(bytes);
   }
 
@@ -101,7 +102,7 @@ export function boxliteRxClient(target: Target): StreamClient {
       const meter = new Meter(onData);
       client.exec(BOX, request).subscribe({
         next(event) {
-          if (event.type === 'stdout') meter.data(event.data.length);
+          if (event.type === 'stdout') meter.data(event.data.length, event.frames?.length);
           else if (event.type === 'exit') resolve(meter.end(event.exitCode));
         },
         error: reject,
