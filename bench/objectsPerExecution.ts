@@ -23,6 +23,8 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 
 const IN_FLIGHT = 1_000;
+/** `DETAIL=1`: the child prints what grew by type and name (the census then keeps more itself). */
+const DETAIL = process.env.DETAIL !== undefined;
 const SEQUENTIAL = 1_000;
 const WARMUP = 200;
 const FRAMES = 20;
@@ -108,6 +110,8 @@ const turns = async (n: number): Promise<void> => {
 };
 
 interface Census {
+  /** Nodes by type and name, for `--detail`. */
+  kinds: Map<string, number>;
   bytes: number;
   objects: number;
   closures: number;
@@ -135,10 +139,14 @@ async function census(session: Session): Promise<Census> {
   const nameAt = fields.indexOf('name');
   const sizeAt = fields.indexOf('self_size');
   const closure = types[0].indexOf('closure');
-  const result: Census = { bytes: 0, objects: 0, closures: 0, contexts: 0 };
+  const result: Census = { kinds: new Map(), bytes: 0, objects: 0, closures: 0, contexts: 0 };
   for (let i = 0; i < snapshot.nodes.length; i += width) {
     result.objects += 1;
     result.bytes += snapshot.nodes[i + sizeAt] as number;
+    if (DETAIL) {
+      const kind = `${types[0][snapshot.nodes[i + typeAt] as number]} ${snapshot.strings[snapshot.nodes[i + nameAt] as number]?.slice(0, 60)}`;
+      result.kinds.set(kind, (result.kinds.get(kind) ?? 0) + 1);
+    }
     if (snapshot.nodes[i + typeAt] === closure) result.closures += 1;
     if (snapshot.strings[snapshot.nodes[i + nameAt] as number] === 'system / Context') result.contexts += 1;
   }
@@ -201,10 +209,15 @@ async function measure(dist: string): Promise<void> {
   for (let i = 0; i < SEQUENTIAL; i += 1) done.push(await run());
   const { profile } = await session.post('HeapProfiler.stopSampling');
   check(done);
-  const allocated = profile.samples.reduce((sum, sample) => sum + sample.size, 0);
+  const { samples } = profile as unknown as { samples: { size: number }[] };
+  const allocated = samples.reduce((sum, sample) => sum + sample.size, 0);
   session.disconnect();
 
   const per = (n: number): string => (n / IN_FLIGHT).toFixed(1);
+  if (DETAIL) {
+    const grown = [...during.kinds].map(([kind, n]) => [kind, n - (before.kinds.get(kind) ?? 0)] as const);
+    for (const [kind, n] of grown.filter(([, n]) => n >= IN_FLIGHT / 2).sort((a, b) => b[1] - a[1])) console.error(per(n).padStart(6), kind);
+  }
   console.log(
     JSON.stringify({
       dist,
