@@ -197,7 +197,6 @@ export function createRunnerClient(clientOptions: RunnerClientOptions): RunnerCl
       // Not `concatMap(...)`: every event would then pass through the flattening operator.
       return new Observable<ExecEvent>((subscriber) => {
         const outbox = new Outbox(input).start();
-        const post$ = postExec(boxId, request, outbox, subscriber);
         let id: string | undefined;
         subscriber.add(() => {
           outbox.dispose();
@@ -205,7 +204,7 @@ export function createRunnerClient(clientOptions: RunnerClientOptions): RunnerCl
           if (outbox.gate && id) command('kill', 'DELETE', executionUrl(base, boxId, id)).subscribe({ error: () => undefined });
         });
         subscriber.add(
-          post$.subscribe({
+          postExec(boxId, request, outbox, subscriber).subscribe({
             next: (response) => {
               let executionId: string;
               try {

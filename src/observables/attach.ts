@@ -194,7 +194,8 @@ type Due = (this: SchedulerAction<Due>) => void;
 
 /** The work of every socket's task: one function, not one per socket. */
 function runDue(this: SchedulerAction<Due>, due?: Due): void {
-  due?.call(this);
+  // Every task is scheduled with its `Due` as its state.
+  due!.call(this);
 }
 
 /** The default idle bound: three missed pings (where pings are visible). */
