@@ -37,11 +37,6 @@ class FakeSocket {
   static pending: FakeSocket[] = [];
   static auto = false;
   readyState = 0;
-  binaryType = 'nodebuffer';
-  onopen = null;
-  onmessage = null;
-  onclose = null;
-  onerror = null;
   private listeners: Record<string, Listener[]> = {};
 
   constructor(readonly url: string) {
