@@ -206,6 +206,18 @@ async function measure(dist: string): Promise<void> {
   check(done);
   const { samples } = profile as unknown as { samples: { size: number }[] };
   const allocated = samples.reduce((sum, sample) => sum + sample.size, 0);
+  if (DETAIL) {
+    type Node = { callFrame: { functionName: string; url: string; lineNumber: number }; selfSize: number; children: Node[] };
+    const sites = new Map<string, number>();
+    const walk = (node: Node): void => {
+      const { functionName, url, lineNumber } = node.callFrame;
+      const site = `${functionName || '(anonymous)'} ${url.split('/').slice(-2).join('/')}:${lineNumber + 1}`;
+      sites.set(site, (sites.get(site) ?? 0) + node.selfSize);
+      for (const child of node.children) walk(child);
+    };
+    walk(profile.head as unknown as Node);
+    for (const [site, bytes] of [...sites].sort((a, b) => b[1] - a[1]).slice(0, 40)) console.error(String(Math.round(bytes / SEQUENTIAL)).padStart(6), site);
+  }
   session.disconnect();
 
   const per = (n: number): string => (n / IN_FLIGHT).toFixed(1);
