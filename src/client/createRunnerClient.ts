@@ -1,4 +1,4 @@
-import { Observable, catchError, concatMap, defer, map } from 'rxjs';
+import { Observable, catchError, concatMap, defer, map, type Subscriber } from 'rxjs';
 import { just } from '../observables/just.js';
 import { BoxliteHttpError, isBoxliteHttpError } from '../errors.js';
 import type { ExecEvent } from '../events.js';
@@ -159,6 +159,33 @@ export function createRunnerClient(clientOptions: RunnerClientOptions): RunnerCl
     assertId('boxId', boxId);
     return followMainSession((target) => followWith(boxId, target, new Outbox(input).start()), readOnly);
   };
+  /**
+   * The `POST /exec` of one execution, gated (docs/delivery.md, "Start gate": the command waits for
+   * the gate's line, which `outbox` sends on each socket until a byte or the exit is seen). Made
+   * here, not in `exec`'s subscriber, so the request and the POST's closures are not kept for as
+   * long as the command runs.
+   */
+  const postExec = (boxId: string, request: ExecRequest, outbox: Outbox, events: Subscriber<ExecEvent>): Observable<HttpResponse> => {
+    const nonce = 'g' + Math.random().toString(36).slice(2);
+    const gated = options.startGate ? gatedRequest(request, nonce) : undefined;
+    const url = boxUrl(base, boxId, '/exec');
+    const send = (body: ExecRequest): Observable<HttpResponse> => restCall(http, 'exec', 'POST', url, options.requestTimeout, body);
+    // A box without `sh`: the wrapper's spawn failed and nothing was created, so the command is posted ungated, once.
+    const once = gated
+      ? send(gated).pipe(
+          catchError((error: unknown) => {
+            if (!isSpawnFailure(error)) throw error;
+            outbox.gate = undefined;
+            return send(request);
+          }),
+        )
+      : send(request);
+    const post = (): Observable<HttpResponse> =>
+      options.drainingWait ? waitOutDraining(once, options.drainingWait, (event) => events.next(event)) : once;
+    if (gated) outbox.gate = nonce + '\n';
+    // Once the socket implementation is known, the POST alone: no `concatMap` per execution.
+    return webSocket ? post() : webSocketReady$.pipe(concatMap(post));
+  };
   const command = (what: string, method: string, url: string, body?: unknown): Observable<void> =>
     restCall(http, what, method, url, options.requestTimeout, body).pipe(map(() => undefined));
 
@@ -166,30 +193,10 @@ export function createRunnerClient(clientOptions: RunnerClientOptions): RunnerCl
     exec(boxId, request, input = {}) {
       assertId('boxId', boxId);
       validateExecRequest(request);
-      const url = boxUrl(base, boxId, '/exec');
       // The outbox reads the input before the POST goes out: nothing written meanwhile is lost.
       // Not `concatMap(...)`: every event would then pass through the flattening operator.
       return new Observable<ExecEvent>((subscriber) => {
-        // The start gate (docs/delivery.md): the command waits for this line, sent on each socket until a byte or the exit is seen.
-        const nonce = 'g' + Math.random().toString(36).slice(2);
-        const gated = options.startGate ? gatedRequest(request, nonce) : undefined;
         const outbox = new Outbox(input).start();
-        const send = (body: ExecRequest): Observable<HttpResponse> => restCall(http, 'exec', 'POST', url, options.requestTimeout, body);
-        // A box without `sh`: the wrapper's spawn failed and nothing was created, so the command is posted ungated, once.
-        const once = gated
-          ? send(gated).pipe(
-              catchError((error: unknown) => {
-                if (!isSpawnFailure(error)) throw error;
-                outbox.gate = undefined;
-                return send(request);
-              }),
-            )
-          : send(request);
-        const post = (): Observable<HttpResponse> =>
-          options.drainingWait ? waitOutDraining(once, options.drainingWait, (event) => subscriber.next(event)) : once;
-        // Once the socket implementation is known, the POST alone: no `concatMap` per execution.
-        const post$ = webSocket ? post() : webSocketReady$.pipe(concatMap(post));
-        if (gated) outbox.gate = nonce + '\n';
         let id: string | undefined;
         subscriber.add(() => {
           outbox.dispose();
@@ -197,7 +204,7 @@ export function createRunnerClient(clientOptions: RunnerClientOptions): RunnerCl
           if (outbox.gate && id) command('kill', 'DELETE', executionUrl(base, boxId, id)).subscribe({ error: () => undefined });
         });
         subscriber.add(
-          post$.subscribe({
+          postExec(boxId, request, outbox, subscriber).subscribe({
             next: (response) => {
               let executionId: string;
               try {

@@ -56,27 +56,23 @@ export function followExecution(
     const outbox = input instanceof Outbox ? input : new Outbox(input).start();
     const cursor = new ReplayCursor(options.ringBytes, options.shapes ?? options.replayShape);
     const ledger = attemptLedger(options.reconnect);
-    let opened = false;
-    const opens = outbox.opens.subscribe(() => {
-      opened = true;
-    });
     const socket = (): Observable<ExecEvent> => context.attach(outbox, ledger.takeAhead()).pipe(recordedIn(ledger));
     const { keepLossMarkers } = options;
     // A gated exec's socket that opens before any other did comes before its command's first byte.
-    const attach$ = defer(() => socket().pipe(skipReplayed(cursor, { keepLossMarkers, fresh: !opened && outbox.gate !== undefined })));
-    const drain$ = defer(socket).pipe(skipReplayed(cursor, { drain: true, keepLossMarkers }));
+    const attach$ = defer(() => socket().pipe(skipReplayed(cursor, { keepLossMarkers, fresh: !outbox.opened && outbox.gate !== undefined })));
     const { initialDelay, maxDelay } = options.conflictBackoff;
     attach$
       .pipe(
         drainOnTerminal({
           probe: () => probeOpeningAhead(context, ledger),
           // The last 409 retry must leave the drain time to upgrade and replay before drainTimeout.
-          reattach: () => reattach(drain$, { deadline: options.drainTimeout * DRAIN_RETRY_SHARE, ...options.conflictBackoff }),
+          reattach: () =>
+            reattach(defer(socket).pipe(skipReplayed(cursor, { drain: true, keepLossMarkers })), { deadline: options.drainTimeout * DRAIN_RETRY_SHARE, ...options.conflictBackoff }),
           drainTimeout: options.drainTimeout,
           drainSettle: options.drainSettle,
           opened: outbox.opens,
           isDisconnect: isRecoverableAttachFailure,
-          isFinal: (error) => isFinalDrainFailure(error, opened),
+          isFinal: (error) => isFinalDrainFailure(error, outbox.opened),
           // The main session's id is known once its first socket opened, before any probe.
           get executionId() {
             return typeof executionId === 'string' ? executionId : executionId();
@@ -84,13 +80,12 @@ export function followExecution(
         }),
         reconnectWithBackoff(options.reconnect, { refused: { initialDelay, maxDelay }, opened: outbox.opens, ledger }),
         catchError((error: unknown) => {
-          throw opened ? error : unopenedError(error);
+          throw outbox.opened ? error : unopenedError(error);
         }),
         forwardEvents({ beside: [outbox.failures] }),
       )
       .subscribe(subscriber);
     return () => {
-      opens.unsubscribe();
       ledger.dropAhead();
       outbox.dispose();
     };

@@ -1,4 +1,4 @@
-import { Observable, asyncScheduler, concatMap, defer, type SchedulerAction, type Subscriber, type Subscription, type TeardownLogic } from 'rxjs';
+import { Observable, asyncScheduler, concatMap, defer, type SchedulerAction, type Subscriber, type TeardownLogic } from 'rxjs';
 import { just } from './just.js';
 import { checkKeys, keysOf } from '../checkOptions.js';
 import { AttachDisconnectedError, AttachRejectedError, isAttachRejectedError } from '../errors.js';
@@ -142,17 +142,18 @@ export function attach(config: AttachConfig): Observable<ExecEvent> {
   return new Observable<ExecEvent>((subscriber) => {
     const { connectTimeout, early } = config;
     let tokenKnown = false;
-    // RxJS time without `timer` (it would bring its own code to a bundle): one scheduled task.
-    const connectTimer = asyncScheduler.schedule(() => {
+    // RxJS time without `timer` (it would bring its own code to a bundle): one scheduled task for the
+    // socket's life, its state what it does: the connect bound until the open, then the idle watchdog.
+    const task = asyncScheduler.schedule(runDue, connectTimeout, () => {
       subscriber.error(
         tokenKnown ? new AttachRejectedError(`attach: no upgrade within ${connectTimeout} ms`, undefined) : tokenTimeout(connectTimeout),
       );
-    }, connectTimeout);
-    subscriber.add(connectTimer);
+    }) as SchedulerAction<Due>;
+    subscriber.add(task);
     if (early !== undefined && !early.claimed) {
       // Opened ahead (see `preconnect`): its token is known and its upgrade under way.
       tokenKnown = true;
-      subscriber.add(attachSocket(config, early, early.token, subscriber, connectTimer));
+      subscriber.add(attachSocket(config, early, early.token, subscriber, task));
       return;
     }
     // Not `socketSetup(config).pipe(concatMap(...))`: every frame would then pass through the flattening
@@ -162,7 +163,7 @@ export function attach(config: AttachConfig): Observable<ExecEvent> {
         next: ({ open, token }) => {
           tokenKnown = true;
           try {
-            subscriber.add(attachSocket(config, open, token, subscriber, connectTimer));
+            subscriber.add(attachSocket(config, open, token, subscriber, task));
           } catch (error: unknown) {
             subscriber.error(error);
           }
@@ -199,45 +200,54 @@ export function socketSetup(config: AttachConfig): Observable<SocketSetup> {
   );
 }
 
+/** What a socket's scheduled task does when it runs, as its state: `open` swaps the connect bound for the watchdog. */
+type Due = (this: SchedulerAction<Due>) => void;
+
+/** The work of every socket's task: one function, not one per socket. */
+function runDue(this: SchedulerAction<Due>, due?: Due): void {
+  // Every task is scheduled with its `Due` as its state.
+  due!.call(this);
+}
+
 /** The default idle bound: three missed pings (where pings are visible). */
 const AUTO_IDLE_TIMEOUT = 45_000;
 
 /**
- * Opens the socket (or claims the one opened ahead) and feeds `subscriber`; stops `connectTimer`
- * on open; returns the teardown that closes it. The listener is made from the socket's handle, so
- * an open that a claimed socket replays at once finds the handle it sends on. What the server
- * says in words (a refusal's body, a close reason, an error frame) is passed on with `token`, the
- * one sent on this upgrade, masked.
+ * Opens the socket (or claims the one opened ahead) and feeds `subscriber`; on open, turns `task`
+ * from the connect bound into the idle watchdog (or stops it); returns the teardown that closes
+ * it. The listener is made from the socket's handle, so an open that a claimed socket replays at
+ * once finds the handle it sends on. What the server says in words (a refusal's body, a close
+ * reason, an error frame) is passed on with `token`, the one sent on this upgrade, masked.
  */
 function attachSocket(
   config: AttachConfig,
   socket: SocketSetup['open'] | EarlySocket,
   token: string | undefined,
   subscriber: Subscriber<ExecEvent>,
-  connectTimer: Subscription,
+  task: SchedulerAction<Due>,
 ): TeardownLogic {
   const { outbox } = config;
-  let watchdog: Subscription | undefined;
   // A browser dispatches each message as a task of its own, so one read's frames never meet there.
   const batch = typeof __BOXLITE_BROWSER__ === 'boolean' && __BOXLITE_BROWSER__ ? undefined : readBatch((event) => subscriber.next(event));
   const listenerFor = (handle: SocketHandle): SocketListener => {
     let silentTicks = 0;
     return {
       open(headers) {
-        connectTimer.unsubscribe();
-        config.opened?.(headers);
         const idleTimeout = config.idleTimeout === 'auto' ? AUTO_IDLE_TIMEOUT : config.idleTimeout;
-        if (idleTimeout !== false) {
+        if (idleTimeout === false) task.unsubscribe();
+        else {
           const tick = idleTimeout / WATCHDOG_TICKS;
-          // One task that schedules itself again each tick (as `timer(tick, tick)` would).
-          watchdog = asyncScheduler.schedule(function (this: SchedulerAction<unknown>) {
+          // The same task, again each tick (as `timer(tick, tick)` would).
+          const watch: Due = function () {
             silentTicks += 1;
             if (silentTicks > WATCHDOG_TICKS) {
               subscriber.error(new AttachDisconnectedError(`attach: no frame or ping for ${idleTimeout} ms`, 1006));
             }
-            this.schedule(undefined, tick);
-          }, tick);
+            this.schedule(watch, tick);
+          };
+          task.schedule(watch, tick);
         }
+        config.opened?.(headers);
         outbox?.connect(handle);
       },
       binary(frame) {
@@ -270,7 +280,6 @@ function attachSocket(
   const handle = socket instanceof EarlySocket ? socket.claim(listenerFor) : socket(listenerFor);
   return () => {
     batch?.drop();
-    watchdog?.unsubscribe();
     outbox?.disconnect(handle);
     handle.dispose();
   };

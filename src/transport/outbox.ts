@@ -57,6 +57,8 @@ export class Outbox {
   readonly failures: Observable<never>;
   /** Emits each time a socket opens (the server accepted an attach): a sign of progress. */
   readonly opens: Observable<void>;
+  /** Whether a socket has opened, set before `opens` emits (a flag, not one more subscription per execution). */
+  opened = false;
   /**
    * Subscribes to the inputs; what they emit is queued until a socket opens. Calls after the
    * first, and calls after `dispose`, do nothing.
@@ -165,6 +167,7 @@ export class Outbox {
         if (eof && !pending.includes(STDIN_EOF)) socket.send(STDIN_EOF);
       }
       this.start();
+      this.opened = true;
       opened.next();
     };
     this.disconnect = (socket) => {
