@@ -70,7 +70,11 @@ describe('provideBoxliteClient with HttpTestingController', () => {
     socket.binary([0x01, 0xe2, 0x82]);
     socket.binary([0x01, 0xac, 0x0a]);
     socket.binary([0x02, ...new TextEncoder().encode('warn\n')]);
-    expect([run.status(), run.executionId(), run.stdout(), run.stderr()]).toEqual(['running', 'exec-1', '€\n', 'warn\n']);
+    // The frames of one read leave in the microtask after the first (readBatch).
+    await vi.waitFor(() => expect([run.status(), run.executionId(), run.stdout(), run.stderr()]).toEqual(['running', 'exec-1', '€\n', 'warn\n']), {
+      timeout: 2_000,
+      interval: 1,
+    });
 
     socket.cut();
     const probe = await vi.waitFor(() => http.expectOne({ method: 'GET', url: STATUS_URL }), { timeout: 2_000, interval: 1 });

@@ -16,6 +16,7 @@
 
 import { interval, startWith, Subject, Subscription, switchMap, timer } from 'rxjs';
 import type { Duplex } from 'node:stream';
+import { setImmediate } from 'node:timers';
 import type { RawData, WebSocket } from 'ws';
 import { isTerminalDimension } from '../../limits.js';
 import { encodeErrorFrame, encodeExitFrame, encodeOutputFrame } from '../../protocol/frames.js';
@@ -156,6 +157,9 @@ export class AttachSession {
       if (item === undefined) return;
       if (item.kind === 'output') {
         if (!(await this.sendLive(item))) return;
+        // A client that keeps up takes every burst at once, and the next one would follow in the
+        // same turn of the loop: yield, so the process that hosts the emulator (a test) runs too.
+        await new Promise<void>((resolve) => setImmediate(resolve));
         continue;
       }
       this.stopLiveFeed();
