@@ -151,15 +151,22 @@ export class AttachSession {
       if (item.kind === 'output' && !(await this.sendOutput(item.stream, item.data))) return;
     }
     if (cut?.after === 'replay') return this.cut();
+    let unyielded = 0;
     for (;;) {
       if (this.queuedOutput < this.init.options.subscriberQueueChunks) this.execution.roomFreed();
       const item = await this.nextLive();
       if (item === undefined) return;
       if (item.kind === 'output') {
-        if (!(await this.sendLive(item))) return;
+        const sent = await this.sendLive(item);
+        if (sent === 0) return;
         // A client that keeps up takes every burst at once, and the next one would follow in the
-        // same turn of the loop: yield, so the process that hosts the emulator (a test) runs too.
-        await new Promise<void>((resolve) => setImmediate(resolve));
+        // same turn of the loop: after a queue's worth of chunks, yield, so the process that hosts
+        // the emulator (a test) runs too.
+        unyielded += sent;
+        if (unyielded >= this.init.options.subscriberQueueChunks) {
+          unyielded = 0;
+          await new Promise<void>((resolve) => setImmediate(resolve));
+        }
         continue;
       }
       this.stopLiveFeed();
@@ -172,9 +179,9 @@ export class AttachSession {
 
   /**
    * Sends `first` and, unless a per-frame fault is set, the output chunks queued behind it, in one
-   * burst; they leave the queue once written. False once the socket is done.
+   * burst; they leave the queue once written. How many were sent: 0 once the socket is done.
    */
-  private async sendLive(first: OutputItem): Promise<boolean> {
+  private async sendLive(first: OutputItem): Promise<number> {
     const fault = this.fault;
     const oneByOne = fault?.frameLatencyMs !== undefined || typeof fault?.cut?.after === 'object';
     let count = 0;
@@ -186,7 +193,7 @@ export class AttachSession {
     const rest = this.live.splice(0, count) as OutputItem[];
     const sent = count === 0 ? await this.sendOutput(first.stream, first.data) : await this.sendBurst([first, ...rest]);
     this.queuedOutput -= 1 + count;
-    return sent;
+    return sent ? 1 + count : 0;
   }
 
   /** Sends output chunks in one write and waits until it reached the kernel. False if the socket closed meanwhile. */
