@@ -161,7 +161,10 @@ describe('malformed status bodies (node:http stub): the probe tolerates them', (
   ])('%s → probe unavailable → reconnect → all output once, exit frame', async (_name, body) => {
     const em = await emulator({ scripts: { job: twoLines([{ cut: { after: { outputBytes: 9 } } }]) } });
     const stub = await stubServer(200, body);
-    const result = await run(clientFor(em, { fetch: statusTo(stub) }).exec('box', { command: 'job' }));
+    // Without preconnect: the socket it opens beside the probe is closed at the stub's fast
+    // "unavailable", and on a loaded machine the emulator could still hold that socket's slot at the
+    // reconnect 20 ms later (a 409, probed again, another `unavailable`: once in CI on 7 Dec 2026).
+    const result = await run(clientFor(em, { fetch: statusTo(stub), preconnect: false }).exec('box', { command: 'job' }));
     expect(result.error).toBeUndefined();
     expect(result.stdout).toBe(OUTPUT);
     expect(result.notices.map((notice) => [notice.kind, notice.reason])).toEqual([
