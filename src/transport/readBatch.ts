@@ -3,10 +3,11 @@ import type { OutputEvent } from '../events.js';
 import { STDERR_CHANNEL, STDOUT_CHANNEL, type OutputStream } from '../protocol/types.js';
 
 /**
- * Frames with a larger payload go out alone: what joining saves is per-event work, which a large
- * frame hardly feels, and joining it would cost a copy of its bytes.
+ * Frames with a larger payload go out alone: what joining saves is per-event work, and from a few
+ * hundred bytes on the copy into the joined buffer costs more than that (1 KiB frames, the size
+ * servers read, measured: docs/benchmarks.md, "Joined reads: which frames").
  */
-export const JOIN_LIMIT = 8192;
+export const JOIN_LIMIT = 256;
 
 /** Payloads up to this length are copied byte by byte: cheaper than a view object per frame. */
 const COPY_BY_LOOP = 64;

@@ -13,10 +13,10 @@ describe('readBatch: the frames of one socket read as one event', () => {
     const batch = readBatch((event) => events.push(event));
     expect(batch.add(frame(1, 'INFO a\n'))).toBe(true);
     expect(batch.add(frame(1, 'INFO état ✓\n'))).toBe(true);
-    expect(batch.add(frame(1, 'x'.repeat(1024)))).toBe(true);
+    expect(batch.add(frame(1, 'x'.repeat(JOIN_LIMIT)))).toBe(true);
     expect(events).toEqual([]);
     await Promise.resolve();
-    expect(shown(events)).toEqual([{ type: 'stdout', text: `INFO a\nINFO état ✓\n${'x'.repeat(1024)}`, frames: [7, 15, 1024] }]);
+    expect(shown(events)).toEqual([{ type: 'stdout', text: `INFO a\nINFO état ✓\n${'x'.repeat(JOIN_LIMIT)}`, frames: [7, 15, JOIN_LIMIT] }]);
   });
 
   it('hands one frame on as a view of its payload, without `frames`', async () => {
