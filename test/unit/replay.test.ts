@@ -58,6 +58,37 @@ describe('ByteHistory', () => {
     expect(Array.from(history.snapshot())).toEqual([1, 2]);
   });
 
+  it('keeps a chunk of 512 bytes or more as it was delivered, without a copy (the subscriber must not write into it)', () => {
+    const history = new ByteHistory(2048);
+    const chunk = new Uint8Array(512).fill(1);
+    history.write(Uint8Array.of(7));
+    history.write(chunk);
+    chunk[511] = 2;
+    expect(Array.from(history.snapshot().subarray(-2))).toEqual([1, 2]);
+  });
+
+  it('matches a naive reference for chunks around the copy and block sizes (1-1100 bytes, capacities to 5000)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 5000 }),
+        fc.array(fc.integer({ min: 0, max: 1100 }), { maxLength: 40 }),
+        (capacity, sizes) => {
+          const history = new ByteHistory(capacity);
+          const all: number[] = [];
+          for (const size of sizes) {
+            const chunk = Uint8Array.from({ length: size }, (_, i) => (all.length + i) % 251);
+            history.write(chunk);
+            all.push(...chunk);
+          }
+          const expected = naiveTail(all, capacity);
+          expect(history.size).toBe(expected.length);
+          expect(Array.from(history.snapshot())).toEqual(expected);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('returns a copy', () => {
     const history = new ByteHistory(8);
     history.write(Uint8Array.of(1, 2));
