@@ -107,7 +107,7 @@ describe('boxlite-rx secrets', () => {
     expect(run.stderr.toString()).toBe('boxlite-rx: exec: missing or invalid bearer token\n');
     expect(run.code).toBe(125);
     const unreachable = await runCli(['exec', '--url', 'http://127.0.0.1:1', '--token', 't', 'box-1', '--', 'hi']);
-    expect(unreachable.stderr.toString()).toBe('boxlite-rx: POST http://127.0.0.1:1/v1/boxes/box-1/exec failed: fetch failed (bad port)\n');
+    expect(unreachable.stderr.toString()).toBe('boxlite-rx: POST http://127.0.0.1:1/v1/boxes/box-1/exec failed: fetch failed (ECONNREFUSED)\n');
     expect(unreachable.code).toBe(125);
   });
 
