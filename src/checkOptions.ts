@@ -25,9 +25,10 @@ function check<T>(owner: string, name: string, value: unknown, fallback: T, ok: 
  */
 export function checkKeys(owner: string, name: string, value: unknown, known: readonly string[]): asserts value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new TypeError(`${owner}: ${name} must be an object`);
-  const key = Object.keys(value).find((key) => !known.includes(key));
-  if (key === undefined) return;
-  throw new TypeError(`${owner}: unknown option ${name === 'options' ? key : `${name}.${key}`}`);
+  // A loop, not `.find(…)`: no closure for a check that runs for each execution.
+  for (const key of Object.keys(value)) {
+    if (!known.includes(key)) throw new TypeError(`${owner}: unknown option ${name === 'options' ? key : `${name}.${key}`}`);
+  }
 }
 
 /**
@@ -50,12 +51,18 @@ export function milliseconds(owner: string, name: string, value: unknown, fallba
   return check(owner, name, value, fallback, ok, `${what}${max === Infinity ? '' : ` up to ${max}`}`);
 }
 
+/** The policies `delays` returned, frozen, checked without spans (so they pass any check), each with its defaults. */
+const checkedPolicies = /* @__PURE__ */ new WeakMap<object, object>();
+
 /**
  * A backoff policy (`reconnect`, `conflictBackoff`, …) with its defaults: `checkKeys` against the
  * keys of `defaults`, then each a number of milliseconds >= 0 (`defaults[key]` when undefined) that a
- * timer can wait, or any up to `Infinity` for the keys in `spans` (a budget, a deadline).
+ * timer can wait, or any up to `Infinity` for the keys in `spans` (a budget, a deadline). A
+ * policy it returned for no `spans` is frozen, and given back with the same `defaults` it is
+ * returned as it is: a client checks its policies once, not once per execution.
  */
 export function delays<T extends Record<string, number>>(owner: string, name: string, value: unknown, defaults: T, spans: readonly string[] = []): { [K in keyof T]: number } {
+  if (checkedPolicies.get(value as object) === defaults) return value as { [K in keyof T]: number };
   checkKeys(owner, name, value, Object.keys(defaults));
   const prefix = name === 'options' ? '' : `${name}.`;
   const checked: Record<string, number> = {};
@@ -65,6 +72,7 @@ export function delays<T extends Record<string, number>>(owner: string, name: st
   }
   const { initialDelay, maxDelay } = checked;
   if (maxDelay! < initialDelay!) throw new RangeError(`${owner}: ${prefix}maxDelay must be >= ${prefix}initialDelay (${initialDelay}), got ${maxDelay}`);
+  if (!spans.length) checkedPolicies.set(Object.freeze(checked), defaults);
   return checked as { [K in keyof T]: number };
 }
 

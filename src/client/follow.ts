@@ -4,9 +4,9 @@ import type { ExecEvent } from '../events.js';
 import type { Preconnect } from '../observables/preconnect.js';
 import type { ProbeResult } from '../protocol/probeResult.js';
 import { reattach } from '../observables/reattach.js';
-import type { AttemptLedger } from '../operators/attemptLedger.js';
+import { AttemptLedger } from '../operators/attemptLedger.js';
 import { drainOnTerminal } from '../operators/drainOnTerminal.js';
-import { attemptLedger, reconnectWithBackoff } from '../operators/reconnectWithBackoff.js';
+import { reconnectWithBackoff } from '../operators/reconnectWithBackoff.js';
 import { skipReplayed } from '../operators/skipReplayed.js';
 import { forwardEvents } from '../operators/forwardEvents.js';
 import type { EarlySocket } from '../transport/earlySocket.js';
@@ -55,12 +55,11 @@ export function followExecution(
   return new Observable<ExecEvent>((subscriber) => {
     const outbox = input instanceof Outbox ? input : new Outbox(input).start();
     const cursor = new ReplayCursor(options.ringBytes, options.shapes ?? options.replayShape);
-    const ledger = attemptLedger(options.reconnect);
+    const ledger = new AttemptLedger(options.reconnect.healthyAfter);
     const socket = (): Observable<ExecEvent> => context.attach(outbox, ledger.takeAhead()).pipe(recordedIn(ledger));
     const { keepLossMarkers } = options;
     // A gated exec's socket that opens before any other did comes before its command's first byte.
     const attach$ = defer(() => socket().pipe(skipReplayed(cursor, { keepLossMarkers, fresh: !outbox.opened && outbox.gate !== undefined })));
-    const { initialDelay, maxDelay } = options.conflictBackoff;
     attach$
       .pipe(
         drainOnTerminal({
@@ -78,7 +77,7 @@ export function followExecution(
             return typeof executionId === 'string' ? executionId : executionId();
           },
         }),
-        reconnectWithBackoff(options.reconnect, { refused: { initialDelay, maxDelay }, opened: outbox.opens, ledger }),
+        reconnectWithBackoff(options.reconnect, { refused: options.refused, opened: outbox.opens, ledger }),
         catchError((error: unknown) => {
           throw outbox.opened ? error : unopenedError(error);
         }),

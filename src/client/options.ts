@@ -1,6 +1,7 @@
 import { boolean, byteCount, checkKeys, delays, keysOf, milliseconds, oneOf, optionalFunction } from '../checkOptions.js';
 import { DEFAULT_RING_BYTES, type ReplayShapeOption } from '../delivery/replayCursor.js';
 import { ShapeFinding } from '../delivery/shapeFinding.js';
+import { REFUSED_BACKOFF } from '../limits.js';
 import { CONFLICT_DEFAULTS, type ConflictBackoff } from '../observables/reattach.js';
 import { RECONNECT_DEFAULTS, type ReconnectConfig } from '../operators/reconnectWithBackoff.js';
 import type { FetchLike } from '../transport/http.js';
@@ -90,10 +91,14 @@ export interface RunnerClientOptions {
 }
 
 /** Options with every default filled in. */
-export type ResolvedOptions = Required<Omit<RunnerClientOptions, 'token' | 'pathPrefix' | 'fetch' | 'WebSocket' | 'maxPayload'>> &
-  Pick<RunnerClientOptions, 'token' | 'pathPrefix' | 'fetch' | 'WebSocket' | 'maxPayload'> & {
+export type ResolvedOptions = Required<Omit<RunnerClientOptions, 'token' | 'pathPrefix' | 'fetch' | 'WebSocket' | 'maxPayload' | 'conflictBackoff' | 'reconnect'>> &
+  Pick<RunnerClientOptions, 'token' | 'pathPrefix' | 'fetch' | 'WebSocket' | 'maxPayload' | 'conflictBackoff'> & {
     /** With `replayShape: 'auto'`: the client's one finding, shared by its executions. */
     readonly shapes?: ShapeFinding;
+    /** `reconnect`, checked, with its defaults. */
+    readonly reconnect: typeof RECONNECT_DEFAULTS;
+    /** `conflictBackoff`'s delays, checked: the reconnect's backoff after a refused connect. */
+    readonly refused: { readonly [K in keyof typeof REFUSED_BACKOFF]: number };
   };
 
 const OWNER = 'createRunnerClient';
@@ -124,14 +129,6 @@ const OPTION_KEYS = /* @__PURE__ */ keysOf<RunnerClientOptions>({
   startGate: true,
 });
 
-/** The nested policies, checked by the function their operator checks them with. */
-const POLICIES = { conflictBackoff: CONFLICT_DEFAULTS, reconnect: RECONNECT_DEFAULTS } as const;
-
-/** Checks a nested policy (`reconnect`, `conflictBackoff`): known keys, each a delay a timer can wait, `maxDelay` not below `initialDelay`. */
-function checkDelays(name: keyof typeof POLICIES, value: ConflictBackoff | ReconnectConfig | undefined): void {
-  if (value !== undefined) delays(OWNER, name, value, POLICIES[name]);
-}
-
 /** The defaults of the timeouts (milliseconds) and of the switches. */
 const DEFAULTS = {
   probeTimeout: 5_000,
@@ -148,7 +145,7 @@ const DEFAULTS = {
 /** Validates the options up front and fills in the defaults. */
 export function resolveOptions(options: RunnerClientOptions): ResolvedOptions {
   checkKeys(OWNER, 'options', options, OPTION_KEYS);
-  const { baseUrl, token, pathPrefix, idleTimeout = 'auto' } = options;
+  const { baseUrl, token, pathPrefix, idleTimeout = 'auto', conflictBackoff = {}, reconnect = {} } = options;
   let parsed: URL;
   try {
     parsed = new URL(baseUrl);
@@ -173,17 +170,18 @@ export function resolveOptions(options: RunnerClientOptions): ResolvedOptions {
   for (const name of ['fetch', 'WebSocket'] as const) {
     optionalFunction(OWNER, name, options[name], 'a function (a fetch implementation / a WebSocket constructor)');
   }
-  checkDelays('conflictBackoff', options.conflictBackoff);
-  checkDelays('reconnect', options.reconnect);
+  // The nested policies are checked by the function their operators check them with; the checked
+  // (frozen) ones are what the operators get, so they are not checked again for each execution.
+  const { initialDelay, maxDelay } = delays(OWNER, 'conflictBackoff', conflictBackoff, CONFLICT_DEFAULTS);
   byteCount(OWNER, 'maxPayload', options.maxPayload, 0);
   const replayShape = oneOf(OWNER, 'replayShape', options.replayShape, ['auto', 'ring', 'chunks'], 'auto');
   const resolved = {
     ...options,
     webSocketAuth,
     idleTimeout,
-    conflictBackoff: options.conflictBackoff ?? {},
+    refused: delays(OWNER, 'conflictBackoff', { initialDelay, maxDelay }, REFUSED_BACKOFF),
     drainingWait: options.drainingWait === false ? 0 : milliseconds(OWNER, 'drainingWait', options.drainingWait, 60_000, { zero: true }),
-    reconnect: options.reconnect ?? {},
+    reconnect: delays(OWNER, 'reconnect', reconnect, RECONNECT_DEFAULTS),
     ringBytes: byteCount(OWNER, 'ringBytes', options.ringBytes, DEFAULT_RING_BYTES),
     replayShape,
     ...(replayShape === 'auto' && { shapes: new ShapeFinding() }),

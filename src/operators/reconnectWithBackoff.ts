@@ -1,4 +1,4 @@
-import { Observable, asyncScheduler, defer, type MonoTypeOperatorFunction } from 'rxjs';
+import { Observable, asyncScheduler, defer, type MonoTypeOperatorFunction, type Subscriber } from 'rxjs';
 import { just } from '../observables/just.js';
 import { retryAfter } from './retryAfter.js';
 import { checkKeys, delays } from '../checkOptions.js';
@@ -12,7 +12,6 @@ import {
 } from '../errors.js';
 import { notice, type ExecEvent, type ReconnectReason } from '../events.js';
 import { REFUSED_BACKOFF } from '../limits.js';
-import { Relay } from '../transport/relay.js';
 import { AttemptLedger } from './attemptLedger.js';
 import { reconnectDelay, type ReconnectDelays } from './reconnectDelay.js';
 import { forwardEvents } from './forwardEvents.js';
@@ -55,17 +54,12 @@ export interface ReconnectContext {
 
 const OWNER = 'reconnectWithBackoff';
 
-/** The policy with its defaults, checked: `budget` and `healthyAfter` may pass what a timer waits. */
-const policyOf = (config: ReconnectConfig): typeof RECONNECT_DEFAULTS => delays(OWNER, 'options', config, RECONNECT_DEFAULTS, ['budget', 'healthyAfter']);
-
-/** A ledger for one subscription under `config`: its sockets count as progress after `healthyAfter` ms. */
-export function attemptLedger(config: ReconnectConfig = {}): AttemptLedger {
-  return new AttemptLedger(policyOf(config).healthyAfter);
-}
-
-/** The policy and the context with their defaults, checked: every delay a timer can wait, `maxDelay` not below `initialDelay`. */
+/**
+ * The policy and the context with their defaults, checked: every delay a timer can wait (`budget`
+ * and `healthyAfter` may pass it), `maxDelay` not below `initialDelay`.
+ */
 function reconnectPolicy(config: ReconnectConfig, context: ReconnectContext): ReconnectDelays & typeof RECONNECT_DEFAULTS {
-  const policy = policyOf(config);
+  const policy = delays(OWNER, 'options', config, RECONNECT_DEFAULTS, ['budget', 'healthyAfter']);
   checkKeys(OWNER, 'context', context, ['refused', 'opened', 'ledger']);
   return { ...policy, refused: delays(OWNER, 'refused', context.refused ?? {}, REFUSED_BACKOFF) };
 }
@@ -122,7 +116,8 @@ export function reconnectWithBackoff(config: ReconnectConfig = {}, context: Reco
   return (source) =>
     defer(() => {
       const ledger = context.ledger ?? new AttemptLedger(policy.healthyAfter);
-      const notices = new Relay<ExecEvent>();
+      /** Where the notices go: `notices`' subscriber, there before the source fails (forwardEvents subscribes it first). */
+      let announce!: Subscriber<ExecEvent>;
       let reconnecting = false;
       const delayFor = (error: unknown): number | 'now' => {
         if (!isReconnectRequiredError(error)) throw error;
@@ -133,15 +128,16 @@ export function reconnectWithBackoff(config: ReconnectConfig = {}, context: Reco
           throw new ReconnectBudgetExceededError(run.failures, { cause: error });
         }
         reconnecting = true;
-        notices.next(
+        announce.next(
           notice('reconnecting', `reconnecting (attempt ${run.failures}, ${reason}) in ${wait} ms`, { attempt: run.failures, reason, delay: wait }),
         );
         // At once means in this tick: even a wait of 0 would cost a macrotask (a millisecond in Node).
         return wait === 0 ? 'now' : wait;
       };
-      // Completes never: forwardEvents ignores a `beside` that completes.
-      const reconnected = new Observable<ExecEvent>((subscriber) =>
-        opened.subscribe({
+      // The `reconnecting` and `reconnected` notices; completes never: forwardEvents ignores a `beside` that completes.
+      const notices = new Observable<ExecEvent>((subscriber) => {
+        announce = subscriber;
+        return opened.subscribe({
           next: () => {
             ledger.socketOpened();
             if (!reconnecting) return;
@@ -149,15 +145,15 @@ export function reconnectWithBackoff(config: ReconnectConfig = {}, context: Reco
             subscriber.next(notice('reconnected', `reconnected after ${ledger.failures} attempt(s)`, { attempt: ledger.failures }));
           },
           error: (error: unknown) => subscriber.error(error),
-        }),
-      );
+        });
+      });
       const attempts = defer(() => {
         ledger.attemptStarted();
         return source;
       });
       return attempts.pipe(
         retryAfter(delayFor),
-        forwardEvents({ beside: [notices.events, reconnected], onEvent: () => ledger.eventEmitted(), untilExit: false }),
+        forwardEvents({ beside: [notices], onEvent: () => ledger.eventEmitted(), untilExit: false }),
       );
     });
 }

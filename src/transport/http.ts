@@ -1,4 +1,4 @@
-import { Observable } from 'rxjs';
+import { Observable, concatMap } from 'rxjs';
 import { BoxliteHttpError } from '../errors.js';
 import { parseErrorBody } from '../protocol/errorBody.js';
 import { redact } from './redact.js';
@@ -47,7 +47,7 @@ export interface HttpResponse {
  * Errors with a `TokenProviderError` when the token provider fails (no request is sent), or with
  * a `BoxliteHttpError` without a status when no answer came. A provider that never answers never
  * emits: bound the call (as `restCall` does). Unsubscribing aborts the request. `tokenKnown` is
- * called once the token is known, before the request goes out.
+ * called once the token is known, before the request goes out: with a token string, by this call.
  *
  * @example
  * httpRequest({ fetch, token }, 'GET', url).subscribe((response) => console.log(response.status));
@@ -59,16 +59,13 @@ export function httpRequest(
   body?: unknown,
   tokenKnown?: () => void,
 ): Observable<HttpResponse> {
-  // One subscriber, not `concatMap`: the token source emits one value or errors.
-  return new Observable<HttpResponse>((subscriber) =>
-    resolveToken(transport.token).subscribe({
-      next: (token) => {
-        tokenKnown?.();
-        subscriber.add(sendRequest(transport.fetch, method, url, token, body).subscribe(subscriber));
-      },
-      error: (error: unknown) => subscriber.error(error),
-    }),
-  );
+  const { token } = transport;
+  const request = (known: string | undefined): Observable<HttpResponse> => {
+    tokenKnown?.();
+    return sendRequest(transport.fetch, method, url, known, body);
+  };
+  // A token string is known at once: the request alone, without the token's observable and its subscribers.
+  return typeof token === 'function' ? resolveToken(token).pipe(concatMap(request)) : request(token);
 }
 
 /**

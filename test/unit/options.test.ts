@@ -31,8 +31,8 @@ describe('resolveOptions: defaults', () => {
       drainTimeout: 60_000,
       drainSettle: 5000,
       drainingWait: 60_000,
-      conflictBackoff: {},
-      reconnect: {},
+      reconnect: { initialDelay: 15_000, maxDelay: 30_000, budget: 270_000, healthyAfter: 1000 },
+      refused: { initialDelay: 50, maxDelay: 2000 },
       ringBytes: 262_144,
       replayShape: 'auto',
       shapes: new ShapeFinding(),
@@ -42,7 +42,7 @@ describe('resolveOptions: defaults', () => {
       startGate: true,
     });
     expect(DEFAULT_RING_BYTES).toBe(256 * 1024);
-    for (const key of ['token', 'pathPrefix', 'fetch', 'WebSocket']) expect(key in resolved).toBe(false);
+    for (const key of ['token', 'pathPrefix', 'fetch', 'WebSocket', 'conflictBackoff']) expect(key in resolved).toBe(false);
   });
 
   it('keeps every given option', () => {
@@ -88,7 +88,8 @@ describe('resolveOptions: defaults', () => {
       drainSettle: 7,
       drainingWait: 8,
       conflictBackoff: { initialDelay: 10 },
-      reconnect: { budget: 1000 },
+      reconnect: { initialDelay: 15_000, maxDelay: 30_000, budget: 1000, healthyAfter: 1000 },
+      refused: { initialDelay: 10, maxDelay: 2000 },
       ringBytes: 1,
       replayShape: 'chunks',
       maxPayload: 6,
