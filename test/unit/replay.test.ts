@@ -15,6 +15,13 @@ function naiveTail(all: number[], capacity: number): number[] {
   return capacity === 0 ? [] : all.slice(Math.max(0, all.length - capacity));
 }
 
+/** `history` holds exactly the last `capacity` bytes of `all`. */
+function expectNaiveTail(history: ByteHistory, all: number[], capacity: number): void {
+  const expected = naiveTail(all, capacity);
+  expect(history.size).toBe(expected.length);
+  expect(Array.from(history.snapshot())).toEqual(expected);
+}
+
 describe('ByteHistory', () => {
   it('keeps everything below capacity', () => {
     const history = new ByteHistory(8);
@@ -80,9 +87,7 @@ describe('ByteHistory', () => {
             history.write(chunk);
             all.push(...chunk);
           }
-          const expected = naiveTail(all, capacity);
-          expect(history.size).toBe(expected.length);
-          expect(Array.from(history.snapshot())).toEqual(expected);
+          expectNaiveTail(history, all, capacity);
         },
       ),
       { numRuns: 300 },
@@ -127,9 +132,7 @@ describe('ByteHistory', () => {
           for (const chunk of chunks) {
             history.write(chunk);
             all.push(...chunk);
-            const expected = naiveTail(all, capacity);
-            expect(history.size).toBe(expected.length);
-            expect(Array.from(history.snapshot())).toEqual(expected);
+            expectNaiveTail(history, all, capacity);
           }
         },
       ),
@@ -155,9 +158,7 @@ describe('ByteHistory', () => {
             }
             history.write(chunk);
             for (const byte of chunk) all.push(byte);
-            const expected = naiveTail(all, capacity);
-            expect(history.size).toBe(expected.length);
-            expect(Array.from(history.snapshot())).toEqual(expected);
+            expectNaiveTail(history, all, capacity);
           }
         },
       ),
