@@ -38,7 +38,8 @@ export function restCall(
   // takeUntil(timer) → defaultIfEmpty → map`, the deadline one scheduled task: every execution makes at least one call,
   // and each operator is an allocation per call.
   return new Observable<HttpResponse>((subscriber) => {
-    let tokenKnown = false;
+    // A token string is known from the start; a provider's once it answers.
+    let tokenKnown = typeof http.token !== 'function';
     subscriber.add(
       asyncScheduler.schedule(() => {
         subscriber.error(tokenKnown ? new BoxliteHttpError(`${what}: no answer within ${timeoutMs} ms`, undefined) : tokenTimeout(timeoutMs));

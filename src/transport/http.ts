@@ -47,7 +47,8 @@ export interface HttpResponse {
  * Errors with a `TokenProviderError` when the token provider fails (no request is sent), or with
  * a `BoxliteHttpError` without a status when no answer came. A provider that never answers never
  * emits: bound the call (as `restCall` does). Unsubscribing aborts the request. `tokenKnown` is
- * called once the token is known, before the request goes out: with a token string, by this call.
+ * called once a provider's token is known, before the request goes out (a token string is known
+ * from the start: it is not called for one).
  *
  * @example
  * httpRequest({ fetch, token }, 'GET', url).subscribe((response) => console.log(response.status));
@@ -60,12 +61,14 @@ export function httpRequest(
   tokenKnown?: () => void,
 ): Observable<HttpResponse> {
   const { token } = transport;
-  const request = (known: string | undefined): Observable<HttpResponse> => {
-    tokenKnown?.();
-    return sendRequest(transport.fetch, method, url, known, body);
-  };
   // A token string is known at once: the request alone, without the token's observable and its subscribers.
-  return typeof token === 'function' ? resolveToken(token).pipe(concatMap(request)) : request(token);
+  if (typeof token !== 'function') return sendRequest(transport.fetch, method, url, token, body);
+  return resolveToken(token).pipe(
+    concatMap((known) => {
+      tokenKnown?.();
+      return sendRequest(transport.fetch, method, url, known, body);
+    }),
+  );
 }
 
 /**
